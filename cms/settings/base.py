@@ -162,6 +162,22 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
+# Directory search (directory/search): the backend is chosen here, like Django's
+# cache framework. Elasticsearch when ELASTICSEARCH_URL is set, with the database
+# backend answering whenever it cannot.
+DIRECTORY_SEARCH_BACKEND = (
+    {
+        "BACKEND": "directory.search.elasticsearch.ElasticsearchBackend",
+        "URL": ELASTICSEARCH_URL,
+        "INDEX_PREFIX": ELASTICSEARCH_INDEX_PREFIX,
+        "TIMEOUT": 2.0,
+    }
+    if ELASTICSEARCH_URL
+    else {"BACKEND": "directory.search.database.DatabaseBackend"}
+)
+# Live index updates on publish/unpublish/delete; tests may switch them off.
+DIRECTORY_SEARCH_LIVE_SYNC = True
+
 # Security defaults that hold everywhere; production.py adds HTTPS-only ones.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

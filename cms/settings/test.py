@@ -12,3 +12,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MEDIA_ROOT = BASE_DIR / "test-output" / "media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Ordinary tests use the database backend; Elasticsearch tests build their own
+# backend from ELASTICSEARCH_URL (exported by `make test`) with a unique prefix.
+DIRECTORY_SEARCH_BACKEND = {"BACKEND": "directory.search.database.DatabaseBackend"}

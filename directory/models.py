@@ -1,0 +1,403 @@
+"""Member companies and the taxonomies that describe them.
+
+Skills, sectors and places are plain models registered as snippets (see
+``wagtail_hooks.py``); company pages link to them with parental many-to-many
+fields so that revisions and moderation carry the selection.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+
+
+class SluggedTaxonomy(models.Model):
+    """A named term with a stable slug used in URLs, filters and the API."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="Used in directory URLs and the API; change it only with care.",
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:100]
+        super().save(*args, **kwargs)
+
+
+class SkillGroup(SluggedTaxonomy):
+    """A discipline that groups skills (Production, Post-production, VFX...)."""
+
+    class Meta(SluggedTaxonomy.Meta):
+        verbose_name = "skill group"
+
+
+class Skill(index.Indexed, SluggedTaxonomy):
+    """Something a member company does, e.g. Post-production › Colour grading."""
+
+    group = models.ForeignKey(SkillGroup, on_delete=models.PROTECT, related_name="skills")
+    description = models.CharField(max_length=255, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("group"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(SluggedTaxonomy.Meta):
+        ordering = ["group__sort_order", "group__name", "sort_order", "name"]
+
+    @property
+    def label(self):
+        return f"{self.group.name} › {self.name}"
+
+
+class Sector(index.Indexed, SluggedTaxonomy):
+    """A market a company works for: film, TV drama, games, advertising..."""
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    @property
+    def label(self):
+        return self.name
+
+
+class Place(index.Indexed, models.Model):
+    """A town in the gazetteer, where member companies are based.
+
+    Postcode districts (``PostcodeDistrict``) belong to a town; both can be the
+    centre of a "near" search.
+    """
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    county = models.CharField(max_length=100, default="Staffordshire")
+    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("county"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        return self.name
+
+
+class PostcodeDistrict(models.Model):
+    """The outward part of a postcode (ST1, WS13, DE14) with its centre point."""
+
+    code = models.CharField(max_length=8, unique=True, help_text="Upper case, e.g. ST1.")
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="postcode_districts")
+    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("place"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+    ]
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "postcode district"
+
+    def __str__(self):
+        return f"{self.code} ({self.place.name})"
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def slug(self):
+        return self.code.lower()
+
+
+class DirectoryIndexPage(Page):
+    """The searchable list of member companies (``/directory/`` in the demo)."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["directory.CompanyPage"]
+    max_count = 1
+
+
+class CompanyPage(Page):
+    """A member company's public profile."""
+
+    class ServiceArea(models.TextChoices):
+        LOCAL = "local", "Local"
+        REGIONAL = "regional", "Regional"
+        NATIONAL = "national", "National"
+        INTERNATIONAL = "international", "International"
+
+    class SizeBand(models.TextChoices):
+        SOLE = "1", "Sole trader / freelancer"
+        MICRO = "2-9", "2–9 people"
+        SMALL = "10-49", "10–49 people"
+        MEDIUM = "50-249", "50–249 people"
+        LARGE = "250+", "250+ people"
+
+    class MembershipStatus(models.TextChoices):
+        ACTIVE = "active", "Active"
+        LAPSED = "lapsed", "Lapsed"
+
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Give the image a description: it is the logo's alt text.",
+    )
+    strapline = models.CharField(max_length=160, blank=True)
+    about = RichTextField(blank=True, features=["h3", "bold", "italic", "link", "ol", "ul"])
+    skills = ParentalManyToManyField(Skill, blank=True, related_name="companies")
+    sectors = ParentalManyToManyField(Sector, blank=True, related_name="companies")
+    place = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="companies",
+        help_text="The town the company is based in.",
+    )
+    latitude = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Optional exact location; the town's centre is used otherwise.",
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    service_area = models.CharField(
+        max_length=20, choices=ServiceArea.choices, default=ServiceArea.REGIONAL
+    )
+    size_band = models.CharField(max_length=10, choices=SizeBand.choices, blank=True)
+    year_founded = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1850), MaxValueValidator(2100)]
+    )
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True, help_text="Where enquiries are sent.")
+    phone = models.CharField(max_length=30, blank=True)
+    linkedin_url = models.URLField("LinkedIn", blank=True)
+    instagram_url = models.URLField("Instagram", blank=True)
+    x_url = models.URLField("X / Twitter", blank=True)
+    youtube_url = models.URLField("YouTube channel", blank=True)
+    vimeo_url = models.URLField("Vimeo channel", blank=True)
+    showreel_url = models.URLField(
+        blank=True, help_text="A YouTube or Vimeo link to the company's showreel."
+    )
+    membership_status = models.CharField(
+        max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    verified = models.BooleanField(
+        default=False, help_text="Checked by the cluster team: a real, trading company."
+    )
+    joined_at = models.DateTimeField(
+        default=timezone.now, help_text="When the company joined; used for 'newest' sorting."
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("strapline"),
+        FieldPanel("logo"),
+        FieldPanel("about"),
+        MultiFieldPanel(
+            [FieldPanel("skills"), FieldPanel("sectors")], heading="What the company does"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("place"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("service_area"),
+            ],
+            heading="Where",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("size_band"), FieldPanel("year_founded")]),
+                FieldPanel("website"),
+                FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+            ],
+            heading="Company details",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("linkedin_url"),
+                FieldPanel("instagram_url"),
+                FieldPanel("x_url"),
+                FieldPanel("youtube_url"),
+                FieldPanel("vimeo_url"),
+            ],
+            heading="Social links",
+        ),
+        FieldPanel("showreel_url"),
+        InlinePanel("credits", label="Credits", heading="Credits"),
+        InlinePanel("gallery_images", label="Gallery image", heading="Gallery"),
+    ]
+    settings_panels = Page.settings_panels + [
+        MultiFieldPanel(
+            [FieldPanel("membership_status"), FieldPanel("verified"), FieldPanel("joined_at")],
+            heading="Membership",
+        )
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("strapline"),
+        index.SearchField("about"),
+        index.FilterField("membership_status"),
+    ]
+
+    parent_page_types = ["directory.DirectoryIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "company"
+        verbose_name_plural = "companies"
+
+    @property
+    def is_listed(self):
+        """Whether the company belongs in the public directory and its index."""
+        return self.live and self.membership_status == self.MembershipStatus.ACTIVE
+
+    @cached_property
+    def coordinates(self):
+        """(latitude, longitude): the exact point if given, else the town's centre."""
+        if self.latitude is not None and self.longitude is not None:
+            return (self.latitude, self.longitude)
+        if self.place_id:
+            return (self.place.latitude, self.place.longitude)
+        return None
+
+    # What a complete profile has, in the order members are asked to add it.
+    # Used for the member dashboard checklist and as a light ranking boost.
+    COMPLETENESS_CHECKS = (
+        ("logo", "a logo", lambda c: c.logo_id is not None),
+        ("strapline", "a strapline", lambda c: bool(c.strapline)),
+        ("about", "a description of the company", lambda c: len(c.about or "") >= 80),
+        ("skills", "at least one skill", lambda c: len(c.skills.all()) > 0),
+        ("sectors", "at least one sector", lambda c: len(c.sectors.all()) > 0),
+        ("place", "where the company is based", lambda c: c.place_id is not None),
+        ("showreel", "a showreel", lambda c: bool(c.showreel_url)),
+        ("website", "a website", lambda c: bool(c.website)),
+        ("email", "an enquiry email address", lambda c: bool(c.email)),
+        ("credits", "three credits", lambda c: len(c.credits.all()) >= 3),
+    )
+
+    def profile_completeness(self):
+        """(percentage, [labels of what is missing]) for this profile."""
+        missing = [label for _key, label, check in self.COMPLETENESS_CHECKS if not check(self)]
+        done = len(self.COMPLETENESS_CHECKS) - len(missing)
+        return round(100 * done / len(self.COMPLETENESS_CHECKS)), missing
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError({"longitude": "Give both latitude and longitude, or neither."})
+
+
+class CompanyCredit(Orderable):
+    """A production the company worked on, shown in the order editors give."""
+
+    company = ParentalKey(CompanyPage, on_delete=models.CASCADE, related_name="credits")
+    production = models.CharField(max_length=200)
+    client = models.CharField("client or broadcaster", max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    role = models.CharField(max_length=200, blank=True)
+
+    panels = [
+        FieldPanel("production"),
+        FieldPanel("client"),
+        FieldRowPanel([FieldPanel("year"), FieldPanel("role")]),
+    ]
+
+    def __str__(self):
+        return self.production
+
+
+class CompanyGalleryImage(Orderable):
+    company = ParentalKey(CompanyPage, on_delete=models.CASCADE, related_name="gallery_images")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(max_length=250, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+
+class Enquiry(models.Model):
+    """A commissioner's message to a company: stored first, then emailed.
+
+    Keeping the row before sending means a mail outage loses nothing; editors
+    see unsent enquiries in the admin and ``email_error`` says why.
+    """
+
+    company = models.ForeignKey(CompanyPage, on_delete=models.CASCADE, related_name="enquiries")
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    organisation = models.CharField(max_length=160, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    message = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=255, blank=True)
+
+    panels = [
+        FieldPanel("company", read_only=True),
+        FieldPanel("name", read_only=True),
+        FieldPanel("email", read_only=True),
+        FieldPanel("organisation", read_only=True),
+        FieldPanel("phone", read_only=True),
+        FieldPanel("message", read_only=True),
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "enquiries"
+
+    def __str__(self):
+        return f"{self.name} → {self.company.title}"

@@ -1,0 +1,162 @@
+"""The directory search contract: one query type, one result type, one interface.
+
+Every backend (``database.DatabaseBackend``, ``elasticsearch.ElasticsearchBackend``)
+takes a :class:`SearchQuery` and returns :class:`SearchResults`. Views, the API
+and templates only ever see these types, so they never need to know which
+backend answered (except to display ``SearchResults.backend``).
+
+Facet semantics, identical in every backend and tested on the same data by the
+contract suite (``tests/directory/search/test_contract.py``):
+
+* values selected within one facet combine with OR
+  (``skill=2d&skill=3d``: companies with 2D *or* 3D animation);
+* facets combine with AND (a skill *and* a sector);
+* each facet's counts are computed with every other filter applied but not its
+  own, so a commissioner sees how many results each extra value would add.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+from dataclasses import dataclass, field
+
+
+class Sort(enum.StrEnum):
+    RELEVANCE = "relevance"
+    NAME = "name"
+    NEWEST = "newest"
+    DISTANCE = "distance"
+
+
+@dataclass(frozen=True)
+class FacetDefinition:
+    """A filterable taxonomy, declared once for the parser, backends and API.
+
+    ``param`` is the GET parameter and the facet's key in results; ``field``
+    the attribute of ``CompanyPage`` that holds the value(s).
+    """
+
+    param: str
+    label: str
+    model: str  # "app_label.ModelName"
+    field: str
+    many: bool
+
+
+FACETS: tuple[FacetDefinition, ...] = (
+    FacetDefinition("skill", "Skills", "directory.Skill", "skills", many=True),
+    FacetDefinition("sector", "Sectors", "directory.Sector", "sectors", many=True),
+    FacetDefinition("place", "Places", "directory.Place", "place", many=False),
+)
+FACET_PARAMS = tuple(facet.param for facet in FACETS)
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+DEFAULT_RADIUS_MILES = 10.0
+MAX_RADIUS_MILES = 500.0
+MAX_TEXT_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class NearPoint:
+    """The centre of a "near" search: a gazetteer town or a postcode district."""
+
+    slug: str  # place slug or lower-case district code, as given in ``near=``
+    label: str  # "Stoke-on-Trent" or "ST1 (Stoke-on-Trent)"
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A validated directory search, built by ``query.parse_search_params``."""
+
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # param -> slugs
+    near: NearPoint | None = None
+    radius_miles: float | None = None
+    sort: Sort = Sort.RELEVANCE
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    notes: tuple[str, ...] = ()  # things the parser ignored, to show the user
+
+    def selected(self, param: str) -> tuple[str, ...]:
+        return self.filters.get(param, ())
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+@dataclass
+class FacetValue:
+    slug: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchHit:
+    """One company in a page of results.
+
+    ``page`` is the ``CompanyPage`` (loaded with its logo, place, skills and
+    sectors in a fixed number of queries, whatever the page size), so templates
+    and the API render hits the same way whichever backend found them.
+    """
+
+    id: int
+    title: str
+    url: str
+    strapline: str
+    page: object  # directory.models.CompanyPage
+    distance_miles: float | None = None
+    highlight: str = ""  # safe HTML snippet with <mark> around matches, or ""
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetValue]]  # param -> values
+    backend: str
+    took_ms: float
+    notes: tuple[str, ...] = ()  # the query's notes plus any the backend adds
+
+    @property
+    def pages(self) -> int:
+        size = self.query.page_size
+        return max(1, (self.total + size - 1) // size)
+
+
+@dataclass
+class Suggestion:
+    """A completion for the search box: a company (go to its page) or a skill."""
+
+    kind: str  # "company" | "skill"
+    label: str
+    url: str
+
+
+class SearchBackend(abc.ABC):
+    """What every directory search backend provides."""
+
+    name: str = ""
+
+    def __init__(self, **options):
+        self.options = options
+
+    @abc.abstractmethod
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Answer a query: totals, one page of hits and every facet's counts."""
+
+    @abc.abstractmethod
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Completions for what has been typed so far."""
+
+    # Index maintenance: the database backend has no separate index, so these
+    # are no-ops there; search engines override them.
+    def update_companies(self, company_ids: list[int]) -> None:  # noqa: B027
+        """Bring these companies' entries up to date (add, change or remove)."""
