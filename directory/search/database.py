@@ -1,0 +1,294 @@
+"""Directory search on the site's own database (SQLite or PostgreSQL), no server needed.
+
+How a query is answered, in a fixed number of SQL queries whatever the data:
+
+* **Candidates**: listed companies (live, active membership) that have a
+  ``CompanySearchEntry``. Each free-text term must match at the start of a
+  word in the title, the keywords (skills, sectors, place) or the body
+  (strapline, about, project text) — see ``indexing.normalise``. A term that
+  an editor's ``Synonym`` covers matches any of its synonyms instead.
+* **Relevance** is computed in SQL: for every term, 3 points for a title
+  match, 2 for a keyword match, 1 for a body match. A title hit therefore
+  beats any number of passing mentions, which is what commissioners expect
+  when they type a company's name. Ties go to verified companies, then by name.
+* **Near**: the haversine distance from the centre to the company's exact
+  point (or its town's centre) is computed in SQL (Django provides the maths
+  functions on SQLite), after a cheap latitude/longitude bounding box.
+* **Facets**: one grouped count per facet, each with every filter applied
+  except the facet's own (see ``base`` for the semantics).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from functools import reduce
+
+from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import ASin, Coalesce, Cos, Lower, Power, Radians, Sin, Sqrt
+
+from .base import FACETS, SearchBackend, SearchQuery, SearchResults, Sort, Suggestion
+from .indexing import normalise, query_terms
+from .indexing import update_companies as update_database_entries
+from .results import build_facets, hydrate_hits
+
+EARTH_RADIUS_MILES = 3958.8
+MILES_PER_DEGREE_LATITUDE = 69.05
+
+# Relevance weights per matching term (see the module docstring).
+TITLE_WEIGHT = 3
+KEYWORD_WEIGHT = 2
+BODY_WEIGHT = 1
+
+ENTRY_FIELDS = ("title_text", "keyword_text", "body_text")
+
+
+class DatabaseBackend(SearchBackend):
+    name = "database"
+
+    # -- text ---------------------------------------------------------------
+    def text_clauses(self, text: str) -> list[list[str]]:
+        """The query as a list of clauses, each a list of alternative phrases.
+
+        Every clause must match; a clause matches when any of its phrases
+        does. Plain words are one-phrase clauses; a run of words that an
+        editor's synonym covers ("visual effects") becomes one clause with all
+        of that synonym's phrases ("visual effects", "vfx").
+        """
+        from .models import Synonym
+
+        terms = query_terms(text)
+        if not terms:
+            return []
+        groups = [
+            [phrase for phrase in (normalise(t).strip() for t in synonym.term_list) if phrase]
+            for synonym in Synonym.objects.all()
+        ]
+        clauses: list[list[str]] = []
+        i = 0
+        while i < len(terms):
+            best: tuple[int, list[str]] | None = None
+            for group in groups:
+                for phrase in group:
+                    words = phrase.split()
+                    if terms[i : i + len(words)] == words and (
+                        best is None or len(words) > best[0]
+                    ):
+                        best = (len(words), group)
+            if best:
+                clauses.append(list(dict.fromkeys(best[1])))
+                i += best[0]
+            else:
+                clauses.append([terms[i]])
+                i += 1
+        return clauses
+
+    @staticmethod
+    def _phrase_q(field: str, phrase: str) -> Q:
+        # Entries are padded with spaces, so " phrase" matches at a word start.
+        return Q(**{f"search_entry__{field}__contains": f" {phrase}"})
+
+    def _clause_q(self, clause: list[str], fields=ENTRY_FIELDS) -> Q:
+        return reduce(
+            lambda a, b: a | b,
+            (self._phrase_q(field, phrase) for phrase in clause for field in fields),
+        )
+
+    def _score(self, clauses: list[list[str]]):
+        parts = []
+        for clause in clauses:
+            for field, weight in zip(
+                ENTRY_FIELDS, (TITLE_WEIGHT, KEYWORD_WEIGHT, BODY_WEIGHT), strict=True
+            ):
+                parts.append(
+                    Case(
+                        When(self._clause_q(clause, (field,)), then=Value(weight)),
+                        default=Value(0),
+                        output_field=IntegerField(),
+                    )
+                )
+        return reduce(lambda a, b: a + b, parts)
+
+    # -- filters ------------------------------------------------------------
+    @staticmethod
+    def _facet_q(param: str, slugs: tuple[str, ...]) -> Q:
+        from directory.models import CompanyPage
+
+        facet = next(f for f in FACETS if f.param == param)
+        if not facet.many:
+            return Q(**{f"{facet.field}__slug__in": slugs})
+        through = getattr(CompanyPage, facet.field).through
+        related = facet.model.split(".")[1].lower()
+        return Q(
+            Exists(
+                through.objects.filter(
+                    companypage_id=OuterRef("pk"), **{f"{related}__slug__in": slugs}
+                )
+            )
+        )
+
+    @staticmethod
+    def _distance_expression(latitude: float, longitude: float):
+        """Haversine distance in miles from (latitude, longitude) to each company."""
+        lat = Radians(Coalesce("latitude", "place__latitude"))
+        lon = Radians(Coalesce("longitude", "place__longitude"))
+        lat0, lon0 = math.radians(latitude), math.radians(longitude)
+        a = Power(Sin((lat - Value(lat0)) / 2), 2) + Value(math.cos(lat0)) * Cos(lat) * Power(
+            Sin((lon - Value(lon0)) / 2), 2
+        )
+        return Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(a), output_field=FloatField())
+
+    def _base(self, query: SearchQuery, clauses: list[list[str]]):
+        """Listed companies matching the text and the distance, before facet filters."""
+        from directory.models import CompanyPage
+
+        companies = CompanyPage.objects.filter(
+            live=True,
+            membership_status=CompanyPage.MembershipStatus.ACTIVE,
+            search_entry__isnull=False,
+        )
+        for clause in clauses:
+            companies = companies.filter(self._clause_q(clause))
+        if query.near is not None and query.radius_miles:
+            radius = query.radius_miles
+            lat0, lon0 = query.near.latitude, query.near.longitude
+            dlat = radius / MILES_PER_DEGREE_LATITUDE
+            cos_lat = max(math.cos(math.radians(lat0)), 0.01)
+            dlon = min(radius / (MILES_PER_DEGREE_LATITUDE * cos_lat), 180)
+            companies = companies.alias(
+                lat=Coalesce("latitude", "place__latitude"),
+                lon=Coalesce("longitude", "place__longitude"),
+            ).filter(
+                lat__gte=lat0 - dlat,
+                lat__lte=lat0 + dlat,
+                lon__gte=lon0 - dlon,
+                lon__lte=lon0 + dlon,
+            )
+            companies = companies.annotate(distance=self._distance_expression(lat0, lon0)).filter(
+                distance__lte=radius
+            )
+        return companies
+
+    # -- search -------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResults:
+        from directory.models import CompanyPage
+
+        started = time.perf_counter()
+        clauses = self.text_clauses(query.text)
+        base = self._base(query, clauses)
+        facet_qs = {
+            param: self._facet_q(param, slugs) for param, slugs in query.filters.items() if slugs
+        }
+
+        def filtered(excluding: str | None = None):
+            qs = base
+            for param, q in facet_qs.items():
+                if param != excluding:
+                    qs = qs.filter(q)
+            return qs
+
+        matching = filtered()
+        total = matching.count()
+
+        # One page of ids, ordered in SQL.
+        ordered = matching
+        if clauses:
+            ordered = ordered.annotate(score=self._score(clauses))
+        name_order = (Lower("title"), "pk")
+        if query.sort is Sort.NAME:
+            order = name_order
+        elif query.sort is Sort.NEWEST:
+            order = (F("joined_at").desc(), *name_order)
+        elif query.sort is Sort.DISTANCE and query.near is not None:
+            order = ("distance", *name_order)
+        elif clauses:
+            order = (F("score").desc(), F("verified").desc(), *name_order)
+        else:
+            order = (F("verified").desc(), *name_order)
+        fields = ["pk", "distance"] if query.near is not None else ["pk"]
+        rows = list(
+            ordered.order_by(*order).values_list(*fields)[
+                query.offset : query.offset + query.page_size
+            ]
+        )
+        ids = [row[0] for row in rows]
+        distances = {row[0]: row[1] for row in rows} if query.near is not None else None
+
+        # Facet counts: every filter but the facet's own.
+        counts: dict[str, dict[str, int]] = {}
+        labels: dict[str, dict[str, str]] = {}
+        for facet in FACETS:
+            scope = filtered(excluding=facet.param).values("pk")
+            if facet.many:
+                through = getattr(CompanyPage, facet.field).through
+                related = facet.model.split(".")[1].lower()
+                rows_ = (
+                    through.objects.filter(companypage_id__in=scope)
+                    .order_by()
+                    .values_list(f"{related}__slug", f"{related}__name")
+                    .annotate(n=_count())
+                )
+            else:
+                rows_ = (
+                    CompanyPage.objects.filter(pk__in=scope, place__isnull=False)
+                    .order_by()  # Page's default ordering would split the groups
+                    .values_list("place__slug", "place__name")
+                    .annotate(n=_count())
+                )
+            counts[facet.param] = {slug: n for slug, _label, n in rows_}
+            labels[facet.param] = {slug: label for slug, label, _n in rows_}
+
+        hits = hydrate_hits(ids, distances=distances, terms=[p for c in clauses for p in c])
+        return SearchResults(
+            query=query,
+            total=total,
+            hits=hits,
+            facets=build_facets(query, counts, labels),
+            backend=self.name,
+            took_ms=round((time.perf_counter() - started) * 1000, 1),
+            notes=query.notes,
+        )
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Companies whose name, then skills whose name, has a word starting with ``prefix``."""
+        from directory.models import Skill
+
+        from .documents import listed_companies
+        from .models import CompanySearchEntry
+
+        phrase = normalise(prefix).strip()
+        if not phrase or limit < 1:
+            return []
+        entries = (
+            CompanySearchEntry.objects.filter(
+                title_text__contains=f" {phrase}",
+                company__in=listed_companies().values("pk"),
+            )
+            .select_related("company")
+            .order_by("title_text")[:limit]
+        )
+        suggestions = [
+            Suggestion(kind="company", label=entry.company.title, url=entry.company.url or "")
+            for entry in entries
+        ]
+        remaining = limit - len(suggestions)
+        if remaining > 0:
+            # Skills are matched on their plain name; the folded form is short
+            # and the table small, so filtering in Python after a LIKE is fine.
+            first_word = phrase.split()[0]
+            candidates = Skill.objects.filter(name__icontains=first_word).select_related("group")
+            skills = [s for s in candidates if f" {phrase}" in normalise(s.name)]
+            for skill in sorted(skills, key=lambda s: s.name.lower())[:remaining]:
+                suggestions.append(
+                    Suggestion(kind="skill", label=skill.name, url=f"?skill={skill.slug}")
+                )
+        return suggestions
+
+    def update_companies(self, company_ids: list[int]) -> None:
+        update_database_entries(company_ids)
+
+
+def _count():
+    from django.db.models import Count
+
+    return Count("pk")

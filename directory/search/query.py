@@ -1,0 +1,244 @@
+"""Turn GET parameters into a validated :class:`SearchQuery` — the one place that validates.
+
+The directory page and the API both call :func:`parse_search_params`, so a
+shared URL means the same search everywhere. Two kinds of problem are told
+apart:
+
+* things a person can reasonably get wrong or that go stale (a skill that was
+  renamed, a town we do not know, ``sort=distance`` without a centre) are
+  ignored and described in ``SearchQuery.notes``, so the search still answers;
+* numbers that are not numbers (``page=two``, ``radius=-3``) raise
+  :class:`SearchParamError` naming the parameter: the API answers 400, the
+  page shows a friendly message.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+from django.apps import apps
+
+from .base import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_RADIUS_MILES,
+    FACETS,
+    MAX_PAGE_SIZE,
+    MAX_RADIUS_MILES,
+    MAX_TEXT_LENGTH,
+    NearPoint,
+    SearchQuery,
+    Sort,
+)
+
+# Deep pages cost the database an ever larger OFFSET and nobody reads them;
+# a higher number is treated as "past the end" rather than sent to the engine.
+MAX_PAGE = 1000
+# Parameters longer than this are junk (a slug is at most 100 characters).
+MAX_VALUE_LENGTH = 100
+MAX_VALUES_PER_FACET = 50
+
+# Control characters (NUL in particular) are refused by PostgreSQL and mean
+# nothing in a search; they are removed before anything else looks at a value.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class SearchParamError(ValueError):
+    """A malformed parameter: ``param`` is its name, ``message`` says what is wrong."""
+
+    def __init__(self, param: str, message: str):
+        self.param = param
+        self.message = message
+        super().__init__(f"{param}: {message}")
+
+
+def _clean(value) -> str:
+    return _CONTROL_CHARS.sub(" ", str(value)).strip()
+
+
+def _get(params: Mapping, name: str) -> str:
+    """The last value given for ``name`` (Django's convention), cleaned; "" if absent."""
+    if hasattr(params, "getlist"):
+        values = params.getlist(name)
+        value = values[-1] if values else ""
+    else:
+        value = params.get(name, "")
+        if isinstance(value, list | tuple):
+            value = value[-1] if value else ""
+    return _clean(value if value is not None else "")
+
+
+def _get_list(params: Mapping, name: str) -> list[str]:
+    if hasattr(params, "getlist"):
+        values = params.getlist(name)
+    else:
+        value = params.get(name, [])
+        values = list(value) if isinstance(value, list | tuple) else [value]
+    cleaned: list[str] = []
+    for value in values:
+        # "skill=a,b" is accepted too: people build URLs by hand.
+        for part in _clean(value if value is not None else "").split(","):
+            part = part.strip().lower()
+            if part and part not in cleaned:
+                cleaned.append(part)
+    return cleaned
+
+
+def _parse_int(params: Mapping, name: str, default: int, label: str) -> int:
+    raw = _get(params, name)
+    if raw == "":
+        return default
+    if not re.fullmatch(r"[+]?\d{1,9}", raw):
+        raise SearchParamError(
+            name, f"{label} must be a whole number of 1 or more, not “{raw[:20]}”."
+        )
+    value = int(raw)
+    if value < 1:
+        raise SearchParamError(name, f"{label} must be a whole number of 1 or more.")
+    return value
+
+
+def _parse_radius(params: Mapping) -> float | None:
+    raw = _get(params, "radius")
+    if raw == "":
+        return None
+    try:
+        value = float(raw[:20])
+    except ValueError:
+        raise SearchParamError(
+            "radius", f"The radius must be a number of miles, not “{raw[:20]}”."
+        ) from None
+    if not math.isfinite(value) or value <= 0:
+        raise SearchParamError("radius", "The radius must be a number of miles above zero.")
+    return value
+
+
+def _known_slugs(model_label: str, slugs: list[str]) -> set[str]:
+    model = apps.get_model(model_label)
+    return set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+
+
+def resolve_near(value: str) -> NearPoint | None:
+    """A gazetteer town (by slug) or a postcode district (``st1``), case-insensitive."""
+    from directory.models import Place, PostcodeDistrict
+
+    key = value.strip().lower()
+    if not key or len(key) > MAX_VALUE_LENGTH:
+        return None
+    place = Place.objects.filter(slug=key).first()
+    if place is not None:
+        return NearPoint(key, place.name, place.latitude, place.longitude)
+    # Postcode districts are stored upper case; "st1", "ST1" and "st 1" all work.
+    code = re.sub(r"\s+", "", key).upper()
+    district = PostcodeDistrict.objects.select_related("place").filter(code=code).first()
+    if district is not None:
+        label = f"{district.code} ({district.place.name})"
+        return NearPoint(district.slug, label, district.latitude, district.longitude)
+    return None
+
+
+def parse_search_params(params: Mapping) -> SearchQuery:
+    """Build a :class:`SearchQuery` from a ``QueryDict`` (or a plain dict of values/lists).
+
+    Raises :class:`SearchParamError` for malformed numbers; everything else
+    that cannot be used is dropped with a note in ``SearchQuery.notes``.
+    """
+    notes: list[str] = []
+
+    text = " ".join(_get(params, "q").split())
+    if len(text) > MAX_TEXT_LENGTH:
+        text = text[:MAX_TEXT_LENGTH].rstrip()
+        notes.append(f"Your search was shortened to its first {MAX_TEXT_LENGTH} characters.")
+
+    page = _parse_int(params, "page", 1, "The page number")
+    page = min(page, MAX_PAGE)
+    page_size = _parse_int(params, "page_size", DEFAULT_PAGE_SIZE, "The page size")
+    if page_size > MAX_PAGE_SIZE:
+        page_size = MAX_PAGE_SIZE
+        notes.append(f"At most {MAX_PAGE_SIZE} results are shown per page.")
+    radius = _parse_radius(params)
+
+    filters: dict[str, tuple[str, ...]] = {}
+    for facet in FACETS:
+        wanted = [s for s in _get_list(params, facet.param) if len(s) <= MAX_VALUE_LENGTH]
+        wanted = wanted[:MAX_VALUES_PER_FACET]
+        if not wanted:
+            continue
+        known = _known_slugs(facet.model, wanted)
+        for slug in wanted:
+            if slug not in known:
+                notes.append(f"We don’t know the {facet.param} “{slug}”, so it was ignored.")
+        kept = tuple(s for s in wanted if s in known)
+        if kept:
+            filters[facet.param] = kept
+
+    near = None
+    near_raw = _get(params, "near")
+    if near_raw:
+        near = resolve_near(near_raw)
+        if near is None:
+            notes.append(
+                f"We couldn’t find the place or postcode district “{near_raw[:40]}”, "
+                "so results are not limited by distance."
+            )
+    if near is not None:
+        if radius is None:
+            radius = DEFAULT_RADIUS_MILES
+        elif radius > MAX_RADIUS_MILES:
+            radius = MAX_RADIUS_MILES
+            notes.append(f"The radius was limited to {MAX_RADIUS_MILES:g} miles.")
+    else:
+        radius = None
+
+    sort_raw = _get(params, "sort").lower()
+    sort = Sort.RELEVANCE
+    if sort_raw:
+        try:
+            sort = Sort(sort_raw)
+        except ValueError:
+            notes.append(f"We can’t sort by “{sort_raw[:20]}”, so results are sorted by relevance.")
+    if sort is Sort.DISTANCE and near is None:
+        sort = Sort.RELEVANCE
+        notes.append(
+            "Sorting by distance needs a place or postcode, so results are sorted by relevance."
+        )
+
+    return SearchQuery(
+        text=text,
+        filters=filters,
+        near=near,
+        radius_miles=radius,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+        notes=tuple(notes),
+    )
+
+
+def query_to_params(query: SearchQuery, **overrides) -> list[tuple[str, str]]:
+    """The GET parameters that reproduce ``query`` (for links), with ``overrides``.
+
+    An override of ``None`` drops the parameter; facet overrides take a tuple
+    of slugs. Defaults (page 1, relevance, default page size) are left out so
+    shared URLs stay short.
+    """
+    values: dict[str, object] = {
+        "q": query.text,
+        **{facet.param: query.selected(facet.param) for facet in FACETS},
+        "near": query.near.slug if query.near else "",
+        "radius": (f"{query.radius_miles:g}" if query.near and query.radius_miles else ""),
+        "sort": "" if query.sort is Sort.RELEVANCE else query.sort.value,
+        "page": "" if query.page == 1 else str(query.page),
+        "page_size": "" if query.page_size == DEFAULT_PAGE_SIZE else str(query.page_size),
+    }
+    values.update(overrides)
+    pairs: list[tuple[str, str]] = []
+    for name, value in values.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, list | tuple):
+            pairs.extend((name, str(v)) for v in value)
+        else:
+            pairs.append((name, str(value)))
+    return pairs

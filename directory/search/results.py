@@ -1,0 +1,162 @@
+"""Backend-neutral pieces of a search answer: hits, facet values and highlights.
+
+Every backend finds *ids*; turning them into :class:`SearchHit` values (the
+``CompanyPage`` with its logo, place, skills and sectors) and building the
+facet lists happens here, so templates and the API render hits and facets the
+same way whichever backend answered, and the number of queries is fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from django.apps import apps
+from django.db.models import Prefetch
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from .base import FACETS, FacetValue, SearchHit, SearchQuery
+from .documents import fold
+
+# Rendition used for logos in result cards; prefetched with the hits so each
+# card costs no query once the rendition exists.
+LOGO_FILTER = "fill-96x96"
+SNIPPET_LENGTH = 180
+
+
+def hydrate_hits(
+    ids: list[int],
+    *,
+    distances: Mapping[int, float] | None = None,
+    terms: Iterable[str] = (),
+    highlights: Mapping[int, str] | None = None,
+) -> list[SearchHit]:
+    """Load the companies for ``ids`` (kept in that order) in a fixed number of queries.
+
+    ``distances`` (miles) and ready-made ``highlights`` (safe HTML) are keyed by
+    id; when a backend has no highlighter, ``terms`` are marked in the
+    strapline or description instead.
+    """
+    from wagtail.images import get_image_model
+
+    from directory.models import CompanyPage, Skill
+
+    if not ids:
+        return []
+    distances = distances or {}
+    highlights = highlights or {}
+    terms = [t for t in terms if t]
+    companies = CompanyPage.objects.filter(pk__in=ids).select_related("place", "logo")
+    companies = companies.prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.select_related("group")),
+        "sectors",
+        Prefetch(
+            "logo__renditions",
+            queryset=get_image_model().get_rendition_model().objects.all(),
+        ),
+    )
+    by_id = {company.pk: company for company in companies}
+    hits = []
+    for company_id in ids:
+        company = by_id.get(company_id)
+        if company is None:  # removed between finding and loading: skip, never fail
+            continue
+        highlight = highlights.get(company_id) or make_highlight(
+            [company.strapline, _plain(company.about)], terms
+        )
+        distance = distances.get(company_id)
+        hits.append(
+            SearchHit(
+                id=company.pk,
+                title=company.title,
+                url=company.url or "",
+                strapline=company.strapline,
+                page=company,
+                distance_miles=round(distance, 1) if distance is not None else None,
+                highlight=highlight,
+            )
+        )
+    return hits
+
+
+def _plain(html: str) -> str:
+    from django.utils.html import strip_tags
+
+    return " ".join(strip_tags(html or "").split())
+
+
+def make_highlight(texts: Iterable[str], terms: Iterable[str]) -> str:
+    """A short snippet around the first matching term, matches wrapped in ``<mark>``.
+
+    Matching is on folded text (accents and case ignored) at word starts, the
+    same way the database backend matches, so what is marked is what matched.
+    Returns "" when no term occurs.
+    """
+    terms = sorted({fold(t) for t in terms if t}, key=len, reverse=True)
+    if not terms:
+        return ""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")", re.IGNORECASE)
+    for text in texts:
+        if not text:
+            continue
+        folded = fold(text)
+        # anyascii can change the length of a text (ß -> ss); only highlight
+        # when positions line up, otherwise fall through to the next text.
+        if len(folded) != len(text):
+            continue
+        first = pattern.search(folded)
+        if first is None:
+            continue
+        start = max(0, first.start() - SNIPPET_LENGTH // 3)
+        if start:
+            start = text.find(" ", start) + 1 or start
+        window = Truncator(text[start:]).chars(SNIPPET_LENGTH)
+        window_folded = folded[start : start + len(window)]
+        parts, last = [], 0
+        for match in pattern.finditer(window_folded):
+            parts.append(escape(window[last : match.start()]))
+            parts.append(f"<mark>{escape(window[match.start() : match.end()])}</mark>")
+            last = match.end()
+        parts.append(escape(window[last:]))
+        prefix = "… " if start else ""
+        return mark_safe(prefix + "".join(parts))  # noqa: S308 - every part is escaped
+    return ""
+
+
+def build_facets(
+    query: SearchQuery,
+    counts: Mapping[str, Mapping[str, int]],
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict[str, list[FacetValue]]:
+    """Facet lists from ``{param: {slug: count}}``, the same for every backend.
+
+    Values with a count and every selected value (even at zero, so a selection
+    can always be undone) are listed: selected first, then by count (highest
+    first), then by label. Labels missing from ``labels`` are looked up, one
+    query per facet at most.
+    """
+    labels = labels or {}
+    facets: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        facet_counts = {slug: n for slug, n in counts.get(facet.param, {}).items() if n and slug}
+        selected = set(query.selected(facet.param))
+        slugs = set(facet_counts) | selected
+        facet_labels = dict(labels.get(facet.param, {}))
+        missing = [slug for slug in slugs if slug not in facet_labels]
+        if missing:
+            model = apps.get_model(facet.model)
+            facet_labels.update(model.objects.filter(slug__in=missing).values_list("slug", "name"))
+        values = [
+            FacetValue(
+                slug=slug,
+                label=facet_labels.get(slug, slug),
+                count=facet_counts.get(slug, 0),
+                selected=slug in selected,
+            )
+            for slug in slugs
+        ]
+        values.sort(key=lambda v: (not v.selected, -v.count, v.label.lower(), v.slug))
+        facets[facet.param] = values
+    return facets

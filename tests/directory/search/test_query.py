@@ -1,0 +1,152 @@
+"""The parameter parser on its own: no server, no backend."""
+
+from __future__ import annotations
+
+from django.http import QueryDict
+
+import pytest
+
+from directory.search.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_TEXT_LENGTH, Sort
+from directory.search.query import (
+    MAX_PAGE,
+    SearchParamError,
+    parse_search_params,
+    query_to_params,
+)
+from tests.directory.factories import (
+    PlaceFactory,
+    PostcodeDistrictFactory,
+    SectorFactory,
+    SkillFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def parse(query_string: str):
+    return parse_search_params(QueryDict(query_string))
+
+
+def test_defaults():
+    query = parse("")
+    assert query.text == ""
+    assert query.filters == {}
+    assert query.near is None and query.radius_miles is None
+    assert query.sort is Sort.RELEVANCE
+    assert (query.page, query.page_size) == (1, DEFAULT_PAGE_SIZE)
+    assert query.notes == ()
+
+
+def test_text_is_trimmed_collapsed_and_cut():
+    assert parse("q=%20%20colour%20%20%20grading%20").text == "colour grading"
+    long = parse("q=" + "a" * (MAX_TEXT_LENGTH + 50))
+    assert len(long.text) == MAX_TEXT_LENGTH
+    assert long.notes
+
+
+def test_control_characters_are_removed():
+    assert parse("q=anim%00ation").text == "anim ation"
+
+
+def test_known_slugs_kept_unknown_noted_case_insensitive():
+    SkillFactory(name="Compositing", slug="compositing")
+    SectorFactory(name="Games", slug="games")
+    query = parse("skill=Compositing&skill=nope&skill=compositing&sector=games,film")
+    assert query.filters == {"skill": ("compositing",), "sector": ("games",)}
+    assert len(query.notes) == 2
+    assert "nope" in query.notes[0] and "film" in query.notes[1]
+
+
+def test_near_place_or_postcode_district():
+    stoke = PlaceFactory(
+        name="Stoke-on-Trent", slug="stoke-on-trent", latitude=53.0, longitude=-2.18
+    )
+    PostcodeDistrictFactory(code="ST1", place=stoke, latitude=53.02, longitude=-2.17)
+    query = parse("near=Stoke-on-Trent")
+    assert query.near.label == "Stoke-on-Trent"
+    assert query.radius_miles == 10
+    query = parse("near=st1&radius=25")
+    assert query.near.slug == "st1"
+    assert query.near.label == "ST1 (Stoke-on-Trent)"
+    assert query.near.latitude == 53.02
+    assert query.radius_miles == 25
+    assert parse("near=ST%201").near.slug == "st1"
+
+
+def test_unknown_near_noted_and_radius_dropped():
+    query = parse("near=atlantis&radius=5")
+    assert query.near is None and query.radius_miles is None
+    assert "atlantis" in query.notes[0]
+
+
+def test_radius_capped():
+    PlaceFactory(name="Leek", slug="leek")
+    query = parse("near=leek&radius=100000")
+    assert query.radius_miles == 500
+    assert query.notes
+
+
+@pytest.mark.parametrize(
+    "query_string,param",
+    [
+        ("page=abc", "page"),
+        ("page=0", "page"),
+        ("page=-2", "page"),
+        ("page=1.5", "page"),
+        ("page_size=x", "page_size"),
+        ("page_size=0", "page_size"),
+        ("radius=ten", "radius"),
+        ("radius=-1", "radius"),
+        ("radius=inf", "radius"),
+        ("radius=0", "radius"),
+    ],
+)
+def test_malformed_numbers_raise_naming_the_parameter(query_string, param):
+    with pytest.raises(SearchParamError) as error:
+        parse(query_string)
+    assert error.value.param == param
+    assert error.value.message
+
+
+def test_page_size_capped_and_huge_page_clamped():
+    query = parse("page_size=1000&page=99999999")
+    assert query.page_size == MAX_PAGE_SIZE
+    assert query.page == MAX_PAGE
+    assert query.notes
+
+
+def test_sort_values():
+    PlaceFactory(name="Leek", slug="leek")
+    assert parse("sort=name").sort is Sort.NAME
+    assert parse("sort=NEWEST").sort is Sort.NEWEST
+    assert parse("sort=distance&near=leek").sort is Sort.DISTANCE
+    fallback = parse("sort=distance")
+    assert fallback.sort is Sort.RELEVANCE and fallback.notes
+    unknown = parse("sort=price")
+    assert unknown.sort is Sort.RELEVANCE and "price" in unknown.notes[0]
+
+
+def test_plain_dicts_work_too():
+    SkillFactory(name="Compositing", slug="compositing")
+    query = parse_search_params({"q": "grading", "skill": ["compositing"], "page": "2"})
+    assert query.text == "grading" and query.page == 2
+    assert query.filters == {"skill": ("compositing",)}
+
+
+def test_round_trip_to_params():
+    SkillFactory(name="Compositing", slug="compositing")
+    SectorFactory(name="Games", slug="games")
+    PlaceFactory(name="Leek", slug="leek")
+    original = "q=animation&skill=compositing&sector=games&near=leek&radius=10&sort=distance&page=2"
+    query = parse(original)
+    again = parse_search_params(dict_from_pairs(query_to_params(query)))
+    assert again == query
+    without_skill = dict(query_to_params(query, skill=None, page=None))
+    assert "skill" not in without_skill and "page" not in without_skill
+
+
+def dict_from_pairs(pairs):
+    result = QueryDict(mutable=True)
+    for key, value in pairs:
+        result.appendlist(key, value)
+    return result
