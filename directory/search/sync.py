@@ -1,0 +1,176 @@
+"""Keep search up to date as editors work: receivers connected in ``apps.ready()``.
+
+Two things happen for every change that can alter what the directory shows:
+
+1. the database backend's entries are rewritten *inside* the edit's own
+   transaction, so they commit or roll back with it (the database fallback is
+   never stale, and tests see the change without committing);
+2. after the transaction commits, the configured backend's
+   ``update_companies(ids)`` is called — for Elasticsearch that backend makes
+   the write durable and retries it; here a failure is logged, never raised,
+   so an unreachable search engine cannot fail an editor's save.
+
+What counts as a change: publishing (``page_published``, after the page's
+skills and sectors are saved), saving the live row (``post_save``, e.g. a
+membership lapsing), unpublishing, deleting, moving (URLs change for the page
+and everything below it), and renaming or deleting a skill, skill group,
+sector or place (every company that uses it). ``DIRECTORY_SEARCH_LIVE_SYNC =
+False`` switches all of this off (bulk imports then call
+``rebuild_database_entries()`` once).
+
+Other apps that add text to companies (see ``documents.register_text_contributor``)
+call :func:`companies_changed` when that text changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+logger = logging.getLogger(__name__)
+
+_pending = threading.local()
+
+
+def live_sync_enabled() -> bool:
+    return getattr(settings, "DIRECTORY_SEARCH_LIVE_SYNC", True)
+
+
+def companies_changed(company_ids: Iterable[int]) -> None:
+    """Bring these companies up to date in the database entries now and the backend on commit."""
+    from . import indexing
+
+    ids = {int(i) for i in company_ids if i is not None}
+    if not ids or not live_sync_enabled():
+        return
+    indexing.update_companies(ids)
+    # Several signals fire for one publish: collect their ids and send them in
+    # one call when the transaction commits. If no flush is waiting, whatever
+    # is pending belongs to a transaction that rolled back and is dropped.
+    connection = transaction.get_connection()
+    waiting = any(entry[1] is _flush_to_backend for entry in connection.run_on_commit)
+    pending = _pending_ids()
+    if not waiting:
+        pending.clear()
+    pending.update(ids)
+    transaction.on_commit(_flush_to_backend)  # later ones find the set drained
+
+
+def _pending_ids() -> set[int]:
+    if not hasattr(_pending, "ids"):
+        _pending.ids = set()
+    return _pending.ids
+
+
+def _flush_to_backend() -> None:
+    from . import get_search_backend
+    from .database import DatabaseBackend
+
+    ids = sorted(_pending_ids())
+    _pending_ids().clear()
+    if not ids:
+        return
+    backend = get_search_backend()
+    if isinstance(backend, DatabaseBackend):
+        return  # its entries were written in the transaction itself
+    try:
+        backend.update_companies(ids)
+    except Exception:  # an engine outage must never turn a saved edit into an error
+        logger.exception("Search backend %s could not update companies %s", backend.name, ids)
+
+
+# -- receivers ---------------------------------------------------------------
+
+
+def _company_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        companies_changed([instance.pk])
+
+
+def _company_published_or_unpublished(sender, instance, **kwargs):
+    companies_changed([instance.pk])
+
+
+def _company_deleted(sender, instance, **kwargs):
+    # The entry went with the page (cascade); the backend still has to forget it.
+    companies_changed([instance.pk])
+
+
+def _page_moved(sender, instance, **kwargs):
+    from directory.models import CompanyPage
+
+    ids = CompanyPage.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True)
+    companies_changed(list(ids))
+
+
+def _companies_using(instance) -> list[int]:
+    from directory.models import CompanyPage, Place, Sector, Skill, SkillGroup
+
+    if isinstance(instance, Skill):
+        companies = CompanyPage.objects.filter(skills=instance)
+    elif isinstance(instance, SkillGroup):
+        companies = CompanyPage.objects.filter(skills__group=instance)
+    elif isinstance(instance, Sector):
+        companies = CompanyPage.objects.filter(sectors=instance)
+    elif isinstance(instance, Place):
+        companies = CompanyPage.objects.filter(place=instance)
+    else:
+        return []
+    return list(companies.values_list("pk", flat=True).distinct())
+
+
+def _taxonomy_before_save(sender, instance, raw=False, **kwargs):
+    # Remember whether what search shows (name, slug, coordinates) is changing.
+    if raw or instance.pk is None or not live_sync_enabled():
+        instance._search_changed = False
+        return
+    watched = [f for f in ("name", "slug", "latitude", "longitude") if hasattr(instance, f)]
+    before = sender.objects.filter(pk=instance.pk).values(*watched).first()
+    instance._search_changed = before is None or any(
+        before[f] != getattr(instance, f) for f in watched
+    )
+
+
+def _taxonomy_saved(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created and getattr(instance, "_search_changed", False):
+        companies_changed(_companies_using(instance))
+
+
+def _taxonomy_before_delete(sender, instance, **kwargs):
+    instance._search_company_ids = _companies_using(instance) if live_sync_enabled() else []
+
+
+def _taxonomy_deleted(sender, instance, **kwargs):
+    companies_changed(getattr(instance, "_search_company_ids", []))
+
+
+def connect() -> None:
+    """Connect every receiver (called once from ``DirectorySearchConfig.ready``)."""
+    from directory.models import CompanyPage, Place, Sector, Skill, SkillGroup
+
+    uid = "directory_search_sync"
+    post_save.connect(_company_saved, sender=CompanyPage, dispatch_uid=f"{uid}_saved")
+    page_published.connect(
+        _company_published_or_unpublished, sender=CompanyPage, dispatch_uid=f"{uid}_published"
+    )
+    page_unpublished.connect(
+        _company_published_or_unpublished, sender=CompanyPage, dispatch_uid=f"{uid}_unpublished"
+    )
+    post_delete.connect(_company_deleted, sender=CompanyPage, dispatch_uid=f"{uid}_deleted")
+    # Moving any page can change the URLs of the companies below it.
+    post_page_move.connect(_page_moved, dispatch_uid=f"{uid}_moved")
+    for model in (Skill, SkillGroup, Sector, Place):
+        name = model.__name__
+        pre_save.connect(_taxonomy_before_save, sender=model, dispatch_uid=f"{uid}_pre_{name}")
+        post_save.connect(_taxonomy_saved, sender=model, dispatch_uid=f"{uid}_post_{name}")
+        pre_delete.connect(
+            _taxonomy_before_delete, sender=model, dispatch_uid=f"{uid}_predel_{name}"
+        )
+        post_delete.connect(_taxonomy_deleted, sender=model, dispatch_uid=f"{uid}_del_{name}")
