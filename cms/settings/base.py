@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "ninja",  # serves the API docs' Swagger assets from our own static files
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -30,7 +30,7 @@ from django.db.models.functions import ASin, Coalesce, Cos, Lower, Power, Radian
 from .base import FACETS, SearchBackend, SearchQuery, SearchResults, Sort, Suggestion
 from .indexing import normalise, query_terms
 from .indexing import update_companies as update_database_entries
-from .results import build_facets, hydrate_hits
+from .results import build_facets, directory_url, hydrate_hits, skill_filter_url
 
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.05
@@ -278,9 +278,12 @@ class DatabaseBackend(SearchBackend):
             first_word = phrase.split()[0]
             candidates = Skill.objects.filter(name__icontains=first_word).select_related("group")
             skills = [s for s in candidates if f" {phrase}" in normalise(s.name)]
+            base = directory_url() if skills else ""
             for skill in sorted(skills, key=lambda s: s.name.lower())[:remaining]:
                 suggestions.append(
-                    Suggestion(kind="skill", label=skill.name, url=f"?skill={skill.slug}")
+                    Suggestion(
+                        kind="skill", label=skill.name, url=skill_filter_url(skill.slug, base)
+                    )
                 )
         return suggestions
 

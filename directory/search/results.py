@@ -81,6 +81,19 @@ def hydrate_hits(
     return hits
 
 
+def directory_url() -> str:
+    """The URL of the live directory page (``/directory/`` when there is none yet)."""
+    from directory.models import DirectoryIndexPage
+
+    page = DirectoryIndexPage.objects.live().first()
+    return (page.url if page else None) or "/directory/"
+
+
+def skill_filter_url(slug: str, base: str | None = None) -> str:
+    """Where a skill suggestion leads: the directory (``base``) filtered by that skill."""
+    return f"{base or directory_url()}?skill={slug}"
+
+
 def _plain(html: str) -> str:
     from django.utils.html import strip_tags
 

@@ -1,0 +1,293 @@
+"""The directory's public JSON API (django-ninja), mounted at ``/api/v1/``.
+
+* ``GET /api/v1/directory/search`` — the directory page's parameters, the same
+  answer as JSON (parsed by ``search.query.parse_search_params``, so a URL
+  means the same on the page and here);
+* ``GET /api/v1/directory/companies/{slug}`` — one listed company's profile;
+* ``GET /api/v1/directory/suggest?q=`` — completions for the search box.
+
+The schema is at ``/api/v1/openapi.json`` and browsable docs at
+``/api/v1/docs``, served from ninja's own static files (no CDN). Bad
+parameters answer 400 with ``{"detail": ..., "param": ...}``; nothing a
+client sends can cause a 500.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja.errors import ValidationError
+
+from .search import get_search_backend, run_search
+from .search.base import FACET_PARAMS, SearchHit, SearchResults
+from .search.documents import listed_companies
+from .search.query import MAX_VALUE_LENGTH, SearchParamError, parse_search_params
+
+api = NinjaAPI(
+    title="Platform directory API",
+    version="1",
+    description=(
+        "Find member companies of the Stoke-on-Trent and Staffordshire moving-image "
+        "cluster by text, skill, sector and location."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+router = Router(tags=["directory"])
+
+
+# -- schemas -------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+    param: str | None = None
+
+
+class TermOut(Schema):
+    slug: str
+    label: str
+
+
+class FacetValueOut(Schema):
+    slug: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetsOut(Schema):
+    skill: list[FacetValueOut]
+    sector: list[FacetValueOut]
+    place: list[FacetValueOut]
+
+
+class CompanyHitOut(Schema):
+    slug: str
+    name: str
+    url: str
+    strapline: str
+    place: TermOut | None
+    skills: list[TermOut]
+    sectors: list[TermOut]
+    distance_miles: float | None = Field(None, description="Only when `near` is given.")
+    highlight: str = Field("", description="HTML snippet with <mark> around matched words.")
+
+
+class SearchOut(Schema):
+    total: int
+    page: int
+    pages: int
+    page_size: int
+    results: list[CompanyHitOut]
+    facets: FacetsOut
+    backend: str = Field(description="Which search backend answered.")
+    took_ms: float
+    notes: list[str] = Field(description="Parameters that were ignored or adjusted, and why.")
+
+
+class SearchParams(Schema):
+    """Documented here for the schema; the values are read by the shared parser."""
+
+    q: str | None = Field(None, description="Free text, at most 200 characters.")
+    skill: list[str] = Field([], description="Skill slugs (repeatable; OR within skills).")
+    sector: list[str] = Field([], description="Sector slugs (repeatable; OR within sectors).")
+    place: list[str] = Field([], description="Place slugs (repeatable; OR within places).")
+    near: str | None = Field(None, description="A place slug or postcode district, e.g. `st1`.")
+    radius: str | None = Field(None, description="Miles from `near` (default 10, at most 500).")
+    sort: str | None = Field(None, description="`relevance`, `name`, `newest` or `distance`.")
+    page: str | None = Field(None, description="Page number, from 1.")
+    page_size: str | None = Field(None, description="Results per page (default 20, at most 100).")
+
+
+class CreditOut(Schema):
+    production: str
+    client: str
+    year: int | None
+    role: str
+
+
+class CompanyOut(Schema):
+    slug: str
+    name: str
+    url: str
+    strapline: str
+    about: str = Field(description="HTML.")
+    logo_url: str | None
+    logo_alt: str | None
+    place: TermOut | None
+    latitude: float | None
+    longitude: float | None
+    skills: list[TermOut]
+    sectors: list[TermOut]
+    service_area: str
+    size_band: str
+    year_founded: int | None
+    website: str
+    phone: str
+    social: dict[str, str]
+    showreel_url: str
+    verified: bool
+    joined_at: str
+    credits: list[CreditOut]
+
+
+class SuggestionOut(Schema):
+    kind: str = Field(description="`company` (go to its page) or `skill` (filter by it).")
+    label: str
+    url: str
+
+
+# -- errors --------------------------------------------------------------------
+
+
+@api.exception_handler(SearchParamError)
+def _bad_search_param(request, exc: SearchParamError):
+    return api.create_response(request, {"detail": exc.message, "param": exc.param}, status=400)
+
+
+@api.exception_handler(ValidationError)
+def _bad_request(request, exc: ValidationError):
+    # Ninja's default is 422; the contract promises 400 naming the parameter.
+    first = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+    param = location[0] if location else None
+    message = first.get("msg", "Invalid request.")
+    detail = f"{param}: {message}" if param else message
+    return api.create_response(request, {"detail": detail, "param": param}, status=400)
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _terms(items) -> list[dict]:
+    return [{"slug": item.slug, "label": item.name} for item in items]
+
+
+def _absolute(request: HttpRequest, url: str) -> str:
+    return request.build_absolute_uri(url) if url else ""
+
+
+def _hit_out(request: HttpRequest, hit: SearchHit) -> dict:
+    company = hit.page
+    return {
+        "slug": company.slug,
+        "name": hit.title,
+        "url": _absolute(request, hit.url),
+        "strapline": hit.strapline,
+        "place": {"slug": company.place.slug, "label": company.place.name}
+        if company.place_id
+        else None,
+        "skills": _terms(company.skills.all()),
+        "sectors": _terms(company.sectors.all()),
+        "distance_miles": hit.distance_miles,
+        "highlight": str(hit.highlight or ""),
+    }
+
+
+def search_payload(request: HttpRequest, results: SearchResults) -> dict:
+    return {
+        "total": results.total,
+        "page": results.query.page,
+        "pages": results.pages,
+        "page_size": results.query.page_size,
+        "results": [_hit_out(request, hit) for hit in results.hits],
+        "facets": {
+            param: [vars(value) for value in results.facets.get(param, [])]
+            for param in FACET_PARAMS
+        },
+        "backend": results.backend,
+        "took_ms": results.took_ms,
+        "notes": list(results.notes),
+    }
+
+
+# -- endpoints -----------------------------------------------------------------
+
+
+@router.get(
+    "/search",
+    response={200: SearchOut, 400: ErrorOut},
+    summary="Search member companies",
+    description=(
+        "Facets combine with AND, values within one facet with OR; each facet's counts "
+        "apply every other filter but not its own."
+    ),
+)
+def search(request, params: Query[SearchParams]):
+    query = parse_search_params(request.GET)
+    return search_payload(request, run_search(query))
+
+
+@router.get(
+    "/companies/{slug}",
+    response={200: CompanyOut, 404: ErrorOut},
+    summary="One member company's profile",
+)
+def company_detail(request, slug: str):
+    company = (
+        listed_companies()
+        .filter(slug=slug[:255])
+        .select_related("place", "logo")
+        .prefetch_related("skills", "sectors", "credits")
+        .first()
+    )
+    if company is None:
+        raise Http404("No listed company with that slug.")
+    logo_url = logo_alt = None
+    if company.logo_id:
+        logo_url = _absolute(request, company.logo.get_rendition("max-400x400").url)
+        logo_alt = company.logo.default_alt_text or company.logo.title
+    social = {
+        "linkedin": company.linkedin_url,
+        "instagram": company.instagram_url,
+        "x": company.x_url,
+        "youtube": company.youtube_url,
+        "vimeo": company.vimeo_url,
+    }
+    coordinates = company.coordinates
+    return {
+        "slug": company.slug,
+        "name": company.title,
+        "url": _absolute(request, company.url or ""),
+        "strapline": company.strapline,
+        "about": company.about or "",
+        "logo_url": logo_url,
+        "logo_alt": logo_alt,
+        "place": {"slug": company.place.slug, "label": company.place.name}
+        if company.place_id
+        else None,
+        "latitude": coordinates[0] if coordinates else None,
+        "longitude": coordinates[1] if coordinates else None,
+        "skills": _terms(company.skills.all()),
+        "sectors": _terms(company.sectors.all()),
+        "service_area": company.service_area,
+        "size_band": company.size_band,
+        "year_founded": company.year_founded,
+        "website": company.website,
+        "phone": company.phone,
+        "social": {key: url for key, url in social.items() if url},
+        "showreel_url": company.showreel_url,
+        "verified": company.verified,
+        "joined_at": company.joined_at.isoformat(),
+        "credits": [
+            {"production": c.production, "client": c.client, "year": c.year, "role": c.role}
+            for c in company.credits.all()
+        ],
+    }
+
+
+@router.get(
+    "/suggest",
+    response=list[SuggestionOut],
+    summary="Completions for the search box: company names, then skills",
+)
+def suggest(request, q: str = "", limit: int = Query(8, ge=1, le=20)):
+    prefix = " ".join(q.split())[:MAX_VALUE_LENGTH]
+    if len(prefix) < 2:
+        return []
+    return [vars(s) for s in get_search_backend().suggest(prefix, limit=limit)]
+
+
+api.add_router("/directory", router)

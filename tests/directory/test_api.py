@@ -1,0 +1,193 @@
+"""The directory API: search, one company, suggestions, schema and docs; 400 not 500."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.directory.factories import (
+    PlaceFactory,
+    PostcodeDistrictFactory,
+    SectorFactory,
+    SkillFactory,
+    company,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def companies():
+    stoke = PlaceFactory(
+        name="Stoke-on-Trent", slug="api-stoke", latitude=53.0027, longitude=-2.1794
+    )
+    stafford = PlaceFactory(
+        name="Stafford", slug="api-stafford", latitude=52.8066, longitude=-2.1171
+    )
+    PostcodeDistrictFactory(code="ZQ1", place=stoke, latitude=53.0027, longitude=-2.1794)
+    compositing = SkillFactory(name="Compositing", slug="api-compositing")
+    animation = SkillFactory(name="2D animation", slug="api-2d")
+    games = SectorFactory(name="Games", slug="api-games")
+    film = SectorFactory(name="Film", slug="api-film")
+    return {
+        "kiln": company(
+            "Kiln Animation",
+            skills=[animation],
+            sectors=[games],
+            place=stoke,
+            strapline="Characters that move",
+            website="https://kiln.example",
+            credits=2,
+        ),
+        "trent": company(
+            "Trent VFX", skills=[compositing, animation], sectors=[film, games], place=stafford
+        ),
+        "lapsed": company("Lapsed Co", skills=[animation], place=stoke, membership_status="lapsed"),
+        "draft": company("Draft Co", skills=[animation], place=stoke, live=False),
+    }
+
+
+def test_search_shape(client, companies):
+    response = client.get(
+        "/api/v1/directory/search",
+        {
+            "q": "animation",
+            "sector": "api-games",
+            "near": "zq1",
+            "radius": "20",
+            "sort": "distance",
+        },
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["total"] == 2
+    assert (data["page"], data["pages"], data["page_size"]) == (1, 1, 20)
+    assert data["backend"] == "database"
+    assert data["took_ms"] >= 0
+    first = data["results"][0]
+    assert first["slug"] == "kiln-animation"
+    assert first["name"] == "Kiln Animation"
+    assert first["url"] == "http://testserver/directory/kiln-animation/"
+    assert first["place"] == {"slug": "api-stoke", "label": "Stoke-on-Trent"}
+    assert first["skills"] == [{"slug": "api-2d", "label": "2D animation"}]
+    assert first["sectors"] == [{"slug": "api-games", "label": "Games"}]
+    assert first["distance_miles"] == 0
+    assert data["results"][1]["distance_miles"] == pytest.approx(13.8, abs=0.3)
+    sector = {v["slug"]: v for v in data["facets"]["sector"]}
+    assert sector["api-games"] == {
+        "slug": "api-games",
+        "label": "Games",
+        "count": 2,
+        "selected": True,
+    }
+    assert sector["api-film"]["count"] == 1 and not sector["api-film"]["selected"]
+    assert set(data["facets"]) == {"skill", "sector", "place"}
+
+
+def test_search_notes_unknown_slugs(client, companies):
+    data = client.get("/api/v1/directory/search?skill=nope&skill=api-compositing").json()
+    assert data["total"] == 1
+    assert any("nope" in note for note in data["notes"])
+
+
+@pytest.mark.parametrize(
+    "query,param",
+    [("page=x", "page"), ("page_size=0", "page_size"), ("near=api-stoke&radius=far", "radius")],
+)
+def test_bad_parameters_are_400_naming_the_parameter(client, companies, query, param):
+    response = client.get(f"/api/v1/directory/search?{query}")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["param"] == param
+    assert param.replace("_", " ") in body["detail"].lower()
+
+
+def test_company_detail(client, companies):
+    response = client.get("/api/v1/directory/companies/kiln-animation")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["name"] == "Kiln Animation"
+    assert data["website"] == "https://kiln.example"
+    assert data["place"]["slug"] == "api-stoke"
+    assert data["latitude"] == pytest.approx(53.0027)
+    assert len(data["credits"]) == 2
+    assert "email" not in data  # enquiries go through the form, not scrapers
+
+
+@pytest.mark.parametrize("slug", ["lapsed-co", "draft-co", "no-such-company"])
+def test_company_detail_404_for_unlisted(client, companies, slug):
+    response = client.get(f"/api/v1/directory/companies/{slug}")
+    assert response.status_code == 404
+
+
+def test_suggest(client, companies):
+    data = client.get("/api/v1/directory/suggest?q=kil").json()
+    assert data == [
+        {"kind": "company", "label": "Kiln Animation", "url": "/directory/kiln-animation/"}
+    ]
+    data = client.get("/api/v1/directory/suggest?q=compos").json()
+    assert {
+        "kind": "skill",
+        "label": "Compositing",
+        "url": "/directory/?skill=api-compositing",
+    } in data
+    assert client.get("/api/v1/directory/suggest?q=l").json() == []
+    assert client.get("/api/v1/directory/suggest?q=lapsed").json() == []
+
+
+def test_suggest_bad_limit_is_400(client, companies):
+    response = client.get("/api/v1/directory/suggest?q=kil&limit=lots")
+    assert response.status_code == 400
+    assert response.json()["param"] == "limit"
+
+
+def test_openapi_schema_and_docs_without_cdn(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/directory/search" in schema["paths"]
+    assert "/api/v1/directory/companies/{slug}" in schema["paths"]
+    params = {p["name"] for p in schema["paths"]["/api/v1/directory/search"]["get"]["parameters"]}
+    assert {
+        "q",
+        "skill",
+        "sector",
+        "place",
+        "near",
+        "radius",
+        "sort",
+        "page",
+        "page_size",
+    } <= params
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+
+
+PARAM_NAMES = ["q", "skill", "sector", "place", "near", "radius", "sort", "page", "page_size", "x"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    params=st.lists(
+        st.tuples(st.sampled_from(PARAM_NAMES), st.text(max_size=40)),
+        max_size=6,
+    )
+)
+def test_arbitrary_parameters_never_500(client, companies, params):
+    response = client.get("/api/v1/directory/search", params)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["param"] in PARAM_NAMES
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(q=st.text(max_size=60), limit=st.text(max_size=5))
+def test_arbitrary_suggest_never_500(client, companies, q, limit):
+    response = client.get("/api/v1/directory/suggest", {"q": q, "limit": limit})
+    assert response.status_code in (200, 400)
