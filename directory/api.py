@@ -282,6 +282,7 @@ def company_detail(request, slug: str):
     "/suggest",
     response=list[SuggestionOut],
     summary="Completions for the search box: company names, then skills",
+    url_name="suggest",
 )
 def suggest(request, q: str = "", limit: int = Query(8, ge=1, le=20)):
     prefix = " ".join(q.split())[:MAX_VALUE_LENGTH]

@@ -164,6 +164,13 @@ class DirectoryIndexPage(Page):
     subpage_types = ["directory.CompanyPage"]
     max_count = 1
 
+    def get_context(self, request, *args, **kwargs):
+        from directory.search.page import directory_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(directory_context(request, self.get_url(request) or self.url or "/"))
+        return context
+
 
 class CompanyPage(Page):
     """A member company's public profile."""

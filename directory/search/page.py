@@ -1,0 +1,149 @@
+"""What the directory page (``DirectoryIndexPage``) shows: the search, its facets and links.
+
+Kept out of the model so the page class stays a page; ``get_context`` calls
+:func:`directory_context`. Everything here speaks the search contract only.
+
+A malformed number never costs the visitor their search: the parameter is
+dropped, a friendly message says why, and the rest of the search still runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+
+from . import run_search
+from .base import DEFAULT_RADIUS_MILES, FACETS, SearchQuery, SearchResults, Sort
+from .query import SearchParamError, parse_search_params, query_to_params
+
+RADIUS_CHOICES = (1, 5, 10, 25, 50, 100)
+SORT_CHOICES = (
+    (Sort.RELEVANCE, "Best match"),
+    (Sort.NAME, "Name (A–Z)"),
+    (Sort.NEWEST, "Newest members"),
+    (Sort.DISTANCE, "Distance"),
+)
+# How many values of a facet show before "Show all".
+FACET_VISIBLE = 8
+PAGINATION_WINDOW = 2
+
+
+@dataclass
+class ActiveFilter:
+    """One thing narrowing the search, with the URL that removes just it."""
+
+    label: str
+    remove_url: str
+
+
+def _url(base: str, pairs: list[tuple[str, str]]) -> str:
+    return f"{base}?{urlencode(pairs)}" if pairs else base
+
+
+def parse_leniently(params: QueryDict) -> tuple[SearchQuery, list[str]]:
+    """Parse ``params``, dropping each malformed parameter with a message for the visitor."""
+    params = params.copy()
+    errors: list[str] = []
+    for _ in range(10):  # there are fewer parameters than this
+        try:
+            return parse_search_params(params), errors
+        except SearchParamError as error:
+            errors.append(error.message)
+            params.pop(error.param, None)
+    return parse_search_params(QueryDict()), errors
+
+
+def directory_context(request, base_url: str) -> dict:
+    query, errors = parse_leniently(request.GET)
+    results = run_search(query)
+    query = results.query  # may have moved to the last page
+    return {
+        "search_query": query,
+        "search_results": results,
+        "search_errors": errors,
+        "search_notes": list(results.notes),
+        "facet_groups": _facet_groups(results),
+        "active_filters": _active_filters(query, results, base_url),
+        "clear_url": base_url,
+        "pagination": _pagination(query, results, base_url),
+        "sort_choices": SORT_CHOICES,
+        "radius_choices": RADIUS_CHOICES,
+        "radius_value": query.radius_miles or DEFAULT_RADIUS_MILES,
+        "near_value": query.near.slug if query.near else request.GET.get("near", "")[:100],
+        "filters_selected": bool(query.filters or query.near),
+    }
+
+
+def _facet_groups(results: SearchResults) -> list[dict]:
+    groups = []
+    for facet in FACETS:
+        values = results.facets.get(facet.param, [])
+        # Selected values come first (the backend orders them so) and always show.
+        visible = max(FACET_VISIBLE, sum(1 for v in values if v.selected))
+        groups.append(
+            {
+                "param": facet.param,
+                "label": facet.label,
+                "values": values[:visible],
+                "more": values[visible:],
+                "selected_count": sum(1 for v in values if v.selected),
+            }
+        )
+    return groups
+
+
+def _active_filters(query: SearchQuery, results: SearchResults, base: str) -> list[ActiveFilter]:
+    active = []
+    if query.text:
+        active.append(
+            ActiveFilter(
+                f"Text: “{query.text}”", _url(base, query_to_params(query, q=None, page=None))
+            )
+        )
+    for facet in FACETS:
+        labels = {v.slug: v.label for v in results.facets.get(facet.param, [])}
+        selected = query.selected(facet.param)
+        for slug in selected:
+            remaining = tuple(s for s in selected if s != slug)
+            url = _url(base, query_to_params(query, **{facet.param: remaining, "page": None}))
+            singular = facet.label.rstrip("s").lower()
+            active.append(ActiveFilter(f"{singular.capitalize()}: {labels.get(slug, slug)}", url))
+    if query.near:
+        sort = None if query.sort is Sort.DISTANCE else query.sort.value
+        url = _url(base, query_to_params(query, near=None, radius=None, sort=sort, page=None))
+        active.append(
+            ActiveFilter(f"Within {query.radius_miles:g} miles of {query.near.label}", url)
+        )
+    return active
+
+
+def _pagination(query: SearchQuery, results: SearchResults, base: str) -> dict | None:
+    if results.pages <= 1:
+        return None
+    current, last = query.page, results.pages
+
+    def link(number: int) -> str:
+        return _url(base, query_to_params(query, page=None if number == 1 else str(number)))
+
+    numbers = sorted(
+        {
+            1,
+            last,
+            *range(max(1, current - PAGINATION_WINDOW), min(last, current + PAGINATION_WINDOW) + 1),
+        }
+    )
+    items, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            items.append({"gap": True})
+        items.append({"number": number, "url": link(number), "current": number == current})
+        previous = number
+    return {
+        "items": items,
+        "previous_url": link(current - 1) if current > 1 else None,
+        "next_url": link(current + 1) if current < last else None,
+        "current": current,
+        "last": last,
+    }
