@@ -23,12 +23,16 @@ from tests.directory.factories import (
     company,
 )
 
-SEARCH_BACKENDS = ["database"]
+SEARCH_BACKENDS = ["database", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
 
 
 def make_backend(name: str, request):
     if name == "database":
         return DatabaseBackend()
+    if name == "elasticsearch":
+        from tests.directory.search.elasticsearch_support import make_elasticsearch_backend
+
+        return make_elasticsearch_backend(request)
     raise LookupError(f"no test backend called {name!r}")
 
 

@@ -1,0 +1,608 @@
+"""Directory search on Elasticsearch, with the database backend answering when it cannot.
+
+The contract is the one in ``base`` (the contract suite runs on both
+backends); what this module adds is what only a search engine does well:
+typo tolerance, relevance ranking, highlighting and completion.
+
+**The document** (:class:`CompanyIndexDocument`) holds text *folded* in
+Python (``documents.fold``): the minimal server the tests run on has no
+``asciifolding`` filter, so "Café" is indexed and queried as "cafe" there and
+on a full distribution alike. Three text fields carry what a free-text query
+may match, ranked title > keywords (skills, sectors, place) > body (strapline,
+about, project text). ``strapline`` and ``about`` are also kept unfolded,
+only so that highlighted snippets show the words as the member wrote them.
+
+**A query** is built from the same clauses as the database backend's
+(``DatabaseBackend.text_clauses``): every clause must match; a clause is a
+list of alternative phrases, which is how editors' synonyms are applied at
+query time ("vfx" also looks for "visual effects"). A one-word phrase matches
+
+* the word itself in any field, with ``fuzziness: AUTO`` (one typo in words of
+  3-5 letters, two in longer ones: "animaton", "colur grading"), and
+* any word it begins (a prefix, like the database backend: "anim"), at half
+  weight so that whole words rank first.
+
+A phrase of several words (from a synonym) must appear as a phrase.
+
+**Facets** follow the contract in one request: the facet filters go in
+``post_filter`` (they narrow the hits but not the aggregations), and each
+facet's ``terms`` aggregation sits inside a ``filter`` aggregation holding
+every *other* facet's filter. The text and the distance filter are in the
+main query, so they apply to the hits and every facet count.
+
+**Reads fall back**: if the server does not answer within ``timeout``
+seconds (or refuses, or errs), the failure is logged, the database backend
+answers (``results.backend == "database"``) and a circuit breaker keeps
+sending reads there for ``cooldown`` seconds instead of making every visitor
+wait for the timeout. After the cool-down the next search tries Elasticsearch
+again, so it is used again as soon as it is back, without a restart.
+
+**Writes are durable**: ``update_companies`` never raises; if the server is
+unreachable the ids are recorded as ``PendingIndexUpdate`` rows and written
+later (see ``tasks``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+import time
+
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+
+from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch_dsl import (
+    Boolean,
+    Completion,
+    Date,
+    Document,
+    GeoPoint,
+    Integer,
+    Keyword,
+    Text,
+)
+
+from .base import FACETS, SearchBackend, SearchQuery, SearchResults, Sort, Suggestion
+from .database import EARTH_RADIUS_MILES, DatabaseBackend
+from .documents import CompanyDocument, fold
+from .index import BulkWriteError, CompanyIndex
+from .results import build_facets, hydrate_hits
+
+logger = logging.getLogger(__name__)
+
+# Errors that mean "the engine cannot answer now": the server is down, slow
+# past the timeout, or refused the request. The database answers instead.
+ENGINE_ERRORS = (TransportError, ApiError)
+# A write also fails when the server refuses documents (e.g. it is overloaded).
+WRITE_ERRORS = (*ENGINE_ERRORS, BulkWriteError)
+
+# The ranking weights of the three text fields, as in the database backend.
+TEXT_FIELDS = ("title^3", "keywords^2", "body")
+# A word the query only *begins* counts half as much as the whole word.
+PREFIX_WEIGHT = 0.5
+# Light boosts for profiles commissioners can trust (see ``_boosted``).
+VERIFIED_BOOST = 0.15
+COMPLETENESS_BOOST = 0.10  # at 100 % complete
+# Facet values to count per facet: above the size of any taxonomy.
+FACET_SIZE = 1000
+SNIPPET_LENGTH = 180
+
+# Which indexed field holds each facet's slugs.
+FACET_FIELDS = {"skill": "skills", "sector": "sectors", "place": "place"}
+
+
+class CompanyIndexDocument(Document):
+    """One listed member company, as Elasticsearch holds it.
+
+    The mapping uses only what the minimal server has (``standard`` and
+    ``simple`` analyzers, a ``lowercase`` normalizer, keywords, ``geo_point``,
+    ``completion``), so it runs there and on a full distribution alike.
+    """
+
+    company_id = Integer()  # the page's id (also ``_id``), for a stable tie-break
+    title = Text(analyzer="standard", fields={"sort": Keyword(normalizer="lowercase_sort")})
+    display_title = Keyword(index=False)  # as written, for suggestions
+    keywords = Text(analyzer="standard")
+    body = Text(analyzer="standard")
+    # Unfolded copies, used only to highlight snippets in the member's words.
+    strapline = Text(analyzer="standard")
+    about = Text(analyzer="standard")
+    skills = Keyword()
+    skill_names = Keyword(index=False)
+    sectors = Keyword()
+    sector_names = Keyword(index=False)
+    place = Keyword()
+    place_name = Keyword(index=False)
+    location = GeoPoint()
+    verified = Boolean()
+    completeness = Integer()
+    joined_at = Date()
+    published_at = Date()
+    url = Keyword(index=False)
+    suggest = Completion(analyzer="simple")
+    # A hash of everything above: ``rebuild_directory_index --check`` compares it.
+    fingerprint = Keyword()
+
+    class Index:
+        settings = {
+            "number_of_shards": 1,
+            "number_of_replicas": 0,
+            "analysis": {
+                "normalizer": {"lowercase_sort": {"type": "custom", "filter": ["lowercase"]}}
+            },
+        }
+
+    @classmethod
+    def body_from(cls, document: CompanyDocument) -> dict:
+        """The ``_source`` for one prepared company (everything text-like folded)."""
+        location = None
+        if document.latitude is not None and document.longitude is not None:
+            location = {"lat": document.latitude, "lon": document.longitude}
+        source = {
+            "company_id": document.id,
+            "title": fold(document.title),
+            "display_title": document.title,
+            "keywords": fold(
+                " ".join(
+                    [*document.skill_labels, *document.sector_labels, document.place_label or ""]
+                )
+            ),
+            "body": fold(" ".join([document.strapline, document.about, *document.extra_text])),
+            "strapline": document.strapline,
+            "about": document.about,
+            "skills": document.skill_slugs,
+            "skill_names": document.skill_labels,
+            "sectors": document.sector_slugs,
+            "sector_names": document.sector_labels,
+            "place": document.place_slug,
+            "place_name": document.place_label,
+            "location": location,
+            "verified": document.verified,
+            "completeness": document.completeness,
+            "joined_at": document.joined_at.isoformat() if document.joined_at else None,
+            "published_at": document.published_at.isoformat() if document.published_at else None,
+            "url": document.url,
+            "suggest": {
+                "input": title_suggestions(document.title),
+                # Fuller profiles come first among equally good completions.
+                "weight": 1 + int(document.completeness or 0) + (50 if document.verified else 0),
+            },
+        }
+        source["fingerprint"] = fingerprint(source)
+        return source
+
+    @classmethod
+    def index_body(cls) -> dict:
+        """Settings and mappings to create an index with."""
+        return {
+            "settings": dict(cls.Index.settings),
+            "mappings": cls._doc_type.mapping.to_dict(),
+        }
+
+
+def fingerprint(source: dict) -> str:
+    import hashlib
+    import json
+
+    payload = json.dumps(
+        {k: v for k, v in source.items() if k != "fingerprint"}, sort_keys=True, default=str
+    )
+    return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
+
+
+def title_suggestions(title: str) -> list[str]:
+    """Completion inputs: the folded title and every tail of it.
+
+    The completion suggester matches from the start of an input, so "Kiln
+    Animation" is indexed as "kiln animation" and "animation" for "anim" to
+    find it, like the database backend's word-start matching.
+    """
+    words = re.sub(r"[^a-z0-9&' ]+", " ", fold(title)).split()
+    return [" ".join(words[i:]) for i in range(len(words))] or [fold(title)]
+
+
+def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance, the same formula the database backend computes in SQL."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
+
+
+class CircuitBreaker:
+    """Stops sending requests to an engine that just failed, for ``cooldown`` seconds.
+
+    Thread-safe and per process. ``allow()`` is true while closed and again
+    once the cool-down has passed (the next request is then the probe: if it
+    succeeds the breaker closes, if it fails it opens for another cool-down).
+    """
+
+    def __init__(self, cooldown: float):
+        self.cooldown = cooldown
+        self._open_until = 0.0
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        return time.monotonic() >= self._open_until
+
+    @property
+    def is_open(self) -> bool:
+        return not self.allow()
+
+    def failed(self) -> None:
+        with self._lock:
+            self._open_until = time.monotonic() + self.cooldown
+
+    def succeeded(self) -> bool:
+        """Close the breaker; true if it had been tripped (the engine is back)."""
+        with self._lock:
+            was_tripped = self._open_until > 0
+            self._open_until = 0.0
+            return was_tripped
+
+
+class ElasticsearchBackend(SearchBackend):
+    """The contract on Elasticsearch; see the module docstring for how it ranks and falls back.
+
+    Options (from ``DIRECTORY_SEARCH_BACKEND``, lower-cased): ``url`` or
+    ``urls``, ``index_prefix`` (indices are ``<prefix>-companies-<version>``
+    behind the alias ``<prefix>-companies``), ``timeout`` (seconds a read may
+    take before the database answers, default 2), ``write_timeout`` (default
+    30), ``cooldown`` (seconds reads stay on the database after a failure,
+    default 10).
+    """
+
+    name = "elasticsearch"
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        urls = options.get("urls") or [options.get("url") or "http://127.0.0.1:9200"]
+        if isinstance(urls, str):
+            urls = [urls]
+        self.urls = list(urls)
+        self.timeout = float(options.get("timeout", 2.0))
+        self.write_timeout = float(options.get("write_timeout", 30.0))
+        self.client = Elasticsearch(
+            urls, request_timeout=self.timeout, max_retries=0, retry_on_timeout=False
+        )
+        self.breaker = CircuitBreaker(float(options.get("cooldown", 10.0)))
+        self.fallback = DatabaseBackend()
+        self.index = CompanyIndex(self.client, options.get("index_prefix") or "platform")
+
+    @property
+    def alias(self) -> str:
+        return self.index.alias
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- reads --------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResults:
+        if not self.breaker.allow():
+            return self.fallback.search(query)
+        started = time.perf_counter()
+        try:
+            clauses = self.fallback.text_clauses(query.text)
+            response = self.client.search(index=self.alias, **self.search_body(query, clauses))
+        except ENGINE_ERRORS as error:
+            return self._fall_back("search", error, lambda: self.fallback.search(query))
+        self._engine_answered()
+        return self._results(query, clauses, response, started)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Company names (completion suggester) and skills in use, in one request.
+
+        Skills are the values of the ``skills`` facet whose slug has a word
+        starting with what was typed, most used first: only skills some
+        listed company offers are suggested.
+        """
+        phrase = " ".join(re.sub(r"[^a-z0-9&' ]+", " ", fold(prefix)).split())
+        if not phrase or limit < 1:
+            return []
+        if not self.breaker.allow():
+            return self.fallback.suggest(prefix, limit)
+        try:
+            response = self.client.search(index=self.alias, **self.suggest_body(phrase, limit))
+        except ENGINE_ERRORS as error:
+            return self._fall_back(
+                "suggest", error, lambda: self.fallback.suggest(prefix, limit)
+            )
+        self._engine_answered()
+        return self._suggestions(response, limit)
+
+    def _fall_back(self, what: str, error: Exception, answer):
+        self.breaker.failed()
+        status = getattr(error, "status_code", None) or getattr(error, "status", None)
+        # A refused request (4xx other than a missing index or throttling) is
+        # our bug, not an outage: log it loudly, but still answer the visitor.
+        log = logger.error if isinstance(status, int) and status < 500 and status not in (404, 429) else logger.warning
+        log(
+            "Elasticsearch could not %s (%s: %s); the database answers for %.0f s",
+            what,
+            type(error).__name__,
+            str(error)[:200],
+            self.breaker.cooldown,
+        )
+        return answer()
+
+    def _engine_answered(self) -> None:
+        if self.breaker.succeeded():
+            logger.info("Elasticsearch answers again; retrying writes it missed")
+            from .tasks import retry_pending
+
+            retry_pending(self)
+
+    # -- query building (no server needed; tested on its own) --------------
+    @staticmethod
+    def phrase_query(phrase: str) -> dict:
+        """One alternative of a clause: a word (fuzzy, or a prefix) or an exact phrase."""
+        words = phrase.split()
+        if len(words) > 1:
+            return {"multi_match": {"query": phrase, "type": "phrase", "fields": list(TEXT_FIELDS)}}
+        return {
+            "bool": {
+                "should": [
+                    {
+                        "multi_match": {
+                            "query": phrase,
+                            "fields": list(TEXT_FIELDS),
+                            "fuzziness": "AUTO",
+                            "type": "best_fields",
+                        }
+                    },
+                    {
+                        "multi_match": {
+                            "query": phrase,
+                            "fields": list(TEXT_FIELDS),
+                            "type": "phrase_prefix",
+                            "max_expansions": 50,
+                            "boost": PREFIX_WEIGHT,
+                        }
+                    },
+                ]
+            }
+        }
+
+    def text_query(self, clauses: list[list[str]]) -> dict:
+        """Every clause must match; within a clause, any of its phrases."""
+        if not clauses:
+            return {"match_all": {}}
+        must = []
+        for clause in clauses:
+            alternatives = [self.phrase_query(p) for p in clause]
+            must.append(
+                alternatives[0]
+                if len(alternatives) == 1
+                else {"bool": {"should": alternatives, "minimum_should_match": 1}}
+            )
+        return {"bool": {"must": must}}
+
+    @staticmethod
+    def _boosted(text_query: dict) -> dict:
+        """Multiply relevance by 1 + 0.15 if verified + 0.10 x completeness.
+
+        ``function_score`` with ``score_mode: sum`` adds the functions (a
+        constant 1, 0.15 for a verified company, up to 0.10 for a complete
+        profile) and ``boost_mode: multiply`` scales the text score by that
+        sum, so the boost is at most 25 %: enough to order near-equal matches
+        (two animation studios whose names both say "animation"), never to lift
+        a passing mention above a company named for what was searched. The
+        minimal server has no ``rank_feature``; ``function_score`` runs on any
+        server.
+        """
+        return {
+            "function_score": {
+                "query": text_query,
+                "functions": [
+                    {"weight": 1},
+                    {"filter": {"term": {"verified": True}}, "weight": VERIFIED_BOOST},
+                    {
+                        "field_value_factor": {
+                            "field": "completeness",
+                            "factor": COMPLETENESS_BOOST / 100,
+                            "missing": 0,
+                        }
+                    },
+                ],
+                "score_mode": "sum",
+                "boost_mode": "multiply",
+            }
+        }
+
+    @staticmethod
+    def facet_filter(param: str, slugs) -> dict:
+        return {"terms": {FACET_FIELDS[param]: list(slugs)}}
+
+    def search_body(self, query: SearchQuery, clauses: list[list[str]]) -> dict:
+        """The whole request for one search: hits, every facet's counts, highlights."""
+        filters = []
+        if query.near is not None and query.radius_miles:
+            filters.append(
+                {
+                    "geo_distance": {
+                        "distance": f"{query.radius_miles}mi",
+                        "location": {"lat": query.near.latitude, "lon": query.near.longitude},
+                    }
+                }
+            )
+        main = {"bool": {"must": [self._boosted(self.text_query(clauses))], "filter": filters}}
+        selected = {
+            param: self.facet_filter(param, slugs) for param, slugs in query.filters.items() if slugs
+        }
+        aggs = {}
+        for facet in FACETS:
+            others = [f for param, f in selected.items() if param != facet.param]
+            aggs[facet.param] = {
+                "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                "aggs": {
+                    "values": {"terms": {"field": FACET_FIELDS[facet.param], "size": FACET_SIZE}}
+                },
+            }
+        body = {
+            "query": main,
+            "aggs": aggs,
+            "from": query.offset,
+            "size": query.page_size,
+            "sort": self.sort_clause(query),
+            "track_total_hits": True,
+            "_source": ["location"],
+        }
+        if selected:
+            body["post_filter"] = {"bool": {"filter": list(selected.values())}}
+        if clauses:
+            body["highlight"] = {
+                "fields": {"strapline": {}, "about": {}},
+                "require_field_match": False,
+                "encoder": "html",
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "fragment_size": SNIPPET_LENGTH,
+                "number_of_fragments": 1,
+            }
+        return body
+
+    @staticmethod
+    def sort_clause(query: SearchQuery) -> list:
+        by_name = [{"title.sort": "asc"}, {"company_id": "asc"}]
+        if query.sort is Sort.NAME:
+            return by_name
+        if query.sort is Sort.NEWEST:
+            return [{"joined_at": {"order": "desc", "missing": "_last"}}, *by_name]
+        if query.sort is Sort.DISTANCE and query.near is not None:
+            centre = {"lat": query.near.latitude, "lon": query.near.longitude}
+            return [
+                {"_geo_distance": {"location": centre, "order": "asc", "unit": "mi"}},
+                *by_name,
+            ]
+        return [{"_score": "desc"}, {"verified": "desc"}, *by_name]
+
+    def _results(self, query, clauses, response, started) -> SearchResults:
+        hits = response["hits"]["hits"]
+        ids = [int(hit["_id"]) for hit in hits]
+        distances = None
+        if query.near is not None:
+            distances = {}
+            for hit in hits:
+                location = (hit.get("_source") or {}).get("location")
+                if location:
+                    distances[int(hit["_id"])] = haversine_miles(
+                        query.near.latitude, query.near.longitude, location["lat"], location["lon"]
+                    )
+        highlights = {}
+        for hit in hits:
+            fragments = hit.get("highlight", {})
+            snippet = (fragments.get("strapline") or fragments.get("about") or [""])[0]
+            if snippet:
+                # Escaped by the server (encoder: html) apart from our <mark> tags.
+                highlights[int(hit["_id"])] = mark_safe(snippet)  # noqa: S308
+        counts = {
+            param: {
+                bucket["key"]: bucket["doc_count"]
+                for bucket in response["aggregations"][param]["values"]["buckets"]
+            }
+            for param in FACET_FIELDS
+        }
+        return SearchResults(
+            query=query,
+            total=response["hits"]["total"]["value"],
+            hits=hydrate_hits(
+                ids,
+                distances=distances,
+                highlights=highlights,
+                terms=[p for clause in clauses for p in clause],
+            ),
+            facets=build_facets(query, counts),
+            backend=self.name,
+            took_ms=round((time.perf_counter() - started) * 1000, 1),
+            notes=query.notes,
+        )
+
+    @staticmethod
+    def suggest_body(phrase: str, limit: int) -> dict:
+        completion = {"field": "suggest", "size": limit * 2, "skip_duplicates": True}
+        if len(phrase) >= 4:
+            # A typo while typing still completes ("animaiton" -> "Kiln Animation").
+            completion["fuzzy"] = {"fuzziness": "AUTO", "prefix_length": 1}
+        slug = slugify(phrase)
+        body = {
+            "size": 0,
+            "_source": ["display_title", "url"],
+            "suggest": {"companies": {"prefix": phrase, "completion": completion}},
+        }
+        if slug:
+            body["aggs"] = {
+                "skills": {
+                    "terms": {
+                        "field": "skills",
+                        "size": limit,
+                        # A word of the slug starts with what was typed.
+                        "include": f"(.*-)?{re.escape(slug)}.*",
+                    }
+                }
+            }
+        return body
+
+    def _suggestions(self, response, limit: int) -> list[Suggestion]:
+        from directory.models import Skill
+
+        suggestions: list[Suggestion] = []
+        seen: set[str] = set()
+        for option in response.get("suggest", {}).get("companies", [{}])[0].get("options", []):
+            if option["_id"] in seen:
+                continue
+            seen.add(option["_id"])
+            source = option.get("_source", {})
+            suggestions.append(
+                Suggestion(kind="company", label=_title_of(source), url=source.get("url", ""))
+            )
+        suggestions = suggestions[:limit]
+        remaining = limit - len(suggestions)
+        buckets = response.get("aggregations", {}).get("skills", {}).get("buckets", [])
+        slugs = [bucket["key"] for bucket in buckets][:remaining] if remaining > 0 else []
+        if slugs:
+            names = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "name"))
+            for slug in slugs:
+                if slug in names:
+                    suggestions.append(Suggestion(kind="skill", label=names[slug], url=f"?skill={slug}"))
+        return suggestions
+
+    # -- writes -------------------------------------------------------------
+    def update_companies(self, company_ids: list[int]) -> None:
+        """Write these companies (or remove them); on failure keep them for a retry.
+
+        Never raises for an engine failure: an editor's save has already
+        committed, and the change is recorded as ``PendingIndexUpdate`` rows
+        that ``tasks.retry_pending`` writes later.
+        """
+        from . import tasks
+
+        ids = sorted({int(i) for i in company_ids if i is not None})
+        if not ids:
+            return
+        if not self.breaker.allow():
+            tasks.record_failure(ids, "Elasticsearch unavailable (circuit open)")
+            return
+        try:
+            self.index.write(ids, timeout=self.write_timeout)
+        except WRITE_ERRORS as error:
+            self.breaker.failed()
+            logger.warning("Elasticsearch could not index companies %s: %s", ids, error)
+            tasks.record_failure(ids, f"{type(error).__name__}: {error}")
+            return
+        self.breaker.succeeded()
+        tasks.forget(ids)
+        # The engine took this write: a good moment to send any it missed.
+        tasks.retry_pending(self)
+
+    def refresh(self) -> None:
+        """Make every write so far visible to searches (tests and tools)."""
+        self.client.indices.refresh(index=self.index.pattern, ignore_unavailable=True)
+
+
+def _title_of(source: dict) -> str:
+    return source.get("display_title") or source.get("title", "")

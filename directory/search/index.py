@@ -1,0 +1,280 @@
+"""The Elasticsearch index's lifecycle: versioned indices behind an alias.
+
+Searches always read the alias ``<prefix>-companies``, which points at one
+concrete index ``<prefix>-companies-<UTC timestamp>``. A full rebuild
+
+1. creates a new versioned index (refresh switched off while loading),
+2. fills it with bulk requests from ``company_documents()``,
+3. moves the alias from the old index to the new one in a single
+   ``_aliases`` request (atomic: a search sees the old index or the new one,
+   never none or both), and
+4. deletes the old index.
+
+Searches keep answering from the old index until step 3.
+
+**Edits during a rebuild are not lost.** Live writes go to *every* index of
+the prefix (the one behind the alias and the one being built), and each
+document is written with an external version: the time it was prepared, in
+nanoseconds. A rebuild batch prepared before an editor's change carries an
+older version than the editor's write, so Elasticsearch refuses the stale
+copy (a version conflict, which is expected and ignored) instead of
+overwriting the newer one. Deletions are versioned the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch.helpers import scan, streaming_bulk
+
+from .documents import company_documents, listed_companies
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+
+
+def _version() -> int:
+    """An external document version that grows with time (nanoseconds since the epoch)."""
+    return time.time_ns()
+
+
+@dataclass
+class RebuildReport:
+    index: str
+    documents: int
+    seconds: float
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class CheckReport:
+    """Database against index: what a rebuild (or the retry queue) would fix."""
+
+    listed: int
+    indexed: int
+    missing: list[int]  # listed in the database, absent from the index
+    unlisted: list[int]  # in the index, but no longer listed (should be gone)
+    outdated: list[int]  # in both, but the index holds an older version
+
+    @property
+    def stale(self) -> list[int]:
+        return sorted(self.unlisted + self.outdated)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.unlisted or self.outdated)
+
+
+class CompanyIndex:
+    """The directory's indices for one prefix, and the operations on them."""
+
+    def __init__(self, client: Elasticsearch, prefix: str):
+        self.client = client
+        self.prefix = prefix
+        self.alias = f"{prefix}-companies"
+        self.pattern = f"{self.alias}-*"
+
+    # -- names --------------------------------------------------------------
+    def new_index_name(self) -> str:
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
+        return f"{self.alias}-{stamp}"
+
+    def live_indices(self) -> list[str]:
+        """The concrete index (normally one) the alias points at."""
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias).body)
+        except NotFoundError:
+            return []
+
+    def all_indices(self) -> list[str]:
+        """Every index of this prefix: live, and any being built."""
+        response = self.client.indices.get(
+            index=self.pattern, ignore_unavailable=True, allow_no_indices=True
+        )
+        return sorted(response.body)
+
+    # -- creation -----------------------------------------------------------
+    def create(self, name: str, *, loading: bool = False) -> None:
+        from .elasticsearch import CompanyIndexDocument
+
+        body = CompanyIndexDocument.index_body()
+        if loading:
+            body["settings"]["refresh_interval"] = "-1"
+        self.client.indices.create(index=name, **body)
+
+    def ensure(self) -> str:
+        """Create an empty index behind the alias if there is none yet; returns the live index."""
+        live = self.live_indices()
+        if live:
+            return live[0]
+        name = self.new_index_name()
+        self.create(name)
+        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+        logger.info("Created search index %s behind %s", name, self.alias)
+        return name
+
+    # -- writes -------------------------------------------------------------
+    def actions(self, company_ids: Iterable[int], indices: list[str]) -> Iterator[dict]:
+        """Bulk actions that bring these companies up to date in ``indices``."""
+        from .elasticsearch import CompanyIndexDocument
+
+        ids = sorted({int(i) for i in company_ids})
+        listed = listed_companies().filter(pk__in=ids)
+        written: set[int] = set()
+        for document in company_documents(listed):
+            written.add(document.id)
+            source = CompanyIndexDocument.body_from(document)
+            version = _version()
+            for index in indices:
+                yield {
+                    "_op_type": "index",
+                    "_index": index,
+                    "_id": document.id,
+                    "version": version,
+                    "version_type": "external",
+                    "_source": source,
+                }
+        version = _version()
+        for company_id in ids:
+            if company_id not in written:
+                for index in indices:
+                    yield {
+                        "_op_type": "delete",
+                        "_index": index,
+                        "_id": company_id,
+                        "version": version,
+                        "version_type": "external",
+                    }
+
+    def write(self, company_ids: Iterable[int], timeout: float = 30.0) -> int:
+        """Index or delete these companies in every index of the prefix; returns actions done."""
+        self.ensure()
+        indices = self.all_indices()
+        return self._bulk(self.actions(company_ids, indices), timeout=timeout)
+
+    def _bulk(self, actions: Iterable[dict], timeout: float = 30.0, progress=None) -> int:
+        done = 0
+        for ok, item in streaming_bulk(
+            self.client.options(request_timeout=timeout),
+            actions,
+            chunk_size=BATCH_SIZE,
+            raise_on_error=False,
+            raise_on_exception=True,
+            max_retries=0,
+        ):
+            (op, result), = item.items()
+            status = result.get("status")
+            # 409: a newer version is already there; 404: deleting what is not there.
+            if not ok and status not in (409, 404):
+                raise BulkWriteError(f"{op} of company {result.get('_id')} failed: {result}")
+            done += 1
+            if progress is not None:
+                progress(1)
+        return done
+
+    # -- rebuild ------------------------------------------------------------
+    def rebuild(self, *, stdout=None, progress: bool = True, batch_size: int = BATCH_SIZE):
+        """Build a new index from the database and swap the alias to it; see the module docstring."""
+        from tqdm import tqdm
+
+        from .elasticsearch import CompanyIndexDocument
+
+        started = time.perf_counter()
+        name = self.new_index_name()
+        self.create(name, loading=True)
+        listed = listed_companies()
+        total = listed.count()
+        bar = tqdm(
+            total=total,
+            desc=f"Indexing into {name}",
+            unit="company",
+            file=stdout or sys.stderr,
+            disable=not progress,
+        )
+        try:
+
+            def actions():
+                for document in company_documents(listed, batch_size=batch_size):
+                    yield {
+                        "_op_type": "index",
+                        "_index": name,
+                        "_id": document.id,
+                        "version": _version(),
+                        "version_type": "external",
+                        "_source": CompanyIndexDocument.body_from(document),
+                    }
+                    bar.update(1)
+
+            count = self._bulk(actions(), timeout=120)
+            bar.close()
+            self.client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
+            self.client.indices.refresh(index=name)
+            old = self.live_indices()
+            swap = [{"remove": {"index": index, "alias": self.alias}} for index in old]
+            swap.append({"add": {"index": name, "alias": self.alias}})
+            self.client.indices.update_aliases(actions=swap)
+        except BaseException:
+            bar.close()
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        # Old live indices, and leftovers of interrupted rebuilds.
+        removed = [index for index in self.all_indices() if index != name]
+        for index in removed:
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+        return RebuildReport(
+            index=name,
+            documents=count,
+            seconds=time.perf_counter() - started,
+            removed=removed,
+        )
+
+    # -- check --------------------------------------------------------------
+    def check(self, batch_size: int = BATCH_SIZE) -> CheckReport:
+        """Compare every listed company's document with what the index holds."""
+        from .elasticsearch import CompanyIndexDocument
+
+        expected = {
+            document.id: CompanyIndexDocument.body_from(document)["fingerprint"]
+            for document in company_documents(listed_companies(), batch_size=batch_size)
+        }
+        indexed: dict[int, str] = {}
+        if self.live_indices():
+            for hit in scan(
+                self.client,
+                index=self.alias,
+                query={"query": {"match_all": {}}},
+                _source=["fingerprint"],
+                size=1000,
+            ):
+                indexed[int(hit["_id"])] = hit["_source"].get("fingerprint", "")
+        return CheckReport(
+            listed=len(expected),
+            indexed=len(indexed),
+            missing=sorted(set(expected) - set(indexed)),
+            unlisted=sorted(set(indexed) - set(expected)),
+            outdated=sorted(
+                company_id
+                for company_id, print_ in expected.items()
+                if company_id in indexed and indexed[company_id] != print_
+            ),
+        )
+
+    def delete_all(self) -> None:
+        """Remove every index of this prefix (tests, and starting over)."""
+        for index in self.all_indices():
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+
+
+class BulkWriteError(RuntimeError):
+    """Elasticsearch refused a document for a reason other than a newer version."""
