@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cms",
     "directory",
     "directory.search",
+    "showcase",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

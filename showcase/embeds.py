@@ -1,0 +1,46 @@
+"""Project videos: parsed by the directory's video module, described by Wagtail embeds.
+
+Privacy rule: a visitor's browser makes no request to the video site until
+they press play. So the oEmbed answer (title, thumbnail URL, size) is fetched
+server-side when an editor saves a project and kept in Wagtail's ``Embed``
+table; pages read it from there (``stored()``) and never call the finder.
+The thumbnail URL is stored but not shown: hot-linking it would tell the video
+site who looks at our pages, and copying the image would make us host a picture
+we did not choose. Projects show their own poster image, or a poster drawn
+locally from the title, until the visitor chooses to play.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from wagtail.embeds.embeds import get_embed, get_embed_hash
+from wagtail.embeds.exceptions import EmbedException
+from wagtail.embeds.models import Embed
+
+logger = logging.getLogger(__name__)
+
+
+def parse(url: str):
+    """The directory's ``Video`` (provider, id, privacy ``embed_url``, ``watch_url``) or None."""
+    from directory.video import parse_video
+
+    return parse_video(url)
+
+
+def fetch(url: str) -> Embed | None:
+    """Ask the provider (through Wagtail's finders) and store the answer; None if it fails.
+
+    A provider outage or a private video must not stop an editor saving: the
+    page still plays through the facade, which needs only the URL.
+    """
+    try:
+        return get_embed(url)
+    except EmbedException as error:
+        logger.warning("No oEmbed answer for %s: %s", url, error)
+        return None
+
+
+def stored(url: str) -> Embed | None:
+    """The stored oEmbed answer for ``url``, without any network request."""
+    return Embed.objects.filter(hash=get_embed_hash(url)).first()

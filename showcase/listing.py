@@ -1,0 +1,231 @@
+"""The showcase listing: filters by sector, skill, year and company, with counts.
+
+Facets follow the directory's rules so both lists feel the same: values within
+one facet combine with OR, facets combine with AND, and each facet's counts are
+computed with every *other* filter applied, so a commissioner can widen a
+selection without losing sight of the options.
+
+Cost: one count query per facet, one for the total and one for the page, plus
+a fixed number of prefetches — the same whatever the page size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch, Q
+
+from wagtail.images import get_image_model
+
+from directory.models import CompanyPage, Sector, Skill
+
+from .models import ProjectCompany, ProjectPage
+
+PAGE_SIZE = 12
+# Renditions used by the project card; prefetched so the page size costs nothing.
+CARD_RENDITION = "fill-640x360"
+
+
+@dataclass
+class FacetValue:
+    slug: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetGroup:
+    param: str
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def selected_count(self) -> int:
+        return sum(1 for v in self.values if v.selected)
+
+
+@dataclass
+class Filters:
+    """The validated filters of one request: slugs per facet, and notes on what was ignored."""
+
+    sector: list[str] = field(default_factory=list)
+    skill: list[str] = field(default_factory=list)
+    year: list[str] = field(default_factory=list)
+    company: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    PARAMS = ("sector", "skill", "year", "company")
+
+    def any(self) -> bool:
+        return any(getattr(self, p) for p in self.PARAMS)
+
+    def as_pairs(self) -> list[tuple[str, str]]:
+        return [(p, v) for p in self.PARAMS for v in getattr(self, p)]
+
+
+def parse_filters(params) -> Filters:
+    """Read the GET parameters; unknown values are dropped with a note, never an error."""
+    filters = Filters()
+    wanted = {p: _clean_list(params.getlist(p)) for p in Filters.PARAMS}
+    known = {
+        "sector": set(Sector.objects.filter(slug__in=wanted["sector"]).values_list("slug", flat=True)),
+        "skill": set(Skill.objects.filter(slug__in=wanted["skill"]).values_list("slug", flat=True)),
+        "company": set(
+            CompanyPage.objects.filter(slug__in=wanted["company"]).values_list("slug", flat=True)
+        ) if wanted["company"] else set(),
+        "year": {y for y in wanted["year"] if y.isdigit() and 1900 <= int(y) <= 2100},
+    }
+    for param in Filters.PARAMS:
+        for value in wanted[param]:
+            if value in known[param]:
+                getattr(filters, param).append(value)
+            else:
+                filters.notes.append(f"We ignored the {param} “{value}”: there is no such {param}.")
+    return filters
+
+
+def _clean_list(values) -> list[str]:
+    seen: list[str] = []
+    for value in values:
+        value = value.strip()[:100]
+        if value and value not in seen:
+            seen.append(value)
+    return seen[:50]
+
+
+def _facet_q(param: str, values: list[str]) -> Q:
+    """Projects having any of ``values`` in ``param`` (a subquery: no duplicate rows)."""
+    if param == "year":
+        return Q(year__in=[int(v) for v in values])
+    if param == "sector":
+        through = ProjectPage.sectors.through.objects.filter(sector__slug__in=values)
+        return Q(pk__in=through.values("projectpage_id"))
+    if param == "skill":
+        through = ProjectPage.skills.through.objects.filter(skill__slug__in=values)
+        return Q(pk__in=through.values("projectpage_id"))
+    if param == "company":
+        roles = ProjectCompany.objects.filter(company__slug__in=values)
+        return Q(pk__in=roles.values("project_id"))
+    raise ValueError(param)
+
+
+def filtered_projects(base, filters: Filters, excluding: str | None = None):
+    queryset = base
+    for param in Filters.PARAMS:
+        values = getattr(filters, param)
+        if values and param != excluding:
+            queryset = queryset.filter(_facet_q(param, values))
+    return queryset
+
+
+def facet_groups(base, filters: Filters) -> list[FacetGroup]:
+    """The four facets with their counts (each without its own filter)."""
+    groups = []
+
+    ids = filtered_projects(base, filters, "sector").values("pk")
+    rows = (
+        ProjectPage.sectors.through.objects.filter(projectpage_id__in=ids)
+        .values("sector__slug", "sector__name")
+        .annotate(n=Count("projectpage_id", distinct=True))
+        .order_by("sector__sort_order", "sector__name")
+    )
+    groups.append(_group("sector", "Sector / genre", filters, [(r["sector__slug"], r["sector__name"], r["n"]) for r in rows]))
+
+    ids = filtered_projects(base, filters, "skill").values("pk")
+    rows = (
+        ProjectPage.skills.through.objects.filter(projectpage_id__in=ids)
+        .values("skill__slug", "skill__name")
+        .annotate(n=Count("projectpage_id", distinct=True))
+        .order_by("skill__name")
+    )
+    groups.append(_group("skill", "Skill", filters, [(r["skill__slug"], r["skill__name"], r["n"]) for r in rows]))
+
+    rows = (
+        filtered_projects(base, filters, "year")
+        .order_by()
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    groups.append(_group("year", "Year", filters, [(str(r["year"]), str(r["year"]), r["n"]) for r in rows]))
+
+    ids = filtered_projects(base, filters, "company").values("pk")
+    rows = (
+        ProjectCompany.objects.filter(project_id__in=ids, company__live=True)
+        .values("company__slug", "company__title")
+        .annotate(n=Count("project_id", distinct=True))
+        .order_by("company__title")
+    )
+    groups.append(_group("company", "Company", filters, [(r["company__slug"], r["company__title"], r["n"]) for r in rows]))
+    return groups
+
+
+def _group(param, label, filters: Filters, rows) -> FacetGroup:
+    selected = set(getattr(filters, param))
+    group = FacetGroup(param=param, label=label)
+    seen = set()
+    for slug, name, count in rows:
+        group.values.append(FacetValue(slug, name, count, slug in selected))
+        seen.add(slug)
+    # A selected value with no projects left still shows, so it can be unticked.
+    for slug in getattr(filters, param):
+        if slug not in seen:
+            group.values.append(FacetValue(slug, slug, 0, True))
+    return group
+
+
+def card_queryset(queryset):
+    """What a project card shows, fetched in a fixed number of queries."""
+    Image = get_image_model()
+    return queryset.prefetch_related(
+        Prefetch("poster", queryset=Image.objects.prefetch_renditions(CARD_RENDITION)),
+        Prefetch(
+            "project_companies",
+            queryset=ProjectCompany.objects.filter(company__live=True)
+            .select_related("company")
+            .order_by("sort_order"),
+        ),
+        "sectors",
+    )
+
+
+def listing_context(request, index_page) -> dict:
+    base = ProjectPage.objects.live().child_of(index_page)
+    filters = parse_filters(request.GET)
+    projects = card_queryset(
+        filtered_projects(base, filters).order_by("-year", "-first_published_at", "pk")
+    )
+    paginator = Paginator(projects, PAGE_SIZE)
+    try:
+        page_obj = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        page_obj = paginator.page(1)
+    except EmptyPage:
+        page_obj = paginator.page(paginator.num_pages)
+
+    pairs = filters.as_pairs()
+    groups = facet_groups(base, filters)
+    return {
+        "projects": page_obj.object_list,
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "facet_groups": groups,
+        "filters": filters,
+        "filter_notes": filters.notes,
+        "filter_query": urlencode(pairs),
+        "active_filters": _active_filters(groups, pairs),
+    }
+
+
+def _active_filters(groups: list[FacetGroup], pairs) -> list[dict]:
+    """Each active filter with the query string that removes it ("remove" chips)."""
+    labels = {(g.param, v.slug): (g.label, v.label) for g in groups for v in g.values}
+    chips = []
+    for param, value in pairs:
+        rest = [(p, v) for p, v in pairs if (p, v) != (param, value)]
+        facet, label = labels.get((param, value), (param, value))
+        chips.append({"facet": facet, "label": label, "remove_query": urlencode(rest)})
+    return chips

@@ -1,0 +1,247 @@
+"""The showcase: projects (showreels and finished productions) made by member companies.
+
+Every project names one or more member companies with their role, so each
+piece of work leads back to the companies that made it, and each company page
+lists its projects (``templatetags/showcase_tags.py``). Project text (titles,
+tags, skills, sectors) is added to the companies' search documents by
+``search.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+
+from . import embeds
+
+
+class ShowcaseIndexPage(Page):
+    """The filterable list of projects (``/showcase/`` in the demo site)."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["showcase.ProjectPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from .listing import listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(request, self))
+        return context
+
+
+class ProjectTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "showcase.ProjectPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+def _this_year() -> int:
+    return datetime.date.today().year
+
+
+class ProjectPage(Page):
+    """A showreel or a finished production by one or more member companies."""
+
+    class Kind(models.TextChoices):
+        PRODUCTION = "production", "Production"
+        SHOWREEL = "showreel", "Showreel"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PRODUCTION)
+    year = models.PositiveSmallIntegerField(
+        default=_this_year,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text="Year of release or, for a showreel, of its latest cut.",
+    )
+    client = models.CharField(
+        "client or broadcaster",
+        max_length=200,
+        blank=True,
+        help_text="Who commissioned or broadcast it, e.g. BBC Three, Channel 4, a brand.",
+    )
+    synopsis = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    video_url = models.URLField(
+        "video URL",
+        blank=True,
+        help_text=(
+            "A YouTube or Vimeo link. Visitors see a poster until they choose to play it; "
+            "YouTube plays from its privacy-enhanced domain."
+        ),
+    )
+    poster = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "A still from the work (16:9 works best). Without one, a poster is drawn "
+            "from the title: we never load the video site's thumbnail before a visitor "
+            "presses play."
+        ),
+    )
+    sectors = ParentalManyToManyField(
+        "directory.Sector", blank=True, related_name="projects", verbose_name="sectors / genres"
+    )
+    skills = ParentalManyToManyField(
+        "directory.Skill", blank=True, related_name="projects", verbose_name="skills used"
+    )
+    tags = ClusterTaggableManager(
+        through=ProjectTag,
+        blank=True,
+        help_text="Techniques and styles, e.g. stop-motion, drone, virtual production.",
+    )
+    featured = models.BooleanField(
+        default=False, help_text="Show this project on the home page."
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("year")]),
+        InlinePanel("project_companies", label="Company", heading="Member companies", min_num=1),
+        FieldPanel("client"),
+        FieldPanel("synopsis"),
+        MultiFieldPanel([FieldPanel("video_url"), FieldPanel("poster")], heading="Video"),
+        MultiFieldPanel(
+            [FieldPanel("sectors"), FieldPanel("skills"), FieldPanel("tags")],
+            heading="What kind of work",
+        ),
+        InlinePanel("awards", label="Award or selection", heading="Awards and festivals"),
+        InlinePanel("credits", label="Credit", heading="Credits"),
+        InlinePanel("gallery_images", label="Gallery image", heading="Gallery"),
+        FieldPanel("featured"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("client"),
+        index.SearchField("synopsis"),
+        index.FilterField("year"),
+        index.FilterField("featured"),
+    ]
+
+    parent_page_types = ["showcase.ShowcaseIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "project"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.video_url and embeds.parse(self.video_url) is None:
+            errors["video_url"] = "Give a YouTube or Vimeo link to the video itself."
+        if self.year and self.year > _this_year() + 1:
+            errors["year"] = "A project can be announced at most a year ahead."
+        company_ids = [pc.company_id for pc in self.project_companies.all() if pc.company_id]
+        if len(company_ids) != len(set(company_ids)):
+            errors["title"] = "A company is listed twice; give it one entry with both roles."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Ask the video site about the video once, when the editor saves, so
+        # rendering never has to: the answer is stored in Wagtail's Embed table.
+        if self.video_url:
+            embeds.fetch(self.video_url)
+
+    @cached_property
+    def video(self):
+        """The parsed video (provider, id, privacy embed URL) or None."""
+        return embeds.parse(self.video_url) if self.video_url else None
+
+    @cached_property
+    def embed(self):
+        """The stored oEmbed answer for the video (title, thumbnail URL...) or None."""
+        return embeds.stored(self.video_url) if self.video_url else None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["project_companies"] = (
+            self.project_companies.select_related("company", "company__logo", "company__place")
+            .filter(company__live=True)
+            .order_by("sort_order")
+        )
+        return context
+
+
+class ProjectCompany(Orderable):
+    """A member company's part in a project: 'Animation', 'Post-production', 'Lead producer'."""
+
+    project = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="project_companies")
+    company = models.ForeignKey(
+        "directory.CompanyPage", on_delete=models.CASCADE, related_name="project_roles"
+    )
+    role = models.CharField(max_length=120, blank=True, help_text="e.g. Animation studio.")
+
+    panels = [FieldPanel("company"), FieldPanel("role")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "project company"
+        verbose_name_plural = "project companies"
+
+    def __str__(self):
+        return f"{self.company} — {self.role}" if self.role else str(self.company)
+
+
+class ProjectAward(Orderable):
+    """An award, nomination or festival selection, shown as the editor orders them."""
+
+    class Kind(models.TextChoices):
+        WIN = "win", "Winner"
+        NOMINATION = "nomination", "Nominated"
+        SELECTION = "selection", "Official selection"
+
+    project = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="awards")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SELECTION)
+    name = models.CharField(
+        max_length=200, help_text="Festival or award, e.g. Annecy, BAFTA Craft, Sheffield DocFest."
+    )
+    category = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("year")]),
+        FieldPanel("name"),
+        FieldPanel("category"),
+    ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class ProjectCredit(Orderable):
+    project = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(max_length=120, help_text="e.g. Director, Animation lead.")
+    name = models.CharField(max_length=200)
+
+    panels = [FieldRowPanel([FieldPanel("role"), FieldPanel("name")])]
+
+    def __str__(self):
+        return f"{self.role}: {self.name}"
+
+
+class ProjectGalleryImage(Orderable):
+    project = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="gallery_images")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(max_length=250, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
