@@ -18,7 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-WORDS = ["kiln", "bottle", "oven", "trent", "potteries", "moorland", "canal", "saggar", "marl", "clay", "copper", "brook", "lantern", "harbour", "signal", "northern", "bright", "frame", "pixel", "reel", "studio", "works", "foundry", "meadow", "iron", "spark", "beacon"]
+WORDS = (
+    "kiln bottle oven trent potteries moorland canal saggar marl clay copper brook lantern "
+    "harbour signal northern bright frame pixel reel studio works foundry meadow iron spark beacon"
+).split()
 SUFFIXES = ("Animation", "Pictures", "Post", "VFX", "Studio", "Films", "Sound", "Media", "Games")
 SKILLS = {
     "Animation": ["2D animation", "3D animation", "Stop motion", "Motion graphics", "Rigging"],
@@ -136,7 +139,8 @@ def generate_companies(count: int, *, seed: int = 42, batch_size: int = 1000, pr
             pages, companies = [], []
             for i in range(size):
                 n = start + made + i + 1
-                name = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {rng.choice(SUFFIXES)} {n}"
+                words = (rng.choice(WORDS).title(), rng.choice(WORDS).title(), rng.choice(SUFFIXES))
+                name = f"{' '.join(words)} {n}"
                 slug = slugify(name)
                 published = now - datetime.timedelta(days=rng.randint(0, 3650))
                 pages.append(
@@ -169,8 +173,8 @@ def generate_companies(count: int, *, seed: int = 42, batch_size: int = 1000, pr
                 company = CompanyPage(
                     page_ptr_id=page_id,
                     strapline=f"{chosen_skills[0].name} for {rng.choice(sectors).name.lower()}",
-                    about=f"<p>{page.title} offers {', '.join(s.name.lower() for s in chosen_skills)} "
-                    f"from {place.name}.</p>",
+                    about=f"<p>{page.title} offers "
+                    f"{', '.join(s.name.lower() for s in chosen_skills)} from {place.name}.</p>",
                     place_id=place.pk,
                     latitude=place.latitude + rng.uniform(-0.03, 0.03),
                     longitude=place.longitude + rng.uniform(-0.03, 0.03),
