@@ -18,7 +18,35 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-WORDS = ["kiln", "bottle", "oven", "trent", "potteries", "moorland", "canal", "saggar", "marl", "clay", "copper", "brook", "lantern", "harbour", "signal", "northern", "bright", "frame", "pixel", "reel", "studio", "works", "foundry", "meadow", "iron", "spark", "beacon"]
+WORDS = (
+    "kiln",
+    "bottle",
+    "oven",
+    "trent",
+    "potteries",
+    "moorland",
+    "canal",
+    "saggar",
+    "marl",
+    "clay",
+    "copper",
+    "brook",
+    "lantern",
+    "harbour",
+    "signal",
+    "northern",
+    "bright",
+    "frame",
+    "pixel",
+    "reel",
+    "studio",
+    "works",
+    "foundry",
+    "meadow",
+    "iron",
+    "spark",
+    "beacon",
+)
 SUFFIXES = ("Animation", "Pictures", "Post", "VFX", "Studio", "Films", "Sound", "Media", "Games")
 SKILLS = {
     "Animation": ["2D animation", "3D animation", "Stop motion", "Motion graphics", "Rigging"],
