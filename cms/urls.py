@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", directory_api.urls),
+    path("members/", include("directory.members.urls")),
 ]
 
 if settings.DEBUG:

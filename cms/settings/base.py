@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "directory",
     "directory.search",
     "showcase",
+    "directory.members",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",  # login throttling and lockout, for /members/ and the Wagtail admin
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -188,6 +192,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 LOGIN_URL = "/members/login/"
+LOGIN_REDIRECT_URL = "/members/"
+
+# Login throttling (django-axes) for every login form, the Wagtail admin's too:
+# five failures for one username from one address lock it out for 30 minutes.
+AUTHENTICATION_BACKENDS = [
+    "directory.members.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "members/locked_out.html"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # reset links expire after a day
 
 LOGGING = {
     "version": 1,

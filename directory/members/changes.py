@@ -1,0 +1,87 @@
+"""Member edits as Wagtail revisions, submitted to the moderation workflow.
+
+The live page is never touched here: a member's save becomes a new revision
+(so Wagtail's history records who made it) and goes to the editors. The
+editors' approval publishes it through Wagtail's own workflow, which is what
+fires ``page_published`` and therefore the search index sync.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from wagtail.models import TaskState, WorkflowState
+
+from .notifications import decision_comment
+
+
+@transaction.atomic
+def submit_changes(page, user):
+    """Save ``page`` (the edited latest-revision object) as a revision and submit it.
+
+    Returns the revision. Re-submitting restarts a workflow that is still in
+    progress, so editors always approve the version they actually looked at.
+    """
+    revision = page.save_revision(user=user, log_action=True)
+    real_page = type(page).objects.get(pk=page.pk)
+    state = real_page.current_workflow_state
+    if state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(user)
+    else:
+        if state and state.status == WorkflowState.STATUS_IN_PROGRESS:
+            state.cancel(user=user)
+        workflow = real_page.get_workflow()
+        if workflow is not None and workflow.active:
+            workflow.start(real_page, user)
+    return revision
+
+
+@dataclass
+class ChangeStatus:
+    """What the dashboard says about the member's latest submitted change."""
+
+    state: str  # "none", "in_progress", "needs_changes", "approved", "cancelled"
+    label: str
+    comment: str = ""
+    decided_by: str = ""
+    submitted_at: object = None
+    decided_at: object = None
+    has_draft: bool = False
+
+
+LABELS = {
+    WorkflowState.STATUS_IN_PROGRESS: "Waiting for an editor to review",
+    WorkflowState.STATUS_NEEDS_CHANGES: "An editor asked for changes",
+    WorkflowState.STATUS_APPROVED: "Approved and published",
+    WorkflowState.STATUS_CANCELLED: "Withdrawn",
+}
+
+
+def change_status(page) -> ChangeStatus:
+    state = (
+        WorkflowState.objects.for_instance(page)
+        .select_related("requested_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if state is None:
+        return ChangeStatus(
+            state="none", label="No changes submitted yet", has_draft=page.has_unpublished_changes
+        )
+    last_task = (
+        TaskState.objects.filter(workflow_state=state, finished_at__isnull=False)
+        .select_related("finished_by")
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    decided = state.status in (WorkflowState.STATUS_APPROVED, WorkflowState.STATUS_NEEDS_CHANGES)
+    editor = last_task.finished_by if (decided and last_task) else None
+    return ChangeStatus(
+        state=state.status,
+        label=LABELS.get(state.status, state.get_status_display()),
+        comment=decision_comment(state) if decided else "",
+        decided_by=(editor.get_full_name() or "an editor") if editor else "",
+        submitted_at=state.created_at,
+        decided_at=last_task.finished_at if (decided and last_task) else None,
+        has_draft=page.has_unpublished_changes,
+    )

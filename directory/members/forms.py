@@ -1,0 +1,258 @@
+"""Plain forms for members: signing in, joining, inviting and editing a profile."""
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.html import escape, strip_tags
+
+from modelcluster.forms import ClusterForm
+
+from directory.models import CompanyPage, Place, Sector, Skill
+
+from .models import CompanyMembership
+from .uploads import ACCEPT_ATTRIBUTE, HELP_TEXT, validate_image_upload
+
+User = get_user_model()
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden by CSS and from assistive tech); bots fill it."""
+
+    website_url = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website_url(self):
+        if self.cleaned_data.get("website_url"):
+            raise forms.ValidationError("Please leave this field empty.")
+        return ""
+
+
+class MemberLoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class MemberPasswordResetForm(HoneypotMixin, PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class JoinForm(forms.Form):
+    """Accepting an invitation as someone new: a name and a password, validators on."""
+
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name", required=False)
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords don't match.")
+        elif p1:
+            candidate = User(
+                username=self.email,
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def create_user(self):
+        user = User(
+            username=self.email,
+            email=self.email,
+            first_name=self.cleaned_data["first_name"],
+            last_name=self.cleaned_data.get("last_name", ""),
+            is_staff=False,
+            is_superuser=False,
+        )
+        user.set_password(self.cleaned_data["password1"])
+        user.save()
+        return user
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Their email address")
+    role = forms.ChoiceField(
+        choices=CompanyMembership.Role.choices,
+        initial=CompanyMembership.Role.EDITOR,
+        help_text="Owners can also invite and remove people; editors can edit the profile.",
+    )
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company = company
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if CompanyMembership.objects.filter(company=self.company, user__email__iexact=email).exists():
+            raise forms.ValidationError("This person is already a member of this company.")
+        return email
+
+
+class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes in a fieldset per group, filterable by members.js when JS runs."""
+
+    template_name = "members/widgets/grouped_checkboxes.html"
+
+
+def grouped_skill_choices():
+    groups = {}
+    for skill in Skill.objects.select_related("group"):
+        groups.setdefault(skill.group.name, []).append((skill.pk, skill.name))
+    return list(groups.items())
+
+
+# Converting the rich-text "about" to plain paragraphs and back. Members write
+# paragraphs separated by blank lines; editors keep richer formatting in the admin,
+# which is preserved as long as the member leaves the text unchanged.
+def html_to_paragraphs(html: str) -> str:
+    text = re.sub(r"</(p|h\d|li)>", "\n\n", html or "", flags=re.IGNORECASE)
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.IGNORECASE)
+    return re.sub(r"\n{3,}", "\n\n", strip_tags(text)).strip()
+
+
+def paragraphs_to_html(text: str) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+    return "".join(
+        "<p>{}</p>".format("<br/>".join(escape(line) for line in p.splitlines())) for p in paragraphs
+    )
+
+
+class CompanyProfileForm(ClusterForm):
+    """Every field a member may change, plus credits as an ordered formset."""
+
+    about_text = forms.CharField(
+        label="About the company",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What you do and for whom. Separate paragraphs with a blank line.",
+    )
+    logo_upload = forms.FileField(
+        label="Upload a new logo",
+        required=False,
+        help_text=HELP_TEXT,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    logo_description = forms.CharField(
+        label="Describe the logo",
+        required=False,
+        max_length=255,
+        help_text="Read out by screen readers, e.g. “Acme Studios logo”.",
+    )
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
+    class Meta:
+        model = CompanyPage
+        fields = [
+            "title",
+            "strapline",
+            "skills",
+            "sectors",
+            "place",
+            "latitude",
+            "longitude",
+            "service_area",
+            "size_band",
+            "year_founded",
+            "website",
+            "email",
+            "phone",
+            "linkedin_url",
+            "instagram_url",
+            "x_url",
+            "youtube_url",
+            "vimeo_url",
+            "showreel_url",
+        ]
+        labels = {"title": "Company name"}
+        formsets = {
+            "credits": {
+                "fields": ["production", "client", "year", "role"],
+                "extra": 1,
+                "can_delete": True,
+                "can_order": True,
+                "max_num": 50,
+                "validate_max": True,
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"] = forms.TypedMultipleChoiceField(
+            label="Skills",
+            required=False,
+            coerce=int,
+            choices=grouped_skill_choices(),
+            widget=GroupedCheckboxSelectMultiple,
+            help_text="Tick everything the company does.",
+            initial=[s.pk for s in self.instance.skills.all()],
+        )
+        self.fields["sectors"] = forms.ModelMultipleChoiceField(
+            queryset=Sector.objects.all(),
+            required=False,
+            widget=GroupedCheckboxSelectMultiple,
+            help_text="Tick the markets the company works for.",
+        )
+        self.fields["place"].queryset = Place.objects.order_by("name")
+        self.fields["place"].empty_label = "Choose a town"
+        self.initial["about_text"] = html_to_paragraphs(self.instance.about)
+        self.initial["logo_description"] = (
+            self.instance.logo.description if self.instance.logo_id and self.instance.logo else ""
+        )
+        for name in ("latitude", "longitude"):
+            self.fields[name].widget.attrs["step"] = "any"
+
+    def clean_skills(self):
+        ids = self.cleaned_data.get("skills") or []
+        return list(Skill.objects.filter(pk__in=ids))
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        if upload:
+            self.logo_extension = validate_image_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("logo_upload") and not cleaned.get("logo_description", "").strip():
+            self.add_error("logo_description", "Describe the logo for people who can't see it.")
+        return cleaned
+
+    def save(self, commit=False):
+        page = super().save(commit=commit)
+        new_about = self.cleaned_data.get("about_text", "")
+        if new_about != html_to_paragraphs(self.instance.about):
+            page.about = paragraphs_to_html(new_about)
+        return page

@@ -1,0 +1,123 @@
+"""Who may look after which company, and the invitations that grant it.
+
+A user can belong to several companies; each membership has a role. Owners
+may invite and remove colleagues; editors may only edit the profile. Nobody
+here gets Wagtail admin access: members work in ``/members/`` only.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+# How long an invitation link stays valid.
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+class CompanyMembership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="company_memberships"
+    )
+    company = models.ForeignKey(
+        "directory.CompanyPage", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["company__title", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "company"], name="one_membership_per_company")
+        ]
+
+    def __str__(self):
+        return f"{self.user.email} — {self.company.title} ({self.get_role_display()})"
+
+    @property
+    def is_owner(self):
+        return self.role == self.Role.OWNER
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                           expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that lets a contact join a company.
+
+    Only a SHA-256 hash of the token is stored: a database leak does not hand
+    out working links. ``accepted_at`` makes it single use.
+    """
+
+    email = models.EmailField()
+    company = models.ForeignKey(
+        "directory.CompanyPage", on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(
+        max_length=10, choices=CompanyMembership.Role.choices, default=CompanyMembership.Role.OWNER
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.company.title}"
+
+    @classmethod
+    def create(cls, *, email, company, role, invited_by=None):
+        """A new invitation and its raw token (shown once, in the email link)."""
+        token = secrets.token_urlsafe(32)
+        invitation = cls.objects.create(
+            email=email.strip().lower(),
+            company=company,
+            role=role,
+            invited_by=invited_by,
+            token_hash=hash_token(token),
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+        )
+        return invitation, token
+
+    @classmethod
+    def from_token(cls, token: str):
+        """The usable invitation for ``token``, or None (unknown, used, expired, revoked)."""
+        if not token or len(token) > 100:
+            return None
+        return cls.objects.pending().filter(token_hash=hash_token(token)).first()
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

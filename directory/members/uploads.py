@@ -1,0 +1,98 @@
+"""Image uploads from members, judged by their content, never by their name.
+
+Only JPEG, PNG and WebP are accepted. The header is read first so that a
+picture claiming billions of pixels (a decompression bomb) is refused before
+any pixel is decoded; then Pillow ``verify()`` checks the file's structure and
+a full decode proves the data is really an image.
+"""
+
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+from PIL import Image, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 25_000_000  # e.g. 5000 x 5000
+MIN_SIDE = 32
+
+ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp"
+HELP_TEXT = (
+    f"A PNG, JPEG or WebP image up to {filesizeformat(MAX_UPLOAD_BYTES)}, "
+    f"at least {MIN_SIDE} pixels on each side."
+)
+
+
+def _looks_like_svg(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith(b"<?xml") or text.startswith(b"<svg") or b"<svg" in text[:1024]
+
+
+def validate_image_upload(upload) -> str:
+    """Check ``upload``; return the file extension its content deserves.
+
+    Raises ValidationError with a message a member can act on.
+    """
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"This file is {filesizeformat(upload.size)}; the limit is "
+            f"{filesizeformat(MAX_UPLOAD_BYTES)}. Please upload a smaller image.",
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if _looks_like_svg(head):
+        raise ValidationError(
+            "SVG files can't be used here. Please upload a PNG, JPEG or WebP image.",
+            code="svg",
+        )
+    not_an_image = ValidationError(
+        "This file isn't a PNG, JPEG or WebP image (whatever its name says). "
+        "Please upload one of those.",
+        code="not_image",
+    )
+    with warnings.catch_warnings():
+        # Pillow warns, then errors, on huge images; we refuse them ourselves first.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(upload) as image:
+                image_format = image.format
+                width, height = image.size
+                if image_format not in ALLOWED_FORMATS:
+                    raise not_an_image
+                _check_dimensions(width, height)
+                image.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:  # verify() leaves the image unusable
+                image.load()
+        except ValidationError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _too_many_pixels() from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+            raise not_an_image from None
+        finally:
+            upload.seek(0)
+    return ALLOWED_FORMATS[image_format]
+
+
+def _too_many_pixels():
+    return ValidationError(
+        f"This image is too large in pixels: at most {MAX_PIXELS // 1_000_000} megapixels, "
+        "please.",
+        code="too_many_pixels",
+    )
+
+
+def _check_dimensions(width, height):
+    if width * height > MAX_PIXELS:
+        raise _too_many_pixels()
+    if width < MIN_SIDE or height < MIN_SIDE:
+        raise ValidationError(
+            f"This image is only {width}×{height} pixels; it needs at least "
+            f"{MIN_SIDE} pixels on each side.",
+            code="too_small",
+        )

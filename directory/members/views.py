@@ -1,0 +1,335 @@
+"""The member area at /members/: sign-in, invitations, dashboard, profile editing.
+
+Every view about a company goes through ``membership_or_404`` first.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from django_ratelimit.decorators import ratelimit
+
+from .changes import change_status, submit_changes
+from .forms import CompanyProfileForm, InviteForm, JoinForm, MemberLoginForm, MemberPasswordResetForm
+from .models import CompanyMembership, Invitation
+from .notifications import send_invitation
+from .permissions import companies_for, membership_or_404
+
+MEMBER_UPLOADS_COLLECTION = "Member uploads"
+
+
+def too_many_requests(request, what):
+    return render(request, "members/throttled.html", {"what": what}, status=429)
+
+
+# --- signing in and out, password reset -------------------------------------
+
+
+@method_decorator(ratelimit(key="ip", rate="30/10m", method="POST", block=False), name="dispatch")
+class MemberLoginView(auth_views.LoginView):
+    """Django's login; django-axes locks a username out after repeated failures.
+
+    The per-address rate limit on top slows down guessing across many usernames.
+    """
+
+    template_name = "members/login.html"
+    authentication_form = MemberLoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            return too_many_requests(request, "sign-in attempts")
+        return super().post(request, *args, **kwargs)
+
+
+class MemberLogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("members:login")
+
+
+@method_decorator(ratelimit(key="ip", rate="5/h", method="POST", block=False), name="dispatch")
+@method_decorator(
+    ratelimit(key="post:email", rate="3/h", method="POST", block=False), name="dispatch"
+)
+class MemberPasswordResetView(auth_views.PasswordResetView):
+    template_name = "members/password_reset.html"
+    email_template_name = "members/emails/password_reset.txt"
+    subject_template_name = "members/emails/password_reset_subject.txt"
+    form_class = MemberPasswordResetForm
+    success_url = reverse_lazy("members:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            return too_many_requests(request, "password reset requests")
+        return super().post(request, *args, **kwargs)
+
+
+class MemberPasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "members/password_reset_done.html"
+
+
+@method_decorator(ratelimit(key="ip", rate="10/h", method="POST", block=False), name="dispatch")
+class MemberPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "members/password_reset_confirm.html"
+    success_url = reverse_lazy("members:password_reset_complete")
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            return too_many_requests(request, "password changes")
+        return super().post(request, *args, **kwargs)
+
+
+class MemberPasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "members/password_reset_complete.html"
+
+
+# --- invitations --------------------------------------------------------------
+
+
+@ratelimit(key="ip", rate="20/h", method="POST", block=False)
+def accept_invitation(request, token):
+    """Join a company from an invitation link: new people choose a password here."""
+    if getattr(request, "limited", False):
+        return too_many_requests(request, "attempts")
+    invitation = Invitation.from_token(token)
+    if invitation is None:
+        return render(request, "members/invitation_invalid.html", status=404)
+    context = {"invitation": invitation, "company": invitation.company}
+
+    existing = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    if existing is not None:
+        # Someone who already has an account joins by signing in as themselves.
+        if not request.user.is_authenticated:
+            context["login_url"] = f"{reverse('members:login')}?next={request.path}"
+            return render(request, "members/invitation_sign_in.html", context)
+        if request.user.pk != existing.pk:
+            return render(request, "members/invitation_wrong_user.html", context, status=403)
+        if request.method == "POST":
+            _accept(invitation, request.user)
+            messages.success(request, f"You now look after {invitation.company.title}.")
+            return redirect("members:dashboard", invitation.company.pk)
+        return render(request, "members/invitation_confirm.html", context)
+
+    if request.user.is_authenticated:
+        return render(request, "members/invitation_wrong_user.html", context, status=403)
+    form = JoinForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Lock the row: two simultaneous submissions must not both succeed.
+            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            if locked.accepted_at is not None:
+                return render(request, "members/invitation_invalid.html", status=404)
+            user = form.create_user()
+            _accept(locked, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome! You now look after {invitation.company.title}.")
+        return redirect("members:dashboard", invitation.company.pk)
+    context["form"] = form
+    return render(request, "members/invitation_join.html", context)
+
+
+def _accept(invitation, user):
+    CompanyMembership.objects.get_or_create(
+        user=user, company=invitation.company, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _quiet_wagtail_notifications(user)
+
+
+def _quiet_wagtail_notifications(user):
+    """Members get our plain emails, not Wagtail's, which link into the admin."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.submitted_notifications = False
+    profile.approved_notifications = False
+    profile.rejected_notifications = False
+    profile.updated_comments_notifications = False
+    profile.save()
+
+
+# --- the member area -------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    companies = list(companies_for(request.user))
+    if len(companies) == 1:
+        return redirect("members:dashboard", companies[0].pk)
+    return render(request, "members/home.html", {"companies": companies})
+
+
+@login_required
+def dashboard(request, company_id):
+    membership = membership_or_404(request.user, company_id)
+    company = membership.company.specific
+    draft = company.get_latest_revision_as_object()
+    percent, missing = draft.profile_completeness()
+    return render(
+        request,
+        "members/dashboard.html",
+        {
+            "membership": membership,
+            "company": company,
+            "completeness": percent,
+            "missing": missing,
+            "status": change_status(company),
+            "enquiries": company.enquiries.all()[:5],
+            "enquiry_count": company.enquiries.count(),
+            "companies": companies_for(request.user),
+        },
+    )
+
+
+@login_required
+def edit_profile(request, company_id):
+    membership = membership_or_404(request.user, company_id)
+    company = membership.company.specific
+    draft = company.get_latest_revision_as_object()
+    form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=draft)
+    if request.method == "POST":
+        if form.is_valid():
+            page = form.save(commit=False)
+            _apply_logo(form, page, request.user)
+            submit_changes(page, request.user)
+            messages.success(
+                request,
+                "Thank you: your changes were sent to the editors. The public profile "
+                "shows them once an editor approves.",
+            )
+            return redirect("members:dashboard", company.pk)
+        messages.error(request, "Please correct the highlighted fields below.")
+    return render(
+        request,
+        "members/edit_profile.html",
+        {"form": form, "company": company, "draft": draft, "membership": membership},
+    )
+
+
+def _apply_logo(form, page, user):
+    upload = form.cleaned_data.get("logo_upload")
+    description = form.cleaned_data.get("logo_description", "").strip()
+    if upload:
+        image_model = get_image_model()
+        image = image_model(
+            title=f"{page.title} logo",
+            description=description,
+            uploaded_by_user=user,
+            collection=_member_collection(),
+        )
+        image.file = ImageFile(upload, name=f"logo-{page.slug}.{form.logo_extension}")
+        image._set_image_file_metadata()
+        image.save()
+        page.logo = image
+    elif form.cleaned_data.get("remove_logo"):
+        page.logo = None
+    elif page.logo_id and description and description != page.logo.description:
+        page.logo.description = description
+        page.logo.save(update_fields=["description"])
+
+
+def _member_collection():
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=MEMBER_UPLOADS_COLLECTION).first()
+    return existing or root.add_child(name=MEMBER_UPLOADS_COLLECTION)
+
+
+@login_required
+def preview(request, company_id):
+    """The pending version as the public would see it, for the member only."""
+    membership = membership_or_404(request.user, company_id)
+    draft = membership.company.specific.get_latest_revision_as_object()
+    response = draft.make_preview_request(request, draft.default_preview_mode)
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def enquiries(request, company_id):
+    membership = membership_or_404(request.user, company_id)
+    return render(
+        request,
+        "members/enquiries.html",
+        {
+            "company": membership.company,
+            "membership": membership,
+            "enquiries": membership.company.enquiries.all()[:200],
+        },
+    )
+
+
+@login_required
+def team(request, company_id):
+    """Owners invite colleagues and remove them; editors see who else is here."""
+    membership = membership_or_404(request.user, company_id)
+    company = membership.company
+    form = InviteForm(request.POST or None, company=company) if membership.is_owner else None
+    if request.method == "POST":
+        if form is None:
+            membership_or_404(request.user, company_id, owner=True)  # raises 403
+        if form.is_valid():
+            invitation, token = Invitation.create(
+                email=form.cleaned_data["email"],
+                company=company,
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+            send_invitation(invitation, token, request=request)
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("members:team", company.pk)
+    return render(
+        request,
+        "members/team.html",
+        {
+            "company": company,
+            "membership": membership,
+            "form": form,
+            "memberships": company.memberships.select_related("user").order_by("user__email"),
+            "invitations": company.invitations.pending() if membership.is_owner else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def remove_member(request, company_id, membership_id):
+    membership = membership_or_404(request.user, company_id, owner=True)
+    target = get_object_or_404(CompanyMembership, pk=membership_id, company_id=company_id)
+    owners = CompanyMembership.objects.filter(
+        company_id=company_id, role=CompanyMembership.Role.OWNER
+    )
+    if target.is_owner and owners.count() <= 1:
+        messages.error(request, "A company needs at least one owner: invite another first.")
+    else:
+        target.delete()
+        if target.user_id == request.user.id:
+            messages.success(request, f"You left {membership.company.title}.")
+            return redirect("members:home")
+        messages.success(request, f"{target.user.email} no longer has access.")
+    return redirect("members:team", company_id)
+
+
+@login_required
+@require_POST
+def revoke_invitation(request, company_id, invitation_id):
+    membership_or_404(request.user, company_id, owner=True)
+    invitation = get_object_or_404(
+        Invitation.objects.pending(), pk=invitation_id, company_id=company_id
+    )
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("members:team", company_id)
