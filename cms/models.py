@@ -1,13 +1,450 @@
-"""Site-wide content: the home page, standard pages, news, site settings."""
+"""Site-wide content: the home page, standard pages, contact, news, site settings."""
 
-from wagtail.models import Page
+import datetime
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+
+from cms.blocks import BodyBlock
+
+NEWS_PAGE_SIZE = 9
+INTRO_FEATURES = ["bold", "italic", "link"]
+
+
+# --- Site settings --------------------------------------------------------------
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """The organisation's details, shown in the footer of every page."""
+
+    organisation_name = models.CharField(max_length=120, default="Platform")
+    address = models.TextField(blank=True, help_text="One line per line of the address.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    footer_text = models.TextField(blank=True, max_length=500)
+
+    linkedin_url = models.URLField("LinkedIn", blank=True)
+    instagram_url = models.URLField("Instagram", blank=True)
+    youtube_url = models.URLField("YouTube", blank=True)
+    vimeo_url = models.URLField("Vimeo", blank=True)
+    bluesky_url = models.URLField("Bluesky", blank=True)
+    mastodon_url = models.URLField("Mastodon", blank=True)
+    facebook_url = models.URLField("Facebook", blank=True)
+
+    SOCIAL_FIELDS = (
+        "linkedin_url",
+        "instagram_url",
+        "youtube_url",
+        "vimeo_url",
+        "bluesky_url",
+        "mastodon_url",
+        "facebook_url",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("organisation_name"), FieldPanel("address"), FieldPanel("footer_text")],
+            heading="Organisation",
+        ),
+        MultiFieldPanel([FieldPanel("email"), FieldPanel("phone")], heading="Contact"),
+        MultiFieldPanel([FieldPanel(name) for name in SOCIAL_FIELDS], heading="Social links"),
+    ]
+
+    class Meta:
+        verbose_name = "site settings"
+
+    @property
+    def social_links(self):
+        """(label, url) for each social network that has a link, in a fixed order."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in self.SOCIAL_FIELDS
+            if getattr(self, name)
+        ]
+
+
+# --- Home page ---------------------------------------------------------------------
 
 
 class HomePage(Page):
     """The site's root page; the directory, news and showcase live beneath it."""
 
+    hero_heading = models.CharField(
+        max_length=120, blank=True, help_text="Large heading; the page title when empty."
+    )
+    hero_text = models.TextField(blank=True, max_length=400)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown behind the heading, darkened so the text stays readable.",
+    )
+    search_label = models.CharField(
+        max_length=120, default="Find a company by skill, sector or place"
+    )
+    intro = RichTextField(blank=True, features=INTRO_FEATURES + ["h2", "ul"])
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")],
+            heading="Hero",
+        ),
+        FieldPanel("search_label"),
+        FieldPanel("intro"),
+        InlinePanel(
+            "featured_companies",
+            heading="Featured members",
+            label="Member",
+            max_num=8,
+            help_text="Listed members only: lapsed or unpublished ones are skipped.",
+        ),
+    ]
+
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    # Apps that hang an index page from the home page add it here.
+    subpage_types = [
+        "cms.StandardPage",
+        "cms.ContactPage",
+        "cms.NewsIndexPage",
+        "directory.DirectoryIndexPage",
+    ]
 
     class Meta:
         verbose_name = "home page"
+
+    def featured_members(self):
+        """Featured companies that are live and listed, with their logos, in editor order."""
+        rows = self.featured_companies.select_related("company", "company__logo").order_by(
+            "sort_order"
+        )
+        return [row.company for row in rows if row.company.live and row.company.is_listed]
+
+    def get_context(self, request, *args, **kwargs):
+        from directory.models import DirectoryIndexPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["directory_page"] = DirectoryIndexPage.objects.live().first()
+        context["featured_members"] = self.featured_members()
+        context["latest_news"] = (
+            NewsPage.objects.live()
+            .public()
+            .select_related("featured_image", "category")
+            .order_by("-date", "-first_published_at")[:4]
+        )
+        context["news_index"] = NewsIndexPage.objects.live().first()
+        return context
+
+
+class HomePageFeaturedCompany(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_companies")
+    company = models.ForeignKey("directory.CompanyPage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("company")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "featured member"
+
+
+# --- Standard and contact pages ---------------------------------------------------
+
+
+class StandardPage(Page):
+    """About, Join the cluster and other free-form pages."""
+
+    intro = models.TextField(
+        blank=True, max_length=400, help_text="A sentence or two in large type."
+    )
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "cms.ContactPage"]
+
+    class Meta:
+        verbose_name = "standard page"
+
+
+class ContactFormField(AbstractFormField):
+    page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class ContactPage(AbstractEmailForm):
+    """A form-builder page: each submission is stored and emailed to the team.
+
+    Spam: a hidden honeypot field (bots fill it; the submission is silently
+    dropped) and a per-IP rate limit (``CONTACT_FORM_RATE``, default 5/min).
+    """
+
+    HONEYPOT_FIELD = "contact_website"
+
+    intro = RichTextField(blank=True, features=INTRO_FEATURES)
+    thank_you_text = RichTextField(
+        blank=True, features=INTRO_FEATURES, help_text="Shown after a message is sent."
+    )
+
+    content_panels = AbstractEmailForm.content_panels + [
+        FormSubmissionsPanel(),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label="Form fields"),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
+                FieldPanel("subject"),
+            ],
+            heading="Email",
+        ),
+    ]
+
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "contact page"
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST":
+            from django_ratelimit.core import is_ratelimited
+
+            if request.POST.get(self.HONEYPOT_FIELD):
+                # Looks like a bot: show the thank-you page but keep nothing.
+                return render(
+                    request, self.get_landing_page_template(request), self.get_context(request)
+                )
+            rate = getattr(settings, "CONTACT_FORM_RATE", "5/m")
+            if is_ratelimited(request, group="cms.contact", key="ip", rate=rate, increment=True):
+                form = self.get_form(request.POST, page=self, user=request.user)
+                context = self.get_context(request)
+                context["form"] = form
+                context["rate_limited"] = True
+                return render(request, self.get_template(request), context, status=429)
+        return super().serve(request, *args, **kwargs)
+
+
+# --- News ------------------------------------------------------------------------
+
+
+class NewsCategory(models.Model):
+    """A broad section of the news (Announcements, Member news, Events...)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    description = models.TextField(blank=True, max_length=300)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "news category"
+        verbose_name_plural = "news categories"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+        super().save(*args, **kwargs)
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey("NewsPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class NewsIndexPage(RoutablePageMixin, Page):
+    """The news listing: newest first, paginated, filtered by tag or category, with feeds."""
+
+    intro = RichTextField(blank=True, features=INTRO_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "news index page"
+
+    def articles(self):
+        return (
+            NewsPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .select_related("featured_image", "category")
+            .order_by("-date", "-first_published_at", "-pk")
+        )
+
+    def filtered_articles(self, request):
+        """Apply ?tag= and ?category= filters; unknown values give an empty, explained list."""
+        articles = self.articles()
+        tag_slug = request.GET.get("tag", "").strip()[:100]
+        category_slug = request.GET.get("category", "").strip()[:100]
+        tag = category = None
+        if tag_slug:
+            tag = Tag.objects.filter(slug=tag_slug).first()
+            articles = articles.filter(tagged_items__tag=tag) if tag else articles.none()
+        if category_slug:
+            category = NewsCategory.objects.filter(slug=category_slug).first()
+            articles = articles.filter(category=category) if category else articles.none()
+        return articles.distinct(), {
+            "tag_slug": tag_slug,
+            "tag": tag,
+            "category_slug": category_slug,
+            "category": category,
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles, filters = self.filtered_articles(request)
+        paginator = Paginator(articles, NEWS_PAGE_SIZE)
+        page_number = request.GET.get("page", "1")
+        try:
+            articles_page = paginator.page(page_number)
+        except PageNotAnInteger:
+            articles_page = paginator.page(1)
+        except EmptyPage:
+            articles_page = paginator.page(paginator.num_pages)
+        context.update(filters)
+        context["articles"] = articles_page
+        context["paginator"] = paginator
+        context["page_range"] = paginator.get_elided_page_range(articles_page.number)
+        context["categories"] = NewsCategory.objects.filter(
+            pk__in=self.articles().values("category")
+        )
+        context["tags"] = (
+            Tag.objects.filter(cms_newspagetag_items__content_object__in=self.articles())
+            .distinct()
+            .order_by("name")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context["filter_query"] = query.urlencode()
+        return context
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("feed/rss/", name="rss")
+    def rss_feed(self, request):
+        from cms.feeds import NewsRssFeed
+
+        return NewsRssFeed(self)(request)
+
+    @path("feed/atom/", name="atom")
+    def atom_feed(self, request):
+        from cms.feeds import NewsAtomFeed
+
+        return NewsAtomFeed(self)(request)
+
+
+class NewsPage(Page):
+    """A news article. Schedule it with "Go-live date" in the page's settings."""
+
+    date = models.DateField("article date", default=datetime.date.today)
+    author = models.CharField(max_length=120, blank=True)
+    intro = models.TextField(max_length=400, help_text="A summary shown in listings and feeds.")
+    featured_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    featured_image_alt = models.CharField(
+        "featured image alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for people who cannot see it. "
+        "Leave empty only if it is purely decorative.",
+    )
+    body = StreamField(BodyBlock(), blank=True)
+    category = models.ForeignKey(
+        NewsCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    tags = ClusterTaggableManager(through=NewsPageTag, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("author")]),
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("featured_image"), FieldPanel("featured_image_alt")],
+            heading="Featured image",
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("category"), FieldPanel("tags")], heading="Filing"),
+        InlinePanel("features", heading="Companies this article features", label="Company"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.SearchField("author"),
+        index.FilterField("date"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "news article"
+
+    @property
+    def published_at(self):
+        """When the article counts as published: its date, at its first publication time."""
+        when = self.first_published_at or self.go_live_at
+        time = timezone.localtime(when).timetz() if when else datetime.time(9, 0)
+        moment = datetime.datetime.combine(self.date, time)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment
+
+    def featured_companies(self):
+        """Live pages this article features, in editor order."""
+        return [row.page.specific for row in self.features.select_related("page") if row.page.live]
+
+
+class NewsPageFeature(Orderable):
+    """A company (later also a project) that a news article features."""
+
+    news_page = ParentalKey(NewsPage, on_delete=models.CASCADE, related_name="features")
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="news_features"
+    )
+
+    panels = [PageChooserPanel("page", ["directory.CompanyPage"])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "featured company"

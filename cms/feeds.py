@@ -1,0 +1,71 @@
+"""RSS 2.0 and Atom 1.0 feeds of a news index, built on Django's syndication framework."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+FEED_SIZE = 20
+
+
+class NewsRssFeed(Feed):
+    """Newest articles of one NewsIndexPage; instantiate with the page, call with the request."""
+
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, index_page):
+        super().__init__()
+        self.index_page = index_page
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return self.index_page
+
+    def title(self, obj):
+        from cms.templatetags.cms_tags import site_name
+
+        return f"{obj.title} · {site_name({'request': self.request})}"
+
+    def link(self, obj):
+        return obj.get_full_url(self.request) or "/"
+
+    def feed_url(self, obj):
+        return self.request.build_absolute_uri(self.request.path)
+
+    def description(self, obj):
+        return obj.search_description or f"The latest {obj.title.lower()}."
+
+    def items(self, obj):
+        return obj.articles().prefetch_related("tagged_items__tag")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.intro
+
+    def item_link(self, item):
+        return item.get_full_url(self.request)
+
+    def item_guid(self, item):
+        return item.get_full_url(self.request)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at or item.published_at
+
+    def item_author_name(self, item):
+        return item.author or None
+
+    def item_categories(self, item):
+        names = [tagged.tag.name for tagged in item.tagged_items.all()]
+        if item.category_id:
+            names.insert(0, item.category.name)
+        return names
+
+
+class NewsAtomFeed(NewsRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)

@@ -1,0 +1,135 @@
+"""Template tags for the site frame: navigation, SEO metadata, feed links."""
+
+from django import template
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+DEFAULT_SITE_NAME = "Platform"
+
+
+def _site(request):
+    if request is None:
+        return None
+    if not hasattr(request, "_cms_site"):
+        request._cms_site = Site.find_for_request(request)
+    return request._cms_site
+
+
+@register.simple_tag(takes_context=True)
+def site_name(context):
+    """The organisation's name from SiteSettings, falling back to the Wagtail site name."""
+    from cms.models import SiteSettings
+
+    request = context.get("request")
+    site = _site(request)
+    if site is not None:
+        name = SiteSettings.for_site(site).organisation_name
+        if name:
+            return name
+        if site.site_name:
+            return site.site_name
+    return DEFAULT_SITE_NAME
+
+
+@register.simple_tag
+def page_description(page):
+    """search_description, else the page's intro or strapline, as plain text <= 160 chars."""
+    if page is None or page == "":
+        return ""
+    specific = getattr(page, "specific_deferred", page)
+    text = getattr(page, "search_description", "") or ""
+    for attr in ("intro", "hero_text", "strapline"):
+        if text:
+            break
+        text = strip_tags(str(getattr(specific, attr, "") or ""))
+    return Truncator(" ".join(text.split())).chars(160)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The absolute URL of this page without query strings (pagination kept)."""
+    request = context.get("request")
+    page = context.get("page")
+    if request is None:
+        return ""
+    if isinstance(page, Page) and not context.get("canonical_keep_path"):
+        url = page.get_full_url(request)
+        if url:
+            page_number = request.GET.get("page", "")
+            if page_number.isdigit() and page_number != "1" and request.path == page.url:
+                url = f"{url}?page={page_number}"
+            return url
+    return request.build_absolute_uri(request.path)
+
+
+@register.simple_tag(takes_context=True)
+def share_image_url(context, page):
+    """An absolute URL to a 1200x630 rendition of the page's featured image, if any."""
+    request = context.get("request")
+    if not page or request is None:
+        return ""
+    specific = getattr(page, "specific_deferred", page)
+    image = None
+    for attr in ("featured_image", "hero_image", "logo"):
+        image = getattr(specific, attr, None)
+        if image is not None:
+            break
+    if image is None:
+        return ""
+    try:
+        rendition = image.get_rendition("fill-1200x630")
+    except Exception:  # a missing source file must never break the page  # noqa: BLE001
+        return ""
+    return request.build_absolute_uri(rendition.url)
+
+
+@register.inclusion_tag("includes/main_nav.html", takes_context=True)
+def main_nav(context):
+    """The home page's live children that are marked "show in menus"."""
+    request = context.get("request")
+    site = _site(request)
+    current = context.get("page")
+    items = []
+    if site is not None:
+        root = site.root_page
+        for child in root.get_children().live().in_menu().public():
+            active = bool(
+                isinstance(current, Page)
+                and (current.pk == child.pk or current.path.startswith(child.path))
+            )
+            items.append(
+                {
+                    "title": child.title,
+                    "url": child.get_url(request),
+                    "active": active,
+                    "current": isinstance(current, Page) and current.pk == child.pk,
+                }
+            )
+    return {"items": items, "request": request}
+
+
+@register.inclusion_tag("includes/feed_links.html", takes_context=True)
+def news_feed_links(context):
+    """<link rel="alternate"> for the RSS and Atom feeds of the site's news index."""
+    from cms.models import NewsIndexPage
+
+    request = context.get("request")
+    news_index = None
+    if request is not None:
+        if not hasattr(request, "_cms_news_index"):
+            request._cms_news_index = NewsIndexPage.objects.live().first()
+        news_index = request._cms_news_index
+    if news_index is None:
+        return {"feeds": []}
+    base = news_index.get_url(request)
+    title = news_index.title
+    return {
+        "feeds": [
+            ("application/rss+xml", f"{title} (RSS)", f"{base}feed/rss/"),
+            ("application/atom+xml", f"{title} (Atom)", f"{base}feed/atom/"),
+        ]
+    }
