@@ -309,9 +309,7 @@ class ElasticsearchBackend(SearchBackend):
         try:
             response = self.client.search(index=self.alias, **self.suggest_body(phrase, limit))
         except ENGINE_ERRORS as error:
-            return self._fall_back(
-                "suggest", error, lambda: self.fallback.suggest(prefix, limit)
-            )
+            return self._fall_back("suggest", error, lambda: self.fallback.suggest(prefix, limit))
         self._engine_answered()
         return self._suggestions(response, limit)
 
@@ -320,7 +318,11 @@ class ElasticsearchBackend(SearchBackend):
         status = getattr(error, "status_code", None) or getattr(error, "status", None)
         # A refused request (4xx other than a missing index or throttling) is
         # our bug, not an outage: log it loudly, but still answer the visitor.
-        log = logger.error if isinstance(status, int) and status < 500 and status not in (404, 429) else logger.warning
+        log = (
+            logger.error
+            if isinstance(status, int) and status < 500 and status not in (404, 429)
+            else logger.warning
+        )
         log(
             "Elasticsearch could not %s (%s: %s); the database answers for %.0f s",
             what,
@@ -432,7 +434,9 @@ class ElasticsearchBackend(SearchBackend):
             )
         main = {"bool": {"must": [self._boosted(self.text_query(clauses))], "filter": filters}}
         selected = {
-            param: self.facet_filter(param, slugs) for param, slugs in query.filters.items() if slugs
+            param: self.facet_filter(param, slugs)
+            for param, slugs in query.filters.items()
+            if slugs
         }
         aggs = {}
         for facet in FACETS:
@@ -568,7 +572,9 @@ class ElasticsearchBackend(SearchBackend):
             names = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "name"))
             for slug in slugs:
                 if slug in names:
-                    suggestions.append(Suggestion(kind="skill", label=names[slug], url=f"?skill={slug}"))
+                    suggestions.append(
+                        Suggestion(kind="skill", label=names[slug], url=f"?skill={slug}")
+                    )
         return suggestions
 
     # -- writes -------------------------------------------------------------

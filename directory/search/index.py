@@ -173,7 +173,7 @@ class CompanyIndex:
             raise_on_exception=True,
             max_retries=0,
         ):
-            (op, result), = item.items()
+            ((op, result),) = item.items()
             status = result.get("status")
             # 409: a newer version is already there; 404: deleting what is not there.
             if not ok and status not in (409, 404):
@@ -185,7 +185,7 @@ class CompanyIndex:
 
     # -- rebuild ------------------------------------------------------------
     def rebuild(self, *, stdout=None, progress: bool = True, batch_size: int = BATCH_SIZE):
-        """Build a new index from the database and swap the alias to it; see the module docstring."""
+        """Fill a new index from the database, then swap the alias to it (module docstring)."""
         from tqdm import tqdm
 
         from .elasticsearch import CompanyIndexDocument

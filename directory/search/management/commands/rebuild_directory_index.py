@@ -1,0 +1,98 @@
+"""Rebuild the directory's search index, or check it against the database.
+
+    python manage.py rebuild_directory_index           # new index, alias swap, old one removed
+    python manage.py rebuild_directory_index --check   # list missing and stale companies
+
+With the database backend configured, the rebuild rewrites its search
+entries instead (its "index"), and ``--check`` has nothing to compare.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from directory.search import get_search_backend
+
+
+class Command(BaseCommand):
+    help = "Rebuild the directory search index into a new index and swap the alias, or --check it."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Compare the database with the index and list missing and stale companies "
+            "(exit status 1 if they differ).",
+        )
+        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+
+    def handle(self, *args, check=False, batch_size=500, no_progress=False, verbosity=1, **opts):
+        backend = get_search_backend()
+        index = getattr(backend, "index", None)
+        if index is None:
+            if check:
+                self.stdout.write(
+                    f"The {backend.name} backend has no separate index: nothing to check."
+                )
+                return
+            from directory.search.indexing import rebuild_database_entries
+
+            count = rebuild_database_entries(
+                stdout=self.stderr, batch_size=batch_size, progress=not no_progress
+            )
+            self.stdout.write(self.style.SUCCESS(f"Rewrote {count} database search entries."))
+            return
+
+        from elasticsearch import ApiError, TransportError
+
+        try:
+            if check:
+                self._check(index, batch_size, verbosity)
+            else:
+                self._rebuild(index, batch_size, not no_progress)
+        except (ApiError, TransportError) as error:
+            raise CommandError(f"Elasticsearch at {', '.join(backend.urls)}: {error}") from error
+
+    def _rebuild(self, index, batch_size, progress):
+        report = index.rebuild(stdout=self.stderr, progress=progress, batch_size=batch_size)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {report.documents} companies into {report.index} in "
+                f"{report.seconds:.1f} s ({report.per_second:.0f} documents/s); "
+                f"alias {index.alias} now points to it."
+            )
+        )
+        if report.removed:
+            self.stdout.write(f"Removed old indices: {', '.join(report.removed)}")
+
+    def _check(self, index, batch_size, verbosity):
+        from directory.models import CompanyPage
+
+        report = index.check(batch_size=batch_size)
+        self.stdout.write(
+            f"{report.listed} companies listed in the database, {report.indexed} in {index.alias}."
+        )
+        titles = dict(
+            CompanyPage.objects.filter(
+                pk__in=[*report.missing, *report.unlisted, *report.outdated]
+            ).values_list("pk", "title")
+        )
+
+        def show(heading, ids, reason):
+            if not ids:
+                return
+            self.stdout.write(self.style.WARNING(f"{heading} ({len(ids)}):"))
+            for company_id in ids:
+                title = titles.get(company_id, "(deleted)")
+                self.stdout.write(f"  {company_id}  {title}  - {reason}")
+
+        show("Missing from the index", report.missing, "listed, not indexed")
+        show("Stale: in the index but no longer listed", report.unlisted, "should be removed")
+        show("Stale: indexed version differs", report.outdated, "changed since it was indexed")
+        if report.ok:
+            self.stdout.write(self.style.SUCCESS("The index matches the database."))
+        else:
+            raise CommandError(
+                f"The index differs from the database: {len(report.missing)} missing, "
+                f"{len(report.stale)} stale. Run rebuild_directory_index to fix it.",
+                returncode=1,
+            )

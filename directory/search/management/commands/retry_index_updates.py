@@ -1,0 +1,25 @@
+"""Send the search engine the changes it missed while it was unreachable.
+
+Usually unnecessary (the next accepted write or search retries them), but
+handy from cron or after an outage: ``python manage.py retry_index_updates``.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from directory.search import get_search_backend
+from directory.search.tasks import pending_count, retry_pending
+
+
+class Command(BaseCommand):
+    help = "Write pending directory index updates (recorded while the engine was down)."
+
+    def handle(self, *args, **options):
+        before = pending_count()
+        if not before:
+            self.stdout.write("No pending index updates.")
+            return
+        written = retry_pending(get_search_backend())
+        left = pending_count()
+        self.stdout.write(f"Wrote {written} of {before} pending index updates; {left} left.")
+        if left:
+            raise CommandError("The search engine is still unreachable; try again later.")

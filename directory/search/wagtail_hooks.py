@@ -1,0 +1,26 @@
+"""Search in the admin: the synonyms editors manage (Snippets › Search synonyms)."""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Synonym
+
+
+class SynonymViewSet(SnippetViewSet):
+    """Words commissioners use for the same thing ("VFX, visual effects").
+
+    Both backends expand them at query time, so a change applies to the next
+    search: no reindex, and it works on the minimal Elasticsearch server.
+    """
+
+    model = Synonym
+    icon = "search"
+    menu_label = "Search synonyms"
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["terms"]
+    search_fields = ["terms"]
+    ordering = ["terms"]
+
+
+register_snippet(SynonymViewSet)
