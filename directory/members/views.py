@@ -188,7 +188,7 @@ def dashboard(request, company_id):
             "status": change_status(company),
             "enquiries": company.enquiries.all()[:5],
             "enquiry_count": company.enquiries.count(),
-            "companies": companies_for(request.user),
+            "active": "dashboard",
         },
     )
 
@@ -214,7 +214,13 @@ def edit_profile(request, company_id):
     return render(
         request,
         "members/edit_profile.html",
-        {"form": form, "company": company, "draft": draft, "membership": membership},
+        {
+            "form": form,
+            "company": company,
+            "draft": draft,
+            "membership": membership,
+            "active": "edit",
+        },
     )
 
 
@@ -267,6 +273,7 @@ def enquiries(request, company_id):
             "company": membership.company,
             "membership": membership,
             "enquiries": membership.company.enquiries.all()[:200],
+            "active": "enquiries",
         },
     )
 
@@ -299,6 +306,7 @@ def team(request, company_id):
             "form": form,
             "memberships": company.memberships.select_related("user").order_by("user__email"),
             "invitations": company.invitations.pending() if membership.is_owner else [],
+            "active": "team",
         },
     )
 

@@ -1,0 +1,71 @@
+// Member profile form enhancements. Everything works without this file:
+// checkboxes are plain, credits get an empty row after each save.
+(function () {
+  "use strict";
+
+  // Filter skills / sectors checkboxes as the member types.
+  document.querySelectorAll("[data-picker]").forEach(function (picker) {
+    var search = picker.querySelector("[data-picker-search]");
+    var input = picker.querySelector("[data-picker-input]");
+    var count = picker.querySelector("[data-picker-count]");
+    if (!search || !input) return;
+    search.hidden = false;
+    var items = picker.querySelectorAll("[data-choice-label]");
+    input.addEventListener("input", function () {
+      var term = input.value.trim().toLowerCase();
+      var shown = 0;
+      items.forEach(function (item) {
+        var match = !term || item.getAttribute("data-choice-label").indexOf(term) !== -1;
+        item.hidden = !match;
+        if (match) shown += 1;
+      });
+      picker.querySelectorAll("[data-choice-group]").forEach(function (group) {
+        group.hidden = !group.querySelector("[data-choice-label]:not([hidden])");
+      });
+      count.textContent = term ? shown + " matching" : "";
+    });
+  });
+
+  // Logo preview of the chosen file, read locally (nothing is uploaded until saving).
+  var logoInput = document.querySelector('input[name="logo_upload"]');
+  var preview = document.querySelector("[data-logo-preview]");
+  if (logoInput && preview) {
+    logoInput.addEventListener("change", function () {
+      var file = logoInput.files && logoInput.files[0];
+      if (!file || !/^image\/(png|jpeg|webp)$/.test(file.type)) return;
+      var img = preview.querySelector("img[data-logo-new]") || document.createElement("img");
+      img.setAttribute("data-logo-new", "");
+      img.alt = "Preview of the new logo";
+      img.src = URL.createObjectURL(file);
+      preview.querySelectorAll("[data-logo-empty]").forEach(function (el) { el.remove(); });
+      preview.appendChild(img);
+    });
+  }
+
+  // Credits: add rows from the empty form template.
+  var credits = document.querySelector("[data-credits]");
+  if (credits) {
+    var list = credits.querySelector("[data-credits-list]");
+    var template = credits.querySelector("[data-credit-template]");
+    var total = credits.querySelector('input[name$="-TOTAL_FORMS"]');
+    var addWrapper = credits.querySelector("[data-credit-add-wrapper]");
+    var add = credits.querySelector("[data-credit-add]");
+    if (list && template && total && add) {
+      addWrapper.hidden = false;
+      add.addEventListener("click", function () {
+        var index = parseInt(total.value, 10);
+        var html = template.innerHTML.replace(/__prefix__/g, String(index));
+        list.insertAdjacentHTML("beforeend", html);
+        total.value = String(index + 1);
+        var added = list.lastElementChild;
+        var order = added.querySelector('input[name$="-ORDER"]');
+        if (order) order.value = String(index + 1);
+        var first = added.querySelector("input:not([type=hidden])");
+        if (first) first.focus();
+      });
+    }
+  }
+
+  var errors = document.getElementById("form-errors");
+  if (errors) errors.focus();
+})();
