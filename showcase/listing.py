@@ -154,7 +154,7 @@ def facet_groups(base, filters: Filters) -> list[FacetGroup]:
 
     ids = filtered_projects(base, filters, "company").values("pk")
     rows = (
-        ProjectCompany.objects.filter(project_id__in=ids, company__live=True)
+        ProjectCompany.objects.listed().filter(project_id__in=ids)
         .values("company__slug", "company__title")
         .annotate(n=Count("project_id", distinct=True))
         .order_by("company__title")
@@ -184,7 +184,7 @@ def card_queryset(queryset):
         Prefetch("poster", queryset=Image.objects.prefetch_renditions(CARD_RENDITION)),
         Prefetch(
             "project_companies",
-            queryset=ProjectCompany.objects.filter(company__live=True)
+            queryset=ProjectCompany.objects.listed()
             .select_related("company")
             .order_by("sort_order"),
         ),

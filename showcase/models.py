@@ -174,11 +174,18 @@ class ProjectPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["project_companies"] = (
-            self.project_companies.select_related("company", "company__logo", "company__place")
-            .filter(company__live=True)
+            ProjectCompany.objects.listed()
+            .filter(project=self)
+            .select_related("company", "company__logo")
             .order_by("sort_order")
         )
         return context
+
+
+class ProjectCompanyQuerySet(models.QuerySet):
+    def listed(self):
+        """Roles of companies still in the directory (live, active members)."""
+        return self.filter(company__live=True, company__membership_status="active")
 
 
 class ProjectCompany(Orderable):
@@ -189,6 +196,8 @@ class ProjectCompany(Orderable):
         "directory.CompanyPage", on_delete=models.CASCADE, related_name="project_roles"
     )
     role = models.CharField(max_length=120, blank=True, help_text="e.g. Animation studio.")
+
+    objects = ProjectCompanyQuerySet.as_manager()
 
     panels = [FieldPanel("company"), FieldPanel("role")]
 

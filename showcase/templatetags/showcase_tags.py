@@ -1,0 +1,69 @@
+"""Showcase pieces used on other apps' pages: company profiles, the home page, news.
+
+Each tag costs a fixed number of queries whatever the number of projects.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.apps import apps
+
+from showcase.listing import card_queryset
+from showcase.models import ProjectCompany, ProjectPage
+
+register = template.Library()
+
+
+@register.simple_tag
+def company_projects(company, limit=24):
+    """The live projects a company took part in, newest first, each with ``.company_role``."""
+    if company is None or not getattr(company, "pk", None):
+        return []
+    roles = dict(
+        ProjectCompany.objects.filter(company_id=company.pk).values_list("project_id", "role")
+    )
+    if not roles:
+        return []
+    projects = list(
+        card_queryset(ProjectPage.objects.live().filter(pk__in=roles.keys())).order_by(
+            "-year", "-first_published_at"
+        )[:limit]
+    )
+    for project in projects:
+        project.company_role = roles.get(project.pk, "")
+    return projects
+
+
+@register.simple_tag
+def featured_projects(limit=6):
+    """Featured live projects for the home page, newest first."""
+    return list(
+        card_queryset(ProjectPage.objects.live().filter(featured=True)).order_by(
+            "-year", "-first_published_at"
+        )[:limit]
+    )
+
+
+@register.simple_tag
+def news_mentioning(page, limit=5):
+    """Live news articles that feature ``page`` (a company or a project), newest first.
+
+    The news app owns ``NewsPageFeature``; until it exists there is simply no news.
+    """
+    if page is None or not getattr(page, "pk", None):
+        return []
+    try:
+        Feature = apps.get_model("cms", "NewsPageFeature")
+    except LookupError:
+        return []
+    features = (
+        Feature.objects.filter(page_id=page.pk, news_page__live=True)
+        .select_related("news_page")
+        .order_by("-news_page__date", "-news_page__pk")
+    )
+    articles, seen = [], set()
+    for feature in features[: limit * 2]:
+        if feature.news_page_id not in seen:
+            seen.add(feature.news_page_id)
+            articles.append(feature.news_page)
+    return articles[:limit]

@@ -1,0 +1,124 @@
+"""Project rules, the page tree, and videos: fetched on save, never on render."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from wagtail.embeds.models import Embed
+from wagtail.images import get_image_model
+
+from cms.models import HomePage
+from showcase.models import ProjectAward, ProjectCredit, ProjectPage, ShowcaseIndexPage
+from tests.directory.factories import company
+from tests.showcase.factories import project, showcase_index
+
+pytestmark = pytest.mark.django_db
+
+YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+VIMEO = "https://vimeo.com/76979871"
+
+
+def poster_image(title="Poster", colour=(176, 32, 58)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1280, 720), colour).save(buffer, "PNG")
+    return get_image_model().objects.create(
+        title=title, file=ImageFile(buffer, name=f"{title.replace(' ', '-')}.png")
+    )
+
+
+def test_page_tree_rules():
+    assert ShowcaseIndexPage.parent_page_types == ["cms.HomePage"]
+    assert ShowcaseIndexPage.can_create_at(HomePage.objects.first() or showcase_index().get_parent())
+    index = showcase_index()
+    assert not ShowcaseIndexPage.can_create_at(index.get_parent().specific)  # only one
+    assert ProjectPage.can_create_at(index)
+    assert not ProjectPage.can_create_at(index.get_parent().specific)
+    assert ProjectPage.subpage_types == []
+
+
+def test_video_must_be_youtube_or_vimeo():
+    page = ProjectPage(title="Reel", slug="reel", year=2024, video_url="https://example.com/reel.mp4")
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "video_url" in error.value.message_dict
+
+
+def test_year_at_most_a_year_ahead():
+    page = ProjectPage(title="Reel", slug="reel", year=2100)
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "year" in error.value.message_dict
+
+
+def test_a_company_listed_twice_is_refused():
+    kiln = company("Kiln Light")
+    with pytest.raises(ValidationError) as error:
+        project("Twice", companies=[(kiln, "Animation"), (kiln, "Grading")])
+    assert "twice" in str(error.value)
+
+
+def test_saving_fetches_the_embed_once_through_wagtail(oembed):
+    kiln = company("Kiln Light")
+    page = project("Showreel", companies=[kiln], video_url=YOUTUBE)
+    embed = Embed.objects.get(url=YOUTUBE)
+    assert embed.provider_name == "YouTube"
+    assert embed.thumbnail_url.startswith("https://i.ytimg.com/")
+    assert any("youtube.com/oembed" in call for call in oembed.calls)
+    assert page.embed == embed
+
+
+def test_an_unreachable_or_private_video_does_not_block_saving(oembed):
+    kiln = company("Kiln Light")
+    page = project("Private", companies=[kiln], video_url="https://www.youtube.com/watch?v=PRIVATEVIDE")
+    assert page.live
+    assert page.embed is None
+    assert page.video is not None  # the facade still works from the URL alone
+
+
+def test_rendering_contacts_no_video_site(client, oembed):
+    kiln = company("Kiln Light")
+    page = project("Showreel", companies=[kiln], video_url=VIMEO)
+    before = len(oembed.calls)
+    html = client.get(page.url).content.decode()
+    assert len(oembed.calls) == before
+    # The facade is a link until clicked: no iframe, no thumbnail from the video site.
+    assert "<iframe" not in html
+    assert "vimeocdn.com" not in html
+    assert "player.vimeo.com" in html or "vimeo.com/76979871" in html
+
+
+def test_youtube_plays_from_the_privacy_domain(client):
+    page = project("Showreel", companies=[company("Kiln Light")], video_url=YOUTUBE)
+    html = client.get(page.url).content.decode()
+    assert "youtube-nocookie.com/embed/dQw4w9WgXcQ" in html
+    assert "i.ytimg.com" not in html
+
+
+def test_poster_is_the_projects_image_else_a_local_poster(client):
+    kiln = company("Kiln Light")
+    with_image = project("With poster", companies=[kiln], video_url=YOUTUBE, poster=poster_image())
+    html = client.get(with_image.url).content.decode()
+    assert "/media/images/" in html
+    without = project("No poster", companies=[kiln], video_url=YOUTUBE)
+    html = client.get(without.url).content.decode()
+    assert "/media/images/" not in html and "i.ytimg.com" not in html
+
+
+def test_project_page_shows_its_details(client):
+    kiln = company("Kiln Light")
+    page = project(
+        "Clay Hearts",
+        companies=[(kiln, "Stop-motion animation")],
+        client="BBC Three",
+        synopsis="<p>A love story in clay.</p>",
+        tags=["stop-motion"],
+    )
+    page.awards.add(ProjectAward(kind="win", name="Annecy", category="Graduation film", year=2024))
+    page.credits.add(ProjectCredit(role="Director", name="Ada Clay"))
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    for text in ("BBC Three", "A love story in clay.", "Stop-motion animation", "Winner",
+                 "Annecy", "Ada Clay", "stop-motion"):
+        assert text in html
