@@ -1,0 +1,91 @@
+"""Directory search finds companies by the work in their projects, on every backend."""
+
+import pytest
+from django.http import QueryDict
+
+from directory.search import run_search
+from directory.search.query import parse_search_params
+from directory.search.documents import company_documents
+from tests.directory.factories import company
+from tests.showcase.factories import project
+
+pytestmark = pytest.mark.django_db
+
+
+def found(backend, text: str) -> set[str]:
+    results = run_search(parse_search_params(QueryDict(f"q={text}&page_size=50")), backend=backend)
+    return {hit.title for hit in results.hits}
+
+
+def sync(backend, *companies):
+    backend.update_companies([c.pk for c in companies])
+    if hasattr(backend, "refresh"):
+        backend.refresh()
+
+
+def test_project_tags_titles_and_skills_find_their_companies(search_backend):
+    kiln = company("Kiln Light", strapline="Character animation")
+    potbank = company("Potbank Post", strapline="Finishing")
+    bystander = company("Bystander Films", strapline="Drama")
+    project(
+        "Clay Hearts",
+        companies=[(kiln, "Animation"), (potbank, "Grade")],
+        tags=["stop-motion"],
+        skills=["Puppet fabrication"],
+        client="BBC Three",
+    )
+    sync(search_backend, kiln, potbank, bystander)
+    assert found(search_backend, "stop-motion") == {"Kiln Light", "Potbank Post"}
+    assert found(search_backend, "clay hearts") == {"Kiln Light", "Potbank Post"}
+    assert found(search_backend, "puppet") == {"Kiln Light", "Potbank Post"}
+
+
+def test_unpublished_projects_add_nothing(search_backend):
+    kiln = company("Kiln Light")
+    project("Secret Pilot", companies=[kiln], tags=["stop-motion"], live=False)
+    sync(search_backend, kiln)
+    assert found(search_backend, "stop-motion") == set()
+
+
+def test_publishing_and_unpublishing_a_project_reindexes_its_companies():
+    """Live sync (database entries, written in the edit's transaction)."""
+    from directory.search.database import DatabaseBackend
+
+    backend = DatabaseBackend()
+    kiln = company("Kiln Light")
+    page = project("Clay Hearts", companies=[kiln], tags=["stop-motion"], live=False)
+    assert found(backend, "stop-motion") == set()
+
+    page.save_revision().publish()
+    assert found(backend, "stop-motion") == {"Kiln Light"}
+
+    page.refresh_from_db()
+    page.unpublish()
+    assert found(backend, "stop-motion") == set()
+
+
+def test_taking_a_company_off_a_project_reindexes_it():
+    from directory.search.database import DatabaseBackend
+
+    backend = DatabaseBackend()
+    kiln = company("Kiln Light")
+    potbank = company("Potbank Post")
+    page = project("Clay Hearts", companies=[kiln, potbank], tags=["stop-motion"])
+    assert found(backend, "stop-motion") == {"Kiln Light", "Potbank Post"}
+
+    page.project_companies = [r for r in page.project_companies.all() if r.company_id == kiln.pk]
+    page.save_revision().publish()
+    assert found(backend, "stop-motion") == {"Kiln Light"}
+
+    page.delete()
+    assert found(backend, "stop-motion") == set()
+
+
+def test_project_text_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
+    companies = [company(f"Studio {n}") for n in range(6)]
+    for n in range(6):
+        project(f"Work {n}", companies=companies[: n + 1], tags=[f"tag-{n}", "stop-motion"],
+                skills=[f"Skill {n}"], sectors=[f"Genre {n}"])
+    with django_assert_max_num_queries(12):
+        documents = list(company_documents(companies))
+    assert all("stop-motion" in d.extra_text for d in documents)
