@@ -1,0 +1,57 @@
+"""Projects and companies lead to each other; the home page shows featured work."""
+
+import pytest
+from django.template.loader import render_to_string
+
+from tests.directory.factories import company
+from tests.showcase.factories import project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_project_links_to_its_listed_companies_with_their_roles(client):
+    kiln = company("Kiln Light")
+    potbank = company("Potbank Post")
+    lapsed = company("Gone Away", membership_status="lapsed")
+    page = project("Clay Hearts", companies=[(kiln, "Animation"), (potbank, "Grade"), lapsed])
+    html = client.get(page.url).content.decode()
+    assert f'href="{kiln.url}"' in html and "Animation" in html
+    assert f'href="{potbank.url}"' in html and "Grade" in html
+    assert "Gone Away" not in html
+
+
+def test_a_company_lists_the_live_projects_it_took_part_in(django_assert_max_num_queries):
+    kiln = company("Kiln Light")
+    other = company("Potbank Post")
+    project("Clay Hearts", companies=[(kiln, "Stop-motion animation"), other], year=2023)
+    project("Saggar", companies=[(kiln, "Character design")], year=2025)
+    project("Not Theirs", companies=[other])
+    project("Draft", companies=[kiln], live=False)
+
+    html = render_to_string("showcase/includes/company_projects.html", {"page": kiln})
+    assert html.index("Saggar") < html.index("Clay Hearts")  # newest first
+    assert "Stop-motion animation" in html and "Character design" in html
+    assert "Not Theirs" not in html and "Draft" not in html
+
+    for n in range(5):
+        project(f"More {n}", companies=[kiln, company(f"Partner {n}")])
+    render_to_string("showcase/includes/company_projects.html", {"page": kiln})  # warm up
+    with django_assert_max_num_queries(10):
+        html = render_to_string("showcase/includes/company_projects.html", {"page": kiln})
+    assert html.count('class="project-card card"') == 7
+
+
+def test_a_company_without_projects_shows_no_empty_section():
+    html = render_to_string("showcase/includes/company_projects.html", {"page": company("Quiet")})
+    assert "Projects" not in html
+
+
+def test_home_page_shows_featured_projects_only():
+    kiln = company("Kiln Light")
+    project("Star Turn", companies=[kiln], featured=True)
+    project("Also Ran", companies=[kiln])
+    project("Hidden Star", companies=[kiln], featured=True, live=False)
+    html = render_to_string("showcase/includes/home_featured_projects.html", {})
+    assert "Star Turn" in html
+    assert "Also Ran" not in html and "Hidden Star" not in html
+    assert 'href="/showcase/"' in html
