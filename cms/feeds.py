@@ -28,6 +28,10 @@ class NewsRssFeed(Feed):
         return obj.get_full_url(self.request) or "/"
 
     def feed_url(self, obj):
+        # The same host as every other link in the feed: the Wagtail site's root URL.
+        base = obj.get_full_url(self.request)
+        if base:
+            return base + self.request.path.removeprefix(obj.get_url(self.request))
         return self.request.build_absolute_uri(self.request.path)
 
     def description(self, obj):

@@ -1,0 +1,148 @@
+"""News listing: order, pagination, tag and category filters, scheduling, the article page."""
+
+import datetime
+
+from django.utils import timezone
+
+import pytest
+
+from cms.models import NEWS_PAGE_SIZE
+from tests.cms import factories as f
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date.today()
+
+
+def titles(response):
+    return [article.title for article in response.context["articles"]]
+
+
+def test_listing_is_newest_first(client):
+    f.news_page("Old", date=TODAY - datetime.timedelta(days=30))
+    f.news_page("Newest", date=TODAY)
+    f.news_page("Middle", date=TODAY - datetime.timedelta(days=3))
+    response = client.get("/news/")
+    assert response.status_code == 200
+    assert titles(response) == ["Newest", "Middle", "Old"]
+    html = response.content.decode()
+    assert html.index("Newest") < html.index("Middle") < html.index(">Old<")
+
+
+def test_listing_paginates(client):
+    for n in range(NEWS_PAGE_SIZE + 2):
+        f.news_page(f"Article {n:02d}", date=TODAY - datetime.timedelta(days=n))
+    first = client.get("/news/")
+    assert len(titles(first)) == NEWS_PAGE_SIZE
+    assert 'rel="next"' in first.content.decode()
+    second = client.get("/news/?page=2")
+    assert titles(second) == [f"Article {n:02d}" for n in (NEWS_PAGE_SIZE, NEWS_PAGE_SIZE + 1)]
+    assert 'rel="prev"' in second.content.decode()
+
+
+@pytest.mark.parametrize("bad", ["abc", "999", "-1", "0", "1.5", "%00", "9" * 40])
+def test_bad_page_numbers_never_500(client, bad):
+    for n in range(NEWS_PAGE_SIZE + 1):
+        f.news_page(f"Article {n}", date=TODAY - datetime.timedelta(days=n))
+    response = client.get("/news/", {"page": bad})
+    assert response.status_code == 200
+    assert len(titles(response)) >= 1
+
+
+def test_filter_by_tag(client):
+    f.news_page("Animated", tags=["animation"])
+    f.news_page("Games", tags=["games"])
+    response = client.get("/news/?tag=animation")
+    assert titles(response) == ["Animated"]
+    assert "News tagged “animation”" in response.content.decode()
+
+
+def test_filter_by_category_and_tag_together(client):
+    events = f.category("Events")
+    member = f.category("Member news")
+    f.news_page("Screening", category=events, tags=["film"])
+    f.news_page("Festival", category=events, tags=["games"])
+    f.news_page("Commission", category=member, tags=["film"])
+    assert set(titles(client.get("/news/?category=events"))) == {"Screening", "Festival"}
+    assert titles(client.get("/news/?category=events&tag=film")) == ["Screening"]
+
+
+@pytest.mark.parametrize("query", ["tag=no-such-tag", "category=nope", "tag=%3Cscript%3E"])
+def test_unknown_filters_show_an_empty_explained_list(client, query):
+    f.news_page("Something", tags=["animation"], category=f.category())
+    response = client.get(f"/news/?{query}")
+    assert response.status_code == 200
+    assert titles(response) == []
+    html = response.content.decode()
+    assert "showing no articles" in html
+    assert "<script>" not in html
+
+
+def test_filters_are_kept_across_pages(client):
+    for n in range(NEWS_PAGE_SIZE + 1):
+        f.news_page(f"Tagged {n}", tags=["vfx"], date=TODAY - datetime.timedelta(days=n))
+    html = client.get("/news/?tag=vfx").content.decode()
+    assert "?tag=vfx&amp;page=2" in html
+
+
+def test_drafts_and_scheduled_articles_are_hidden(client):
+    f.news_page("Published")
+    f.news_page("Draft", live=False)
+    scheduled = f.news_page("Scheduled", live=False)
+    scheduled.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    scheduled.save_revision().publish()  # with a future go-live this only schedules it
+    scheduled.refresh_from_db()
+    assert not scheduled.live
+    assert titles(client.get("/news/")) == ["Published"]
+    assert client.get("/news/scheduled/").status_code == 404
+
+
+def test_scheduled_article_appears_after_publish_scheduled(client):
+    from django.core.management import call_command
+
+    page = f.news_page("Later", live=False)
+    revision = page.save_revision()
+    revision.approved_go_live_at = timezone.now() - datetime.timedelta(minutes=1)
+    revision.save()
+    call_command("publish_scheduled")
+    assert titles(client.get("/news/")) == ["Later"]
+
+
+def test_article_page_shows_its_parts(client):
+    image = f.image("Studio")
+    page = f.news_page(
+        "Big win",
+        author="Jo Bennett",
+        intro="A studio wins big.",
+        featured_image=image,
+        featured_image_alt="Two animators at their desks",
+        tags=["animation"],
+        category=f.category("Member news"),
+        body=[
+            ("paragraph", "<p>Body text here.</p>"),
+            ("quote", {"quote": "Brilliant.", "attribution": "A producer", "role": "BBC"}),
+        ],
+    )
+    response = client.get(page.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for expected in (
+        "Big win",
+        "Jo Bennett",
+        "A studio wins big.",
+        "Body text here.",
+        "Brilliant.",
+        'alt="Two animators at their desks"',
+        "?tag=animation",
+        "?category=member-news",
+        'property="og:type" content="article"',
+    ):
+        assert expected in html, expected
+
+
+def test_home_page_shows_latest_four_articles(client):
+    for n in range(6):
+        f.news_page(f"Item {n}", date=TODAY - datetime.timedelta(days=n))
+    response = client.get("/")
+    assert [a.title for a in response.context["latest_news"]] == [f"Item {n}" for n in range(4)]
+    assert "Item 4" not in response.content.decode()
