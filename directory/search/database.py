@@ -25,7 +25,7 @@ import time
 from functools import reduce
 
 from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import ASin, Coalesce, Cos, Lower, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
 from .base import FACETS, SearchBackend, SearchQuery, SearchResults, Sort, Suggestion
 from .indexing import normalise, query_terms
@@ -142,8 +142,10 @@ class DatabaseBackend(SearchBackend):
         """Listed companies matching the text and the distance, before facet filters."""
         from directory.models import CompanyPage
 
+        # Entries exist only for listed companies (``indexing.update_companies``
+        # removes the others), so "live" needs no join with Wagtail's wide page
+        # table; membership is on the company row and checked again for safety.
         companies = CompanyPage.objects.filter(
-            live=True,
             membership_status=CompanyPage.MembershipStatus.ACTIVE,
             search_entry__isnull=False,
         )
@@ -194,7 +196,8 @@ class DatabaseBackend(SearchBackend):
         ordered = matching
         if clauses:
             ordered = ordered.annotate(score=self._score(clauses))
-        name_order = (Lower("title"), "pk")
+        # Entries hold the folded title: name order without the page table.
+        name_order = ("search_entry__title_text", "pk")
         if query.sort is Sort.NAME:
             order = name_order
         elif query.sort is Sort.NEWEST:
