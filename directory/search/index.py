@@ -250,6 +250,7 @@ class CompanyIndex:
         }
         indexed: dict[int, str] = {}
         if self.live_indices():
+            self.client.indices.refresh(index=self.alias)  # count writes made a moment ago
             for hit in scan(
                 self.client,
                 index=self.alias,
