@@ -444,7 +444,7 @@ class NewsPageFeature(Orderable):
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="news_features"
     )
 
-    panels = [PageChooserPanel("page", ["directory.CompanyPage"])]
+    panels = [PageChooserPanel("page", ["directory.CompanyPage", "showcase.ProjectPage"])]
 
     class Meta(Orderable.Meta):
         verbose_name = "featured company"

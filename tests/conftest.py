@@ -1,0 +1,60 @@
+"""Suite-wide rules. Each app keeps its own fixtures in its own conftest.py.
+
+- Under ``CI=true`` a skipped test is a failure: CI installs every service, so a
+  skip there means something is missing, not optional. The reason is shown.
+- Browser journeys (tests/e2e) run last: they are the slowest, and Playwright's
+  event loop must not be running while ordinary database tests run.
+- ``elasticsearch_url``: the server ``make test`` starts (``ELASTICSEARCH_URL``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _is_browser_test(item: pytest.Item) -> bool:
+    return item.get_closest_marker("e2e") is not None or "e2e" in item.path.parts
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # A stable sort: everything else first, in its usual order, then e2e.
+    items.sort(key=_is_browser_test)
+
+
+def _fail_skip(report, when: str) -> None:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+    report.outcome = "failed"
+    report.longrepr = f"skipped {when} under CI=true, which is not allowed: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped:
+        _fail_skip(report, "at collection")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        _fail_skip(report, f"in {report.when}")
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url() -> str:
+    """The Elasticsearch to test against; skips (fails under CI) when there is none."""
+    url = os.environ.get("ELASTICSEARCH_URL", "").strip()
+    if not url:
+        pytest.skip(
+            "ELASTICSEARCH_URL is not set: run `make test` (it starts scripts/elasticsearch) "
+            "or export the URL of a test server"
+        )
+    return url.rstrip("/")
