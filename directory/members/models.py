@@ -44,6 +44,23 @@ class CompanyMembership(models.Model):
     def is_owner(self):
         return self.role == self.Role.OWNER
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if not self.user.has_perm("wagtailadmin.access_admin"):
+            quiet_wagtail_notifications(self.user)
+
+
+def quiet_wagtail_notifications(user):
+    """Members get our plain decision emails, not Wagtail's, which link into the admin."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.submitted_notifications = False
+    profile.approved_notifications = False
+    profile.rejected_notifications = False
+    profile.updated_comments_notifications = False
+    profile.save()
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

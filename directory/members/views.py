@@ -145,19 +145,6 @@ def _accept(invitation, user):
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    _quiet_wagtail_notifications(user)
-
-
-def _quiet_wagtail_notifications(user):
-    """Members get our plain emails, not Wagtail's, which link into the admin."""
-    from wagtail.users.models import UserProfile
-
-    profile = UserProfile.get_for_user(user)
-    profile.submitted_notifications = False
-    profile.approved_notifications = False
-    profile.rejected_notifications = False
-    profile.updated_comments_notifications = False
-    profile.save()
 
 
 # --- the member area -------------------------------------------------------------
