@@ -134,6 +134,7 @@ class HomePage(Page):
         "cms.ContactPage",
         "cms.NewsIndexPage",
         "directory.DirectoryIndexPage",
+        "showcase.ShowcaseIndexPage",
     ]
 
     class Meta:
