@@ -9,9 +9,8 @@ from PIL import Image as PILImage
 from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 
-from cms.models import HomePage
 from showcase.models import ProjectAward, ProjectCredit, ProjectPage, ShowcaseIndexPage
-from tests.directory.factories import company
+from tests.directory.factories import company, home_page
 from tests.showcase.factories import project, showcase_index
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +29,12 @@ def poster_image(title="Poster", colour=(176, 32, 58)):
 
 def test_page_tree_rules():
     assert ShowcaseIndexPage.parent_page_types == ["cms.HomePage"]
-    assert ShowcaseIndexPage.can_create_at(HomePage.objects.first() or showcase_index().get_parent())
+    home = home_page()
+    assert ShowcaseIndexPage.can_create_at(home)
     index = showcase_index()
-    assert not ShowcaseIndexPage.can_create_at(index.get_parent().specific)  # only one
+    assert not ShowcaseIndexPage.can_create_at(home)  # only one showcase
     assert ProjectPage.can_create_at(index)
-    assert not ProjectPage.can_create_at(index.get_parent().specific)
+    assert not ProjectPage.can_create_at(home)
     assert ProjectPage.subpage_types == []
 
 
