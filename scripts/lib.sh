@@ -51,16 +51,17 @@ pid_alive() {
     [[ -s "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
 }
 
-# stop_pid PIDFILE NAME: TERM, wait up to 60 s, then KILL; removes the file.
+# stop_pid PIDFILE NAME [SIGNAL]: signal (TERM), wait up to 60 s, then KILL;
+# removes the file.
 stop_pid() {
-    local pidfile="$1" name="$2" pid
+    local pidfile="$1" name="$2" signal="${3:-TERM}" pid
     if ! pid_alive "$pidfile"; then
         log "${name} is not running"
         rm -f "$pidfile"
         return 0
     fi
     pid="$(cat "$pidfile")"
-    kill "$pid"
+    kill -s "$signal" "$pid"
     for _ in $(seq 1 120); do
         kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; log "${name} stopped"; return 0; }
         sleep 0.5
