@@ -173,7 +173,6 @@ class DatabaseBackend(SearchBackend):
 
     # -- search -------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResults:
-        from directory.models import CompanyPage
 
         started = time.perf_counter()
         clauses = self.text_clauses(query.text)
@@ -190,7 +189,6 @@ class DatabaseBackend(SearchBackend):
             return qs
 
         matching = filtered()
-        total = matching.count()
 
         # One page of ids, ordered in SQL.
         ordered = matching
@@ -217,29 +215,7 @@ class DatabaseBackend(SearchBackend):
         ids = [row[0] for row in rows]
         distances = {row[0]: row[1] for row in rows} if query.near is not None else None
 
-        # Facet counts: every filter but the facet's own.
-        counts: dict[str, dict[str, int]] = {}
-        labels: dict[str, dict[str, str]] = {}
-        for facet in FACETS:
-            scope = filtered(excluding=facet.param).values("pk")
-            if facet.many:
-                through = getattr(CompanyPage, facet.field).through
-                related = facet.model.split(".")[1].lower()
-                rows_ = (
-                    through.objects.filter(companypage_id__in=scope)
-                    .order_by()
-                    .values_list(f"{related}__slug", f"{related}__name")
-                    .annotate(n=_count())
-                )
-            else:
-                rows_ = (
-                    CompanyPage.objects.filter(pk__in=scope, place__isnull=False)
-                    .order_by()  # Page's default ordering would split the groups
-                    .values_list("place__slug", "place__name")
-                    .annotate(n=_count())
-                )
-            counts[facet.param] = {slug: n for slug, _label, n in rows_}
-            labels[facet.param] = {slug: label for slug, label, _n in rows_}
+        counts, labels, total = self._counts(base, query)
 
         hits = hydrate_hits(ids, distances=distances, terms=[p for c in clauses for p in c])
         return SearchResults(
@@ -251,6 +227,94 @@ class DatabaseBackend(SearchBackend):
             took_ms=round((time.perf_counter() - started) * 1000, 1),
             notes=query.notes,
         )
+
+    def _counts(self, base, query: SearchQuery):
+        """The total and every facet's counts in one statement.
+
+        The companies matching the text and distance are computed once, as a
+        common table expression, and each facet counts over it with every
+        selection applied except its own (OR within a facet, AND across).
+        Returns ``(counts, labels, total)`` with counts keyed by slug.
+        """
+        from django.apps import apps
+        from django.db import connections
+
+        from directory.models import CompanyPage
+
+        # Raw SQL (S608 silenced below): table and column names come from the
+        # models' meta and are quoted; every value is passed as a parameter.
+        connection = connections[base.db]
+        qn = connection.ops.quote_name
+        base_sql, base_params = (
+            base.order_by().values_list("pk", "place_id").query.sql_with_params()
+        )
+        conditions: dict[str, tuple[str, list]] = {}
+        for facet in FACETS:
+            slugs = list(query.selected(facet.param))
+            if not slugs:
+                continue
+            taxonomy = apps.get_model(facet.model)._meta.db_table
+            marks = ", ".join(["%s"] * len(slugs))
+            if facet.many:
+                through = getattr(CompanyPage, facet.field).through
+                column = through._meta.get_field(facet.model.split(".")[1].lower()).column
+                sql = (
+                    f"EXISTS (SELECT 1 FROM {qn(through._meta.db_table)} t "  # noqa: S608
+                    f"JOIN {qn(taxonomy)} x ON x.id = t.{qn(column)} "
+                    f"WHERE t.companypage_id = m.id AND x.slug IN ({marks}))"
+                )
+            else:
+                sql = f"m.place_id IN (SELECT id FROM {qn(taxonomy)} WHERE slug IN ({marks}))"  # noqa: S608
+            conditions[facet.param] = (sql, slugs)
+
+        def where(excluding: str | None = None) -> tuple[str, list]:
+            parts = [(sql, p) for param, (sql, p) in conditions.items() if param != excluding]
+            if not parts:
+                return "1 = 1", []
+            return " AND ".join(sql for sql, _ in parts), [v for _, p in parts for v in p]
+
+        branches, params = [], list(base_params)
+        total_where, total_params = where()
+        branches.append(f"SELECT 'total', NULL, COUNT(*) FROM m WHERE {total_where}")  # noqa: S608
+        params += total_params
+        for facet in FACETS:
+            facet_where, facet_params = where(excluding=facet.param)
+            if facet.many:
+                through = getattr(CompanyPage, facet.field).through
+                column = qn(through._meta.get_field(facet.model.split(".")[1].lower()).column)
+                branches.append(
+                    f"SELECT '{facet.param}', t.{column}, COUNT(*) "  # noqa: S608
+                    f"FROM {qn(through._meta.db_table)} t "
+                    f"WHERE t.companypage_id IN (SELECT m.id FROM m WHERE {facet_where}) "
+                    f"GROUP BY t.{column}"
+                )
+            else:
+                branches.append(
+                    f"SELECT '{facet.param}', m.place_id, COUNT(*) FROM m "  # noqa: S608
+                    f"WHERE m.place_id IS NOT NULL AND {facet_where} GROUP BY m.place_id"
+                )
+            params += facet_params
+        sql = f"WITH m (id, place_id) AS ({base_sql}) " + " UNION ALL ".join(branches)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+
+        total = 0
+        ids_by_facet: dict[str, dict[int, int]] = {facet.param: {} for facet in FACETS}
+        for kind, value_id, n in rows:
+            if kind == "total":
+                total = n
+            elif value_id is not None:
+                ids_by_facet[kind][value_id] = n
+        counts: dict[str, dict[str, int]] = {}
+        labels: dict[str, dict[str, str]] = {}
+        for facet in FACETS:
+            found = ids_by_facet[facet.param]
+            model = apps.get_model(facet.model)
+            rows_ = model.objects.filter(pk__in=found).values_list("pk", "slug", "name")
+            counts[facet.param] = {slug: found[pk] for pk, slug, _name in rows_}
+            labels[facet.param] = {slug: name for _pk, slug, name in rows_}
+        return counts, labels, total
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Companies whose name, then skills whose name, has a word starting with ``prefix``."""
@@ -292,9 +356,3 @@ class DatabaseBackend(SearchBackend):
 
     def update_companies(self, company_ids: list[int]) -> None:
         update_database_entries(company_ids)
-
-
-def _count():
-    from django.db.models import Count
-
-    return Count("pk")
