@@ -55,3 +55,27 @@ def test_home_page_shows_featured_projects_only():
     assert "Star Turn" in html
     assert "Also Ran" not in html and "Hidden Star" not in html
     assert 'href="/showcase/"' in html
+
+
+def test_news_that_features_a_project_or_company_shows_on_its_page(client):
+    import datetime
+
+    from cms.models import NewsPageFeature
+    from tests.cms.factories import news_page
+
+    kiln = company("Kiln Light")
+    page = project("Clay Hearts", companies=[kiln])
+    older = news_page("Clay Hearts wins at Annecy", date=datetime.date(2025, 6, 14))
+    newer = news_page("Kiln Light opens a second studio", date=datetime.date(2025, 9, 1))
+    draft = news_page("Embargoed", live=False)
+    NewsPageFeature.objects.create(news_page=older, page=page)
+    NewsPageFeature.objects.create(news_page=older, page=kiln)
+    NewsPageFeature.objects.create(news_page=newer, page=kiln)
+    NewsPageFeature.objects.create(news_page=draft, page=page)
+
+    html = client.get(page.url).content.decode()
+    assert "In the news" in html and "Clay Hearts wins at Annecy" in html
+    assert "Embargoed" not in html and "second studio" not in html
+
+    html = render_to_string("showcase/includes/company_projects.html", {"page": kiln})
+    assert html.index("second studio") < html.index("wins at Annecy")  # newest first
