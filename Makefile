@@ -1,0 +1,84 @@
+# Platform Directory. On a fresh machine: `make run` to serve the demo site,
+# `make test` to run every test. `make help` lists the rest.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+# Stamps: reinstall only when the dependency lists change.
+PY_STAMP := $(VENV)/.installed
+JS_STAMP := node_modules/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run seed test test-postgres lint format bench services-stop clean distclean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+install: $(PY_STAMP) $(JS_STAMP) ## Virtualenv (.venv) with the Python packages, and axe-core from npm
+
+$(PY_STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=...)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(JS_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for axe-core (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# `make run` is the embedded set-up: SQLite and the database search backend,
+# whatever DATABASE_URL or ELASTICSEARCH_URL the shell happens to hold.
+LOCAL_ENV := env -u DATABASE_URL -u ELASTICSEARCH_URL DJANGO_SETTINGS_MODULE=cms.settings.dev
+
+seed: $(PY_STAMP) ## Migrate and (re)build the demo site (idempotent)
+	$(LOCAL_ENV) $(MANAGE) migrate --no-input
+	$(LOCAL_ENV) $(MANAGE) seed_demo
+
+run: install ## Serve the demo site on http://127.0.0.1:8000 (SQLite; seeds when empty)
+	$(LOCAL_ENV) $(MANAGE) migrate --no-input
+	@if $(LOCAL_ENV) $(MANAGE) shell -c "import sys; from cms.models import HomePage; sys.exit(0 if HomePage.objects.exists() else 1)"; then \
+		echo "The site already has a home page: not seeding (make seed to refresh the demo)."; \
+	else \
+		$(LOCAL_ENV) $(MANAGE) seed_demo; \
+	fi
+	$(LOCAL_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+# pytest-django prefers DJANGO_SETTINGS_MODULE over pyproject's cms.settings.test.
+TEST_ENV := env -u DJANGO_SETTINGS_MODULE
+
+# The suite: Django's own checks, then every test; Elasticsearch is started
+# (and stopped again) unless ELASTICSEARCH_URL names one. pytest exits non-zero
+# on failures and when no test ran (exit 5).
+test: install ## Checks, then every test (starts a local Elasticsearch if needed)
+	$(LOCAL_ENV) $(MANAGE) check --fail-level WARNING
+	$(LOCAL_ENV) $(MANAGE) makemigrations --check --dry-run
+	$(TEST_ENV) scripts/with-services -- $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install ## Every test again, against a throwaway PostgreSQL
+	$(TEST_ENV) scripts/with-services --postgres -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(PY_STAMP) ## ruff: lint and formatting
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(PY_STAMP) ## ruff: fix what can be fixed, then format
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install ## Search benchmarks (bench/run.py): database vs Elasticsearch
+	scripts/with-services -- $(PY) bench/run.py
+
+services-stop: ## Stop the local Elasticsearch and PostgreSQL if they run
+	scripts/elasticsearch stop
+	scripts/postgres stop
+
+clean: ## Remove test output, collected static files and caches
+	rm -rf test-output staticfiles .pytest_cache .ruff_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
+
+distclean: clean services-stop ## Also remove .venv, node_modules, .cache (services) and the SQLite database
+	rm -rf $(VENV) node_modules .cache db.sqlite3 media
