@@ -1,0 +1,35 @@
+import io
+
+from directory.members import demo
+from directory.members.models import CompanyMembership
+from tests.directory.factories import company
+
+
+def test_seed_creates_two_members_owning_different_companies_idempotently(db):
+    company("First Demo Co")
+    company("Second Demo Co")
+    out = io.StringIO()
+    demo.seed(out, {})
+    demo.seed(out, {})
+    memberships = CompanyMembership.objects.all()
+    assert memberships.count() == 2
+    assert len({m.company_id for m in memberships}) == 2
+    assert all(m.role == "owner" for m in memberships)
+    assert out.getvalue().count("sign in at /members/login/") == 4
+    assert "password unchanged" in out.getvalue()
+
+
+def test_seed_with_a_password_lets_the_demo_sign_in(client, db):
+    company("First Demo Co")
+    company("Second Demo Co")
+    demo.seed(io.StringIO(), {"editor_password": "Demo-pass-2026"})
+    email = demo.DEMO_MEMBERS[0][0]
+    response = client.post("/members/login/", {"username": email, "password": "Demo-pass-2026"})
+    assert response.status_code == 302
+
+
+def test_seed_without_companies_says_so(db):
+    out = io.StringIO()
+    demo.seed(out, {})
+    assert "run the directory seeder first" in out.getvalue()
+    assert not CompanyMembership.objects.exists()
