@@ -10,11 +10,13 @@ tags, skills, sectors) is added to the companies' search documents by
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -173,13 +175,40 @@ class ProjectPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["project_companies"] = (
+        roles = list(
             ProjectCompany.objects.listed()
             .filter(project=self)
             .select_related("company", "company__logo")
             .order_by("sort_order")
         )
+        context["project_companies"] = roles
+        context["json_ld"] = self.json_ld(request, roles)
         return context
+
+    def json_ld(self, request, roles) -> str:
+        """schema.org CreativeWork: what the work is and which organisations made it."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "CreativeWork",
+            "name": self.title,
+            "url": self.get_full_url(request),
+            "dateCreated": str(self.year),
+            "abstract": strip_tags(self.synopsis or "").strip() or None,
+            "creator": [
+                {"@type": "Organization", "name": r.company.title,
+                 "url": r.company.get_full_url(request)}
+                for r in roles
+            ],
+            "keywords": ", ".join(self.tags.names()) or None,
+            "sourceOrganization": (
+                {"@type": "Organization", "name": self.client} if self.client else None
+            ),
+            "award": [str(a) for a in self.awards.all() if a.kind == ProjectAward.Kind.WIN] or None,
+        }
+        data = {k: v for k, v in data.items() if v is not None}
+        # Escape what could close the <script> element early.
+        text = json.dumps(data, ensure_ascii=False)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class ProjectCompanyQuerySet(models.QuerySet):

@@ -122,3 +122,20 @@ def test_project_page_shows_its_details(client):
     for text in ("BBC Three", "A love story in clay.", "Stop-motion animation", "Winner",
                  "Annecy", "Ada Clay", "stop-motion"):
         assert text in html
+
+
+def test_project_page_describes_itself_to_search_engines(client):
+    import json
+    import re
+
+    kiln = company("Kiln Light")
+    page = project("Clay </script> Hearts", companies=[(kiln, "Animation")], client="BBC Three",
+                   tags=["stop-motion"])
+    html = client.get(page.url).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(block)
+    assert data["@type"] == "CreativeWork"
+    assert data["name"] == "Clay </script> Hearts"
+    assert data["creator"] == [{"@type": "Organization", "name": "Kiln Light",
+                                "url": kiln.get_full_url()}]
+    assert data["keywords"] == "stop-motion"
