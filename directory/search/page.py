@@ -16,7 +16,7 @@ from django.http import QueryDict
 
 from . import run_search
 from .base import DEFAULT_RADIUS_MILES, FACETS, SearchQuery, SearchResults, Sort
-from .query import SearchParamError, parse_search_params, query_to_params
+from .query import SearchParamError, near_display, parse_search_params, query_to_params
 
 RADIUS_CHOICES = (1, 5, 10, 25, 50, 100)
 SORT_CHOICES = (
@@ -71,9 +71,21 @@ def directory_context(request, base_url: str) -> dict:
         "sort_choices": SORT_CHOICES,
         "radius_choices": RADIUS_CHOICES,
         "radius_value": query.radius_miles or DEFAULT_RADIUS_MILES,
-        "near_value": query.near.slug if query.near else request.GET.get("near", "")[:100],
+        "near_value": (
+            near_display(query.near.slug, query.near.label)
+            if query.near
+            else request.GET.get("near", "")[:100]
+        ),
+        "near_places": _near_places(),
         "filters_selected": bool(query.filters or query.near),
     }
+
+
+def _near_places() -> list[str]:
+    """Town names offered while typing in the "near" box (a plain ``<datalist>``)."""
+    from directory.models import Place
+
+    return list(Place.objects.order_by("name").values_list("name", flat=True)[:500])
 
 
 def _facet_groups(results: SearchResults) -> list[dict]:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 
 from django.apps import apps
+from django.utils.text import slugify
 
 from .base import (
     DEFAULT_PAGE_SIZE,
@@ -42,6 +43,13 @@ MAX_VALUES_PER_FACET = 50
 # Control characters (NUL in particular) are refused by PostgreSQL and mean
 # nothing in a search; they are removed before anything else looks at a value.
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+_FULL_POSTCODE = re.compile(r"([a-z]{1,2}\d[a-z\d]?)\s*(\d[a-z]{2})")
+_DISTRICT = re.compile(r"[a-z]{1,2}\d[a-z\d]?")
+
+
+def near_display(slug: str, label: str) -> str:
+    """What the "near" box shows: "ST1" for a postcode district, the town's name otherwise."""
+    return slug.upper() if _DISTRICT.fullmatch(slug) else label
 
 
 class SearchParamError(ValueError):
@@ -123,14 +131,21 @@ def resolve_near(value: str) -> NearPoint | None:
     """A gazetteer town (by slug) or a postcode district (``st1``), case-insensitive."""
     from directory.models import Place, PostcodeDistrict
 
-    key = value.strip().lower()
+    key = " ".join(value.split()).lower()
     if not key or len(key) > MAX_VALUE_LENGTH:
         return None
-    place = Place.objects.filter(slug=key).first()
+    # A slug from a shared URL, or the town's name as a person types it
+    # ("Stoke on Trent", "stoke-on-trent", "Stoke-on-Trent").
+    place = (
+        Place.objects.filter(slug__in={key, slugify(key)}).first()
+        or Place.objects.filter(name__iexact=key).first()
+    )
     if place is not None:
-        return NearPoint(key, place.name, place.latitude, place.longitude)
-    # Postcode districts are stored upper case; "st1", "ST1" and "st 1" all work.
-    code = re.sub(r"\s+", "", key).upper()
+        return NearPoint(place.slug, place.name, place.latitude, place.longitude)
+    # Postcode districts are stored upper case; "st1", "ST1" and "st 1" all
+    # work, and a full postcode ("ST1 4AB") is reduced to its district.
+    full = _FULL_POSTCODE.fullmatch(key)
+    code = (full.group(1) if full else re.sub(r"\s+", "", key)).upper()
     district = PostcodeDistrict.objects.select_related("place").filter(code=code).first()
     if district is not None:
         label = f"{district.code} ({district.place.name})"

@@ -150,3 +150,14 @@ def dict_from_pairs(pairs):
     for key, value in pairs:
         result.appendlist(key, value)
     return result
+
+
+def test_near_accepts_names_as_typed_and_full_postcodes():
+    stoke = PlaceFactory(
+        name="Stoke-on-Trent", slug="stoke-on-trent", latitude=53.0, longitude=-2.18
+    )
+    PostcodeDistrictFactory(code="ST4", place=stoke, latitude=52.99, longitude=-2.18)
+    assert parse("near=Stoke+on+Trent").near.slug == "stoke-on-trent"
+    assert parse("near=STOKE-ON-TRENT").near.label == "Stoke-on-Trent"
+    assert parse("near=st4+7qb").near.slug == "st4"
+    assert parse("near=ST4").near.slug == "st4"
