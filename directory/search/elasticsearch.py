@@ -272,7 +272,12 @@ class ElasticsearchBackend(SearchBackend):
         )
         self.breaker = CircuitBreaker(float(options.get("cooldown", 10.0)))
         self.fallback = DatabaseBackend()
-        self.index = CompanyIndex(self.client, options.get("index_prefix") or "platform")
+        # Index maintenance (creating indices, bulk writes, refreshes) may take
+        # longer than a visitor should wait for a search: it has its own timeout.
+        self.index = CompanyIndex(
+            self.client.options(request_timeout=self.write_timeout),
+            options.get("index_prefix") or "platform",
+        )
 
     @property
     def alias(self) -> str:
@@ -607,7 +612,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def refresh(self) -> None:
         """Make every write so far visible to searches (tests and tools)."""
-        self.client.indices.refresh(index=self.index.pattern, ignore_unavailable=True)
+        self.index.client.indices.refresh(index=self.index.pattern, ignore_unavailable=True)
 
 
 def _title_of(source: dict) -> str:

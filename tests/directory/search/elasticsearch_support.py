@@ -146,7 +146,13 @@ class PrivateElasticsearch:
 
         if os.geteuid() != 0:
             return None
-        candidates = [os.environ.get("ELASTICSEARCH_USER"), "elasticsearch", "esdev", "es-test"]
+        candidates = [
+            os.environ.get("SERVICE_USER"),
+            "platform-svc",
+            "elasticsearch",
+            "esdev",
+            "es-test",
+        ]
         for name in filter(None, candidates):
             try:
                 pwd.getpwnam(name)
@@ -182,7 +188,6 @@ class PrivateElasticsearch:
             "-d",
             "-p",
             self.pidfile,
-            "-q",
         ]
         if self.user:
             command = ["runuser", "-u", self.user, "--", *command]
@@ -198,7 +203,9 @@ class PrivateElasticsearch:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/_cluster/health", timeout=2) as response:  # noqa: S310
+                # Yellow: every primary shard is open again, so searches can answer.
+                health = f"{self.url}/_cluster/health?wait_for_status=yellow&timeout=5s"
+                with urllib.request.urlopen(health, timeout=10) as response:  # noqa: S310
                     if response.status == 200:
                         return
             except OSError:
@@ -243,8 +250,8 @@ class PrivateElasticsearch:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def private_elasticsearch():
+def private_elasticsearch_server():
+    """Yield a started :class:`PrivateElasticsearch` (use as a fixture body), then remove it."""
     home = find_elasticsearch_home()
     if home is None:
         if os.environ.get("CI") == "true":
