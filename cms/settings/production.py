@@ -9,6 +9,10 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 
 DEBUG = False
+# Wagtail's admin shows live previews of pages in a same-origin iframe, so
+# base.py sets X_FRAME_OPTIONS = "SAMEORIGIN" (still refusing other sites).
+# Django's deploy check would have DENY, which breaks those previews.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

@@ -1,0 +1,80 @@
+"""Production settings, checked the way a deployment runs them: in a fresh process
+with nothing in its environment but what README tells an operator to set."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean_env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": env.get("HOME", "/nonexistent"),
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def production_env(tmp_path) -> dict[str, str]:
+    """The variables README lists as required, with throwaway values."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "platform.example,www.platform.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "SITE_BASE_URL": "https://platform.example",
+        "HOME": str(tmp_path),
+    }
+
+
+def test_check_deploy_reports_nothing(production_env):
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)" in result.stdout
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_check_deploy_can_fail(production_env):
+    # The check above is only worth something if it does object to a bad setting.
+    production_env["SECRET_KEY"] = "short"
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env)
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(production_env):
+    del production_env["SECRET_KEY"]
+    result = run_manage("check", env=production_env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in the environment for production" in result.stderr
+
+
+def test_debug_from_the_environment_is_ignored_in_production(production_env):
+    production_env["DEBUG"] = "true"
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        env=production_env,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
