@@ -1,0 +1,137 @@
+"""How the Elasticsearch backend builds its requests: checked without a server."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from directory.search.base import NearPoint, SearchQuery, Sort
+from directory.search.elasticsearch import (
+    CircuitBreaker,
+    CompanyIndexDocument,
+    ElasticsearchBackend,
+    haversine_miles,
+    title_suggestions,
+)
+
+# Nothing listens here: building requests must not need a server.
+backend = ElasticsearchBackend(url="http://127.0.0.1:9", index_prefix="unit")
+
+
+def test_every_clause_must_match_and_synonyms_are_alternatives():
+    query = backend.text_query([["colour"], ["vfx", "visual effects"]])
+    first, second = query["bool"]["must"]
+    fuzzy, prefix = first["bool"]["should"]
+    assert fuzzy["multi_match"]["fuzziness"] == "AUTO"
+    assert fuzzy["multi_match"]["fields"] == ["title^3", "keywords^2", "body"]
+    assert prefix["multi_match"]["type"] == "phrase_prefix"
+    assert prefix["multi_match"]["boost"] < 1
+    alternatives = second["bool"]["should"]
+    assert second["bool"]["minimum_should_match"] == 1
+    assert alternatives[1] == {
+        "multi_match": {
+            "query": "visual effects",
+            "type": "phrase",
+            "fields": ["title^3", "keywords^2", "body"],
+        }
+    }
+
+
+def test_no_text_matches_everything():
+    assert backend.text_query([]) == {"match_all": {}}
+
+
+def test_facets_filter_hits_in_post_filter_and_each_count_sees_only_the_others():
+    query = SearchQuery(filters={"skill": ("2d", "3d"), "sector": ("games",)})
+    body = backend.search_body(query, [])
+    assert body["post_filter"] == {
+        "bool": {"filter": [{"terms": {"skills": ["2d", "3d"]}}, {"terms": {"sectors": ["games"]}}]}
+    }
+    assert body["aggs"]["skill"]["filter"] == {
+        "bool": {"filter": [{"terms": {"sectors": ["games"]}}]}
+    }
+    assert body["aggs"]["sector"]["filter"] == {
+        "bool": {"filter": [{"terms": {"skills": ["2d", "3d"]}}]}
+    }
+    assert body["aggs"]["place"]["filter"]["bool"]["filter"] == [
+        {"terms": {"skills": ["2d", "3d"]}},
+        {"terms": {"sectors": ["games"]}},
+    ]
+    assert "highlight" not in body  # nothing to highlight without text
+
+
+def test_near_filters_the_query_itself_and_sorts_by_distance():
+    near = NearPoint("stoke", "Stoke", 53.0, -2.18)
+    query = SearchQuery(near=near, radius_miles=10, sort=Sort.DISTANCE, page=2, page_size=5)
+    body = backend.search_body(query, [["animation"]])
+    (geo,) = body["query"]["bool"]["filter"]
+    assert geo["geo_distance"]["distance"] == "10mi"
+    assert body["sort"][0]["_geo_distance"]["unit"] == "mi"
+    assert body["from"] == 5 and body["size"] == 5
+    assert body["highlight"]["encoder"] == "html"
+
+
+@pytest.mark.parametrize(
+    "sort,first",
+    [
+        (Sort.RELEVANCE, {"_score": "desc"}),
+        (Sort.NAME, {"title.sort": "asc"}),
+        (Sort.NEWEST, {"joined_at": {"order": "desc", "missing": "_last"}}),
+    ],
+)
+def test_sorts_end_with_a_stable_tie_break(sort, first):
+    clause = backend.sort_clause(SearchQuery(sort=sort))
+    assert clause[0] == first
+    assert clause[-1] == {"company_id": "asc"}
+
+
+def test_boost_is_light_and_explained():
+    boosted = backend._boosted({"match_all": {}})["function_score"]
+    assert boosted["score_mode"] == "sum" and boosted["boost_mode"] == "multiply"
+    weights = [f.get("weight", 0) for f in boosted["functions"]]
+    factor = boosted["functions"][2]["field_value_factor"]["factor"] * 100
+    assert 1 + sum(weights[1:]) + factor <= 1.25
+
+
+def test_mapping_uses_only_what_the_minimal_server_has():
+    body = CompanyIndexDocument.index_body()
+    properties = body["mappings"]["properties"]
+    assert properties["location"]["type"] == "geo_point"
+    assert properties["suggest"]["type"] == "completion"
+    analyzers = {p.get("analyzer") for p in properties.values() if "analyzer" in p}
+    assert analyzers <= {"standard", "simple"}
+    assert body["settings"]["analysis"]["normalizer"]["lowercase_sort"]["filter"] == ["lowercase"]
+
+
+def test_title_suggestions_cover_every_word_start():
+    assert title_suggestions("Kiln Animation Café") == [
+        "kiln animation cafe",
+        "animation cafe",
+        "cafe",
+    ]
+
+
+def test_haversine_matches_the_known_distance():
+    # Stoke to Stafford, about 13.9 miles (as in the contract data).
+    assert haversine_miles(53.0027, -2.1794, 52.8066, -2.1171) == pytest.approx(13.8, abs=0.3)
+
+
+def test_circuit_breaker_opens_then_lets_a_probe_through():
+    breaker = CircuitBreaker(cooldown=0.05)
+    assert breaker.allow()
+    breaker.failed()
+    assert not breaker.allow()
+    time.sleep(0.06)
+    assert breaker.allow()
+    assert breaker.succeeded() is True
+    assert breaker.succeeded() is False
+
+
+def test_settings_style_options_are_accepted():
+    from_settings = ElasticsearchBackend(url="http://127.0.0.1:9", timeout=0.5, cooldown=3)
+    assert from_settings.urls == ["http://127.0.0.1:9"]
+    assert from_settings.timeout == 0.5 and from_settings.breaker.cooldown == 3
+    assert from_settings.alias == "platform-companies"
+    listed = ElasticsearchBackend(urls=["http://a:9", "http://b:9"], index_prefix="x")
+    assert listed.urls == ["http://a:9", "http://b:9"] and listed.alias == "x-companies"
