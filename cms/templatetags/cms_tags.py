@@ -27,7 +27,7 @@ def site_name(context):
     request = context.get("request")
     site = _site(request)
     if site is not None:
-        name = SiteSettings.for_site(site).organisation_name
+        name = SiteSettings.for_request(request).organisation_name  # cached per request
         if name:
             return name
         if site.site_name:

@@ -146,3 +146,32 @@ def test_home_page_shows_latest_four_articles(client):
     response = client.get("/")
     assert [a.title for a in response.context["latest_news"]] == [f"Item {n}" for n in range(4)]
     assert "Item 4" not in response.content.decode()
+
+
+def _queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm: renditions generated, caches filled
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_listing_and_home_queries_do_not_grow_with_articles(client):
+    def add(n, start):
+        for i in range(start, start + n):
+            f.news_page(
+                f"Story {i}",
+                tags=["film", f"tag-{i}"],
+                category=f.category(),
+                featured_image=f.image(f"Image {i}"),
+                featured_image_alt="An image",
+                date=TODAY - datetime.timedelta(days=i),
+            )
+
+    add(2, 0)
+    few = {url: _queries_for(client, url) for url in ("/news/", "/")}
+    add(6, 2)
+    many = {url: _queries_for(client, url) for url in ("/news/", "/")}
+    assert many == few
