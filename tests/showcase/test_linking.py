@@ -79,3 +79,11 @@ def test_news_that_features_a_project_or_company_shows_on_its_page(client):
 
     html = render_to_string("showcase/includes/company_projects.html", {"page": kiln})
     assert html.index("second studio") < html.index("wins at Annecy")  # newest first
+
+
+def test_the_home_page_includes_featured_work(client):
+    kiln = company("Kiln Light")
+    page = project("Star Turn", companies=[kiln], featured=True)
+    html = client.get("/").content.decode()
+    assert "Featured work" in html
+    assert f'href="{page.url}"' in html
