@@ -389,7 +389,7 @@ class NewsPage(Page):
         max_length=250,
         blank=True,
         help_text="What the image shows, for people who cannot see it. "
-        "Leave empty only if it is purely decorative.",
+        "Leave empty to use the image's own description.",
     )
     body = StreamField(BodyBlock(), blank=True)
     category = models.ForeignKey(
@@ -431,6 +431,13 @@ class NewsPage(Page):
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
         return moment
+
+    @property
+    def featured_image_alt_text(self):
+        """This article's alt text for its image, else the image's own description."""
+        if self.featured_image_alt:
+            return self.featured_image_alt
+        return getattr(self.featured_image, "description", "") if self.featured_image else ""
 
     def featured_companies(self):
         """Live pages this article features, in editor order."""

@@ -175,3 +175,14 @@ def test_listing_and_home_queries_do_not_grow_with_articles(client):
     add(6, 2)
     many = {url: _queries_for(client, url) for url in ("/news/", "/")}
     assert many == few
+
+
+def test_featured_image_alt_falls_back_to_the_image_description(client):
+    picture = f.image("Crew")
+    picture.description = "A camera crew filming on a canal towpath"
+    picture.save()
+    page = f.news_page("Canal shoot", featured_image=picture, featured_image_alt="")
+    html = client.get(page.url).content.decode()
+    assert 'alt="A camera crew filming on a canal towpath"' in html
+    own = f.news_page("Own alt", featured_image=picture, featured_image_alt="Our own words")
+    assert 'alt="Our own words"' in client.get(own.url).content.decode()
