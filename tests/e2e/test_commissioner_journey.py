@@ -1,0 +1,175 @@
+"""A commissioner finds a member company and contacts it, in headless Chromium.
+
+The journey: search "animation", tick a sector, narrow to within 10 miles of
+Stoke-on-Trent, open a profile, click the showreel facade (the player iframe
+appears only then), send an enquiry and see the confirmation. Also: the
+directory without JavaScript, keyboard suggestions, and axe-core on the
+directory and profile pages at desktop and phone sizes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.directory.factories import (
+    PlaceFactory,
+    SectorFactory,
+    SkillFactory,
+    company,
+    directory_index,
+    home_page,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def directory_site(transactional_db):
+    home_page().save_revision().publish()
+    directory_index().save_revision().publish()
+    stoke = PlaceFactory(
+        name="Stoke-on-Trent", slug="stoke-on-trent", latitude=53.0027, longitude=-2.1794
+    )
+    leek = PlaceFactory(name="Leek", slug="leek", latitude=53.1050, longitude=-2.0230)
+    burton = PlaceFactory(
+        name="Burton upon Trent", slug="burton-upon-trent", latitude=52.8020, longitude=-1.6290
+    )
+    animation = SkillFactory(name="2D animation", slug="2d-animation")
+    stop_motion = SkillFactory(name="Stop motion", slug="stop-motion")
+    grading = SkillFactory(name="Colour grading", slug="colour-grading")
+    games = SectorFactory(name="Games", slug="games")
+    tv = SectorFactory(name="TV drama", slug="tv-drama")
+    kiln = company(
+        "Kiln Animation",
+        skills=[animation, stop_motion],
+        sectors=[games, tv],
+        place=stoke,
+        strapline="Character animation for games and children's TV",
+        about="<p>A Stoke-on-Trent studio animating characters since 2009.</p>",
+        email="hello@kiln.example",
+        showreel_url="https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+        verified=True,
+    )
+    company(
+        "Moorland Motion",
+        skills=[animation],
+        sectors=[games],
+        place=leek,
+        strapline="Motion design and 2D animation",
+        email="hi@moorland.example",
+    )
+    company(
+        "Brewhouse Animation",
+        skills=[animation],
+        sectors=[games],
+        place=burton,
+        strapline="Animated commercials",
+    )
+    company(
+        "Saggar Post",
+        skills=[grading],
+        sectors=[tv],
+        place=stoke,
+        strapline="Colour and finishing",
+    )
+    return {"kiln": kiln, "stoke": stoke, "games": games}
+
+
+def results_count(page: Page):
+    return page.locator(".directory-results__count")
+
+
+def test_directory_search_updates_in_place(page: Page, live_url, directory_site, screenshot):
+    page.goto("/directory/")
+    expect(results_count(page)).to_have_text(re.compile("4 companies found"))
+
+    page.get_by_label("Search for a skill, a sector or a company").fill("animation")
+    page.get_by_label("Search for a skill, a sector or a company").press("Enter")
+    expect(results_count(page)).to_have_text(re.compile("3 companies found"))
+    expect(page).to_have_url(re.compile(r"\?q=animation$"))
+
+    # Ticking a sector updates the results and the URL without a reload.
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("checkbox", name=re.compile("^Games")).check()
+    expect(page).to_have_url(re.compile(r"q=animation&sector=games"))
+    expect(results_count(page)).to_have_text(re.compile("3 companies found"))
+
+    near = page.get_by_label("Near a town or postcode district")
+    near.fill("Stoke-on-Trent")
+    page.get_by_label("Within").select_option("10")
+    near.press("Enter")
+    expect(page).to_have_url(re.compile(r"near=Stoke-on-Trent&radius=10"))
+    expect(results_count(page)).to_have_text(re.compile("2 companies found"))
+    cards = page.locator(".company-card")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_contain_text("Kiln Animation")
+    expect(cards.first).to_contain_text("miles away")
+    expect(page.locator(".directory-active")).to_contain_text("Within 10 miles of Stoke-on-Trent")
+    assert page.evaluate("window.__sameDocument") is True  # never reloaded
+    screenshot(page, "directory-search-in-place")
+
+    # Back goes to the previous search (the URL followed every step).
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"q=animation&sector=games$"))
+    expect(results_count(page)).to_have_text(re.compile("3 companies found"))
+
+
+def test_directory_works_without_javascript(browser, live_url, directory_site):
+    context = browser.new_context(base_url=live_url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/directory/?q=animation")
+        page.get_by_role("checkbox", name=re.compile("^Games")).check()
+        page.get_by_label("Near a town or postcode district").fill("leek")
+        page.get_by_role("button", name="Apply filters").click()
+        expect(page).to_have_url(re.compile(r"sector=games"))
+        expect(page.locator(".company-card")).to_have_count(2)  # Kiln and Moorland within 10 mi
+        expect(page.locator("#directory-q")).not_to_have_attribute("role", "combobox")
+    finally:
+        context.close()
+
+
+def test_empty_state_offers_to_remove_filters(page: Page, live_url, directory_site):
+    page.goto("/directory/?q=puppets&sector=games&near=burton-upon-trent&radius=1")
+    expect(
+        page.get_by_role("heading", name="No member companies match this search")
+    ).to_be_visible()
+    page.locator(".directory-empty").get_by_role("link", name=re.compile("Remove Text")).click()
+    expect(results_count(page)).to_have_text(re.compile("1 company found"))
+    expect(page.locator(".company-card")).to_contain_text("Brewhouse Animation")
+
+
+def test_suggestions_with_the_keyboard(page: Page, live_url, directory_site):
+    page.goto("/directory/")
+    box = page.get_by_role("combobox", name="Search for a skill, a sector or a company")
+    box.press_sequentially("kil", delay=50)
+    listbox = page.get_by_role("listbox")
+    expect(listbox).to_be_visible()
+    expect(page.get_by_role("option").first).to_contain_text("Kiln Animation")
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("ArrowDown")
+    expect(page.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", re.compile(".+"))
+    box.press("Escape")
+    expect(listbox).to_be_hidden()
+    box.press("ArrowDown")
+    expect(listbox).to_be_visible()
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/directory/kiln-animation/$"))
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_directory_accessibility(request, size, live_url, directory_site, axe_check, screenshot):
+    page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
+    page.goto("/directory/?q=animation&sector=games")
+    expect(results_count(page)).to_be_visible()
+    if size == "phone":
+        filters = page.locator("details[data-filters]")
+        expect(filters.locator("summary")).to_be_visible()
+        filters.locator("summary").click()
+    axe_check(page, f"directory-{size}")
+    screenshot(page, f"directory-{size}")
