@@ -11,6 +11,11 @@
         return;
     }
     var key = "showcase-focus";
+    // Filters start folded (phones see results first); wide screens show them open.
+    var details = form.querySelector("[data-showcase-filter-details]");
+    if (details && window.matchMedia("(min-width: 56rem)").matches) {
+        details.open = true;
+    }
     form.addEventListener("change", function (event) {
         var input = event.target;
         if (!input.matches("[data-autosubmit]")) {
