@@ -5,9 +5,13 @@ Skills, sectors and places are plain models registered as snippets (see
 fields so that revisions and moderation carry the selection.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -18,6 +22,7 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
 )
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -172,8 +177,12 @@ class DirectoryIndexPage(Page):
         return context
 
 
-class CompanyPage(Page):
-    """A member company's public profile."""
+class CompanyPage(RoutablePageMixin, Page):
+    """A member company's public profile, with its enquiry form.
+
+    Lapsed members leave the directory: their page answers 404 to the public
+    (editors still preview it), and search never lists them.
+    """
 
     class ServiceArea(models.TextChoices):
         LOCAL = "local", "Local"
@@ -341,10 +350,83 @@ class CompanyPage(Page):
         done = len(self.COMPLETENESS_CHECKS) - len(missing)
         return round(100 * done / len(self.COMPLETENESS_CHECKS)), missing
 
+    SERVICE_AREA_PHRASES = {
+        ServiceArea.LOCAL: "Works locally",
+        ServiceArea.REGIONAL: "Works across the region",
+        ServiceArea.NATIONAL: "Works across the UK",
+        ServiceArea.INTERNATIONAL: "Works internationally",
+    }
+
+    @property
+    def service_area_phrase(self):
+        return self.SERVICE_AREA_PHRASES.get(self.service_area, "")
+
+    @cached_property
+    def showreel(self):
+        """The showreel as a ``directory.video.Video`` (None if absent or not YouTube/Vimeo)."""
+        from .video import parse_video
+
+        return parse_video(self.showreel_url)
+
+    # -- the public page ---------------------------------------------------
+    def get_context(self, request, *args, **kwargs):
+        from .forms import EnquiryForm
+        from .profile import profile_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(profile_context(self, request))
+        context.setdefault("enquiry_form", EnquiryForm())
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        if self.membership_status != self.MembershipStatus.ACTIVE:
+            raise Http404("This company is no longer a member.")
+        return super().serve(request, *args, **kwargs)
+
+    @path("enquiry/", name="enquiry")
+    def enquiry(self, request):
+        """POST an enquiry: stored first, then emailed; redirect to a confirmation."""
+        from django_ratelimit.core import is_ratelimited
+
+        from .emails import send_enquiry
+        from .forms import EnquiryForm
+
+        if request.method != "POST":
+            return redirect(self.url + "#enquiry")
+        form = EnquiryForm(request.POST)
+        if form.is_bot:
+            # Looks like a bot: act as if it worked, keep nothing.
+            return redirect(self.url + self.reverse_subpage("enquiry_sent"))
+        rate = getattr(settings, "DIRECTORY_ENQUIRY_RATE", "5/h")
+        if is_ratelimited(request, group="directory.enquiry", key="ip", rate=rate, increment=True):
+            context = self.get_context(request)
+            context.update(enquiry_form=form, enquiry_rate_limited=True)
+            return TemplateResponse(request, self.get_template(request), context, status=429)
+        if not form.is_valid():
+            context = self.get_context(request)
+            context["enquiry_form"] = form
+            return TemplateResponse(request, self.get_template(request), context, status=400)
+        enquiry = form.save(commit=False)
+        enquiry.company = self
+        enquiry.save()
+        send_enquiry(enquiry, site_url=self.get_site().root_url if self.get_site() else "")
+        return redirect(self.url + self.reverse_subpage("enquiry_sent"))
+
+    @path("enquiry/sent/", name="enquiry_sent")
+    def enquiry_sent(self, request):
+        context = self.get_context(request)
+        context["enquiry_sent"] = True
+        return TemplateResponse(request, self.get_template(request), context)
+
     def clean(self):
         super().clean()
+        errors = {}
         if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError({"longitude": "Give both latitude and longitude, or neither."})
+            errors["longitude"] = "Give both latitude and longitude, or neither."
+        if self.showreel_url and self.showreel is None:
+            errors["showreel_url"] = "Give a link to a YouTube or Vimeo video."
+        if errors:
+            raise ValidationError(errors)
 
 
 class CompanyCredit(Orderable):

@@ -1,0 +1,108 @@
+"""What a company's public profile shows beyond its own fields.
+
+Everything here costs a fixed number of queries whatever the number of skills,
+credits or gallery images, so the profile page's query count is asserted in
+tests (``tests/directory/test_profile.py``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db.models import Count, Prefetch
+from django.utils.html import strip_tags
+
+RELATED_LIMIT = 4
+
+
+def profile_context(company, request) -> dict:
+    """Skills (with groups), sectors, credits, gallery and related members for the template."""
+    skills = list(company.skills.select_related("group"))
+    gallery = list(
+        company.gallery_images.select_related("image").prefetch_related("image__renditions")
+    )
+    return {
+        "skills": skills,
+        "sectors": list(company.sectors.all()),
+        "credits": list(company.credits.all()),
+        "gallery": gallery,
+        "related_companies": related_companies(company, skills),
+        "json_ld": organization_json_ld(company, request, skills),
+    }
+
+
+def related_companies(company, skills) -> list:
+    """Listed members sharing the most skills with ``company`` (verified first on ties)."""
+    from wagtail.images import get_image_model
+
+    from .search.documents import listed_companies
+
+    skill_ids = [skill.pk for skill in skills]
+    if not skill_ids:
+        return []
+    logos = get_image_model().objects.prefetch_related("renditions")
+    return list(
+        listed_companies()
+        .exclude(pk=company.pk)
+        .filter(skills__in=skill_ids)
+        .annotate(shared_skills=Count("skills", distinct=True))
+        .order_by("-shared_skills", "-verified", "title")
+        .select_related("place")
+        .prefetch_related(Prefetch("logo", queryset=logos))[:RELATED_LIMIT]
+    )
+
+
+def organization_json_ld(company, request, skills) -> str:
+    """schema.org Organization data for search engines, safe to put in a <script>."""
+    url = company.get_full_url(request)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": company.title,
+        "url": company.website or url,
+        "mainEntityOfPage": url,
+    }
+    if company.strapline or company.about:
+        data["description"] = company.strapline or strip_tags(company.about)[:300]
+    if company.logo_id:
+        rendition = company.logo.get_rendition("max-400x400")
+        data["logo"] = request.build_absolute_uri(rendition.url)
+    if company.email:
+        data["email"] = company.email
+    if company.phone:
+        data["telephone"] = company.phone
+    if company.year_founded:
+        data["foundingDate"] = str(company.year_founded)
+    if company.place_id:
+        data["address"] = {
+            "@type": "PostalAddress",
+            "addressLocality": company.place.name,
+            "addressRegion": company.place.county,
+            "addressCountry": "GB",
+        }
+    coordinates = company.coordinates
+    if coordinates:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": round(coordinates[0], 5),
+            "longitude": round(coordinates[1], 5),
+        }
+    data["areaServed"] = company.get_service_area_display()
+    if skills:
+        data["knowsAbout"] = [skill.name for skill in skills]
+    same_as = [
+        u
+        for u in (
+            company.linkedin_url,
+            company.instagram_url,
+            company.x_url,
+            company.youtube_url,
+            company.vimeo_url,
+        )
+        if u
+    ]
+    if same_as:
+        data["sameAs"] = same_as
+    # Escape as Django's json_script does, so no value can close the <script>.
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
