@@ -458,9 +458,8 @@ def ensure_news(home: HomePage, stdout) -> None:
 
 
 def ensure_editor(stdout, password: str | None = None) -> None:
-    """A non-superuser editor in Wagtail's Editors group, able to edit settings and categories."""
+    """A non-superuser editor who can write and publish pages, edit settings and categories."""
     User = get_user_model()
-    group = Group.objects.filter(name="Editors").first()
     user = User.objects.filter(username=EDITOR_USERNAME).first()
     if user is None:
         password = password or secrets.token_urlsafe(9)
@@ -483,19 +482,19 @@ def ensure_editor(stdout, password: str | None = None) -> None:
         )
     user.is_staff = True
     user.save()
-    if group is not None:
-        user.groups.add(group)
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="cms",
-                codename__in=[
-                    "change_sitesettings",
-                    "add_newscategory",
-                    "change_newscategory",
-                    "delete_newscategory",
-                ],
-            )
+    # Wagtail's own groups: Editors write pages and images, Moderators may publish them.
+    user.groups.add(*Group.objects.filter(name__in=["Editors", "Moderators"]))
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="cms",
+            codename__in=[
+                "change_sitesettings",
+                "add_newscategory",
+                "change_newscategory",
+                "delete_newscategory",
+            ],
         )
+    )
     stdout.write(message)
 
 

@@ -49,3 +49,23 @@ def test_seed_demo_builds_the_site_and_is_idempotent(client, settings):
     call_command("seed_demo", "--companies", "0", stdout=again)
     assert counts() == first
     assert "already" in again.getvalue()
+
+
+def test_demo_editor_can_publish_news_and_edit_settings(settings):
+    from django.contrib.auth import get_user_model
+
+    from cms.models import NewsIndexPage
+
+    settings.MEDIA_ROOT = settings.MEDIA_ROOT / "seed-demo"
+    call_command(
+        "seed_demo", "--companies", "0", "--editor-password", "Demo-pass-123", stdout=io.StringIO()
+    )
+    editor = get_user_model().objects.get(username="editor")
+    assert not editor.is_superuser
+    assert editor.check_password("Demo-pass-123")
+    assert editor.has_perm("wagtailadmin.access_admin")
+    assert editor.has_perm("cms.change_sitesettings")
+    news = NewsIndexPage.objects.get()
+    permissions = news.permissions_for_user(editor)
+    assert permissions.can_add_subpage()
+    assert permissions.can_publish_subpage()
