@@ -7,9 +7,10 @@ tree and publishes it through a revision, exactly as an editor would.
 
 from __future__ import annotations
 
+from wagtail.models import Page, Site
+
 import factory
 from factory.django import DjangoModelFactory
-from wagtail.models import Page, Site
 
 from cms.models import HomePage
 from directory.models import (

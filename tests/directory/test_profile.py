@@ -6,9 +6,10 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-import pytest
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
+
+import pytest
 
 from directory.models import CompanyGalleryImage, CompanyPage
 
@@ -43,7 +44,8 @@ def clay_pixel(leek):
         place=leek,
         credits=3,
         strapline="Grading and finishing for adverts and music videos",
-        about="<p>We grade and finish commercials, music videos and short films from our suite in Leek.</p>",
+        about="<p>We grade and finish commercials, music videos and short films "
+        "from our suite in Leek.</p>",
         website="https://claypixel.example",
         email="studio@claypixel.example",
         phone="01538 000000",
@@ -62,7 +64,7 @@ def test_profile_shows_every_part_of_the_company(client, clay_pixel):
     assert response.status_code == 200
     html = response.content.decode()
     for text in [
-        "<h1 class=\"company-hero__name\">Clay Pixel Studio</h1>",
+        '<h1 class="company-hero__name">Clay Pixel Studio</h1>',
         "Verified member",
         "Grading and finishing for adverts and music videos",
         "We grade and finish commercials",
@@ -165,8 +167,14 @@ def _queries_for(client, url):
 
 
 def test_profile_query_count_does_not_grow_with_skills_credits_or_gallery(client, leek):
-    small = company("Small Ltd", skills=["Skill A"], sectors=["Film"], place=leek, credits=1,
-                    logo=make_image("small logo"))
+    small = company(
+        "Small Ltd",
+        skills=["Skill A"],
+        sectors=["Film"],
+        place=leek,
+        credits=1,
+        logo=make_image("small logo"),
+    )
     company("Neighbour Ltd", skills=["Skill A"], place=leek, logo=make_image("n logo"))
     big = company(
         "Big Ltd",
@@ -177,9 +185,15 @@ def test_profile_query_count_does_not_grow_with_skills_credits_or_gallery(client
         logo=make_image("big logo"),
     )
     for n in range(2):
-        company(f"Neighbour {n}", skills=["Skill B", "Skill C"], place=leek,
-                logo=make_image(f"logo {n}"))
+        company(
+            f"Neighbour {n}",
+            skills=["Skill B", "Skill C"],
+            place=leek,
+            logo=make_image(f"logo {n}"),
+        )
     for n in range(4):
-        CompanyGalleryImage.objects.create(company=big, image=make_image(f"still {n}"), sort_order=n)
+        CompanyGalleryImage.objects.create(
+            company=big, image=make_image(f"still {n}"), sort_order=n
+        )
     CompanyGalleryImage.objects.create(company=small, image=make_image("small still"))
     assert _queries_for(client, big.url) == _queries_for(client, small.url)

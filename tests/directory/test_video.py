@@ -9,7 +9,12 @@ from directory.video import parse_video
     ("url", "provider", "video_id", "start"),
     [
         ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube", "dQw4w9WgXcQ", 0),
-        ("https://youtube.com/watch?feature=share&v=dQw4w9WgXcQ&t=1m5s", "youtube", "dQw4w9WgXcQ", 65),
+        (
+            "https://youtube.com/watch?feature=share&v=dQw4w9WgXcQ&t=1m5s",
+            "youtube",
+            "dQw4w9WgXcQ",
+            65,
+        ),
         ("https://youtu.be/dQw4w9WgXcQ?t=42", "youtube", "dQw4w9WgXcQ", 42),
         ("https://www.youtube.com/embed/dQw4w9WgXcQ", "youtube", "dQw4w9WgXcQ", 0),
         ("https://www.youtube.com/shorts/dQw4w9WgXcQ", "youtube", "dQw4w9WgXcQ", 0),
