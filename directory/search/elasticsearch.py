@@ -53,7 +53,7 @@ import time
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
-from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch_dsl import (
     Boolean,
     Completion,
@@ -328,11 +328,13 @@ class ElasticsearchBackend(SearchBackend):
             if isinstance(status, int) and status < 500 and status not in (404, 429)
             else logger.warning
         )
+        reason = f"{type(error).__name__}: {str(error)[:200]}"
+        if isinstance(error, NotFoundError):
+            reason = f"no index {self.alias} yet; run `manage.py rebuild_directory_index`"
         log(
-            "Elasticsearch could not %s (%s: %s); the database answers for %.0f s",
+            "Elasticsearch could not %s (%s); the database answers for %.0f s",
             what,
-            type(error).__name__,
-            str(error)[:200],
+            reason,
             self.breaker.cooldown,
         )
         return answer()
@@ -342,7 +344,7 @@ class ElasticsearchBackend(SearchBackend):
             logger.info("Elasticsearch answers again; retrying writes it missed")
             from .tasks import retry_pending
 
-            retry_pending(self)
+            retry_pending(self, max_batches=1)  # a visitor is waiting: one batch
 
     # -- query building (no server needed; tested on its own) --------------
     @staticmethod

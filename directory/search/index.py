@@ -163,25 +163,49 @@ class CompanyIndex:
         indices = self.all_indices()
         return self._bulk(self.actions(company_ids, indices), timeout=timeout)
 
-    def _bulk(self, actions: Iterable[dict], timeout: float = 30.0, progress=None) -> int:
-        done = 0
-        for ok, item in streaming_bulk(
-            self.client.options(request_timeout=timeout),
+    def _bulk(self, actions: Iterable[dict], timeout: float = 30.0) -> int:
+        """Send ``actions`` in bulk requests of ``BATCH_SIZE``; returns how many were done."""
+        client = self.client.options(request_timeout=timeout)
+        results = streaming_bulk(
+            client,
             actions,
             chunk_size=BATCH_SIZE,
             raise_on_error=False,
             raise_on_exception=True,
             max_retries=0,
-        ):
+        )
+        done = 0
+        for ok, item in results:
             ((op, result),) = item.items()
             status = result.get("status")
             # 409: a newer version is already there; 404: deleting what is not there.
             if not ok and status not in (409, 404):
                 raise BulkWriteError(f"{op} of company {result.get('_id')} failed: {result}")
             done += 1
-            if progress is not None:
-                progress(1)
         return done
+
+    def _pipelined_bulk(self, actions: Iterable[dict], timeout: float) -> int:
+        """Bulk-send while the next batch is prepared: one request in flight at a time.
+
+        Batches are prepared (database reads) in this thread and sent from one
+        worker thread, which never touches the database, so Python and
+        Elasticsearch work at the same time on the two cores of a small machine.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+        from itertools import islice
+
+        count = 0
+        iterator = iter(actions)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as pool:
+            in_flight = None
+            while batch := list(islice(iterator, BATCH_SIZE)):
+                sending = pool.submit(self._bulk, batch, timeout)
+                if in_flight is not None:
+                    count += in_flight.result()
+                in_flight = sending
+            if in_flight is not None:
+                count += in_flight.result()
+        return count
 
     # -- rebuild ------------------------------------------------------------
     def rebuild(self, *, stdout=None, progress: bool = True, batch_size: int = BATCH_SIZE):
@@ -216,7 +240,7 @@ class CompanyIndex:
                     }
                     bar.update(1)
 
-            count = self._bulk(actions(), timeout=120)
+            count = self._pipelined_bulk(actions(), timeout=120)
             bar.close()
             self.client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
             self.client.indices.refresh(index=name)

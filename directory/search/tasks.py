@@ -76,11 +76,13 @@ def pending_count() -> int:
     return PendingIndexUpdate.objects.count()
 
 
-def retry_pending(backend=None) -> int:
-    """Write every pending company to the engine; returns how many were written.
+def retry_pending(backend=None, max_batches: int | None = None) -> int:
+    """Write pending companies to the engine; returns how many were written.
 
     Stops at the first failure (the engine is still away), leaving the rest
-    for the next attempt with their counters raised.
+    for the next attempt with their counters raised. ``max_batches`` bounds
+    the work when a visitor's request is the trigger (the rest follows on the
+    next trigger, or from the command).
     """
     from . import get_search_backend
     from .models import PendingIndexUpdate
@@ -92,7 +94,9 @@ def retry_pending(backend=None) -> int:
     from .elasticsearch import WRITE_ERRORS
 
     written = 0
-    while True:
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
         rows = list(
             PendingIndexUpdate.objects.order_by("requested_at", "pk").values_list(
                 "pk", "company_id"

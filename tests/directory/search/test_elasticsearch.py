@@ -211,3 +211,12 @@ def test_one_request_answers_hits_and_every_facet(es, studios, monkeypatch):
     assert len(calls) == 1
     assert set(results.facets) == {"skill", "sector", "place"}
     assert "post_filter" in calls[0]
+
+
+def test_before_the_first_build_the_database_answers_and_says_why(es, caplog):
+    # ``es`` has a prefix nothing was written to: there is no index behind its alias.
+    page = company("Unindexed Works")
+    results = search(es, "q=unindexed")
+    assert results.backend == "database"
+    assert [hit.id for hit in results.hits] == [page.pk]
+    assert "rebuild_directory_index" in caplog.text
