@@ -1,0 +1,346 @@
+"""``python manage.py import_companies FILE.csv [--dry-run]``: create or update member companies.
+
+The columns are documented in ``docs/import.md``. Rows are matched by slug (the
+``slug`` column, else the slug of ``name``), so importing the same file again
+updates companies and never duplicates them; a row whose values already match
+the live page is left alone (no new revision). Each row is checked on its own:
+a bad row is reported with its line number and reason and the others still
+import. ``--dry-run`` checks and reports everything inside a transaction that
+is rolled back, so it writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
+
+from directory.models import (
+    CompanyPage,
+    DirectoryIndexPage,
+    Place,
+    PostcodeDistrict,
+    Sector,
+    Skill,
+)
+
+REQUIRED_COLUMNS = {"name"}
+TEXT_COLUMNS = (
+    "strapline",
+    "website",
+    "email",
+    "phone",
+    "linkedin_url",
+    "instagram_url",
+    "x_url",
+    "youtube_url",
+    "vimeo_url",
+    "showreel_url",
+)
+KNOWN_COLUMNS = REQUIRED_COLUMNS | set(TEXT_COLUMNS) | {
+    "slug",
+    "about",
+    "skills",
+    "sectors",
+    "place",
+    "postcode",
+    "latitude",
+    "longitude",
+    "service_area",
+    "size_band",
+    "year_founded",
+    "membership_status",
+    "verified",
+    "joined_at",
+}
+TRUE_WORDS = {"1", "true", "yes", "y"}
+FALSE_WORDS = {"", "0", "false", "no", "n"}
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; the message is the reason shown to the user."""
+
+
+@dataclass
+class Summary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+class Lookups:
+    """Taxonomy terms by slug and by lower-cased name, read once per import."""
+
+    def __init__(self):
+        self.skills = self._index(Skill.objects.all())
+        self.sectors = self._index(Sector.objects.all())
+        self.places = self._index(Place.objects.all())
+        self.districts = {
+            d.code.lower(): d for d in PostcodeDistrict.objects.select_related("place")
+        }
+
+    @staticmethod
+    def _index(queryset):
+        index = {}
+        for obj in queryset:
+            index.setdefault(obj.name.lower(), obj)
+        for obj in queryset:
+            index[obj.slug.lower()] = obj  # a slug wins over another term's name
+        return index
+
+    def terms(self, value: str, index: dict, kind: str) -> list:
+        found, unknown = [], []
+        for token in (t.strip() for t in value.split(";")):
+            if not token:
+                continue
+            term = index.get(token.lower())
+            if term is None:
+                unknown.append(token)
+            elif term not in found:
+                found.append(term)
+        if unknown:
+            raise RowError(f"unknown {kind}: {', '.join(repr(u) for u in unknown)}")
+        return found
+
+
+def choice(value: str, choices, column: str) -> str:
+    """Accept a choice by its value or its label, case-insensitively."""
+    wanted = value.strip().lower()
+    for stored, label in choices:
+        if wanted in (str(stored).lower(), str(label).lower()):
+            return stored
+    allowed = ", ".join(str(stored) for stored, _label in choices)
+    raise RowError(f"{column} {value!r} is not one of: {allowed}")
+
+
+def number(value: str, column: str, kind=float):
+    try:
+        return kind(value)
+    except ValueError:
+        raise RowError(f"{column} {value!r} is not a number") from None
+
+
+def paragraphs(text: str) -> str:
+    """Plain text (blank lines between paragraphs) as the rich text the page stores."""
+    blocks = [" ".join(block.split()) for block in text.replace("\r\n", "\n").split("\n\n")]
+    return "".join(f"<p>{escape(block)}</p>" for block in blocks if block)
+
+
+def row_values(row: dict, lookups: Lookups) -> dict:
+    """The page's field values for one CSV row; raises RowError with the reason."""
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise RowError("name is empty")
+    slug = slugify((row.get("slug") or "").strip() or name)
+    if not slug:
+        raise RowError("no usable slug: give a name with letters or digits, or a slug")
+    values = {"title": name, "slug": slug[:255]}
+    for column in TEXT_COLUMNS:
+        if column in row:
+            values[column] = (row[column] or "").strip()
+    if "about" in row:
+        values["about"] = paragraphs(row["about"] or "")
+    if "skills" in row:
+        values["skills"] = lookups.terms(row["skills"] or "", lookups.skills, "skill")
+    if "sectors" in row:
+        values["sectors"] = lookups.terms(row["sectors"] or "", lookups.sectors, "sector")
+
+    place_name = (row.get("place") or "").strip()
+    postcode = (row.get("postcode") or "").strip().lower()
+    district = None
+    if postcode:
+        # "ST1 3DE" or "ST1": the outward code names the district.
+        district = lookups.districts.get(postcode.split()[0])
+        if district is None:
+            raise RowError(f"unknown postcode district {postcode.split()[0].upper()!r}")
+    if place_name:
+        place = lookups.places.get(place_name.lower())
+        if place is None:
+            raise RowError(f"unknown place {place_name!r} (add it as a Place snippet first)")
+        values["place"] = place
+    elif district is not None:
+        values["place"] = district.place
+    elif "place" in row or "postcode" in row:
+        values["place"] = None
+
+    lat, lon = (row.get("latitude") or "").strip(), (row.get("longitude") or "").strip()
+    if bool(lat) != bool(lon):
+        raise RowError("give both latitude and longitude, or neither")
+    if lat:
+        values["latitude"] = number(lat, "latitude")
+        values["longitude"] = number(lon, "longitude")
+    elif district is not None:
+        values["latitude"], values["longitude"] = district.latitude, district.longitude
+    elif "latitude" in row:
+        values["latitude"] = values["longitude"] = None
+
+    if (row.get("service_area") or "").strip():
+        values["service_area"] = choice(
+            row["service_area"], CompanyPage.ServiceArea.choices, "service_area"
+        )
+    if "size_band" in row:
+        size = (row["size_band"] or "").strip()
+        values["size_band"] = choice(size, CompanyPage.SizeBand.choices, "size_band") if size else ""
+    if "year_founded" in row:
+        year = (row["year_founded"] or "").strip()
+        values["year_founded"] = number(year, "year_founded", int) if year else None
+    if (row.get("membership_status") or "").strip():
+        values["membership_status"] = choice(
+            row["membership_status"], CompanyPage.MembershipStatus.choices, "membership_status"
+        )
+    if "verified" in row:
+        word = (row["verified"] or "").strip().lower()
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            raise RowError(f"verified {row['verified']!r} is not yes/no")
+        values["verified"] = word in TRUE_WORDS
+    if (row.get("joined_at") or "").strip():
+        try:
+            joined = datetime.fromisoformat(row["joined_at"].strip())
+        except ValueError:
+            raise RowError(f"joined_at {row['joined_at']!r} is not a date (YYYY-MM-DD)") from None
+        if timezone.is_naive(joined):
+            joined = timezone.make_aware(joined)
+        values["joined_at"] = joined
+    return values
+
+
+def differs(page: CompanyPage, values: dict) -> bool:
+    for name, value in values.items():
+        if name in ("skills", "sectors"):
+            if {t.pk for t in getattr(page, name).all()} != {t.pk for t in value}:
+                return True
+        elif name == "place":
+            if page.place_id != (value.pk if value else None):
+                return True
+        elif getattr(page, name) != value:
+            return True
+    return False
+
+
+def validation_message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+class Command(BaseCommand):
+    help = "Create or update member companies from a CSV file (columns: docs/import.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="A UTF-8 CSV file with a header row.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check every row and report; write nothing."
+        )
+
+    def handle(self, *args, file, dry_run, **options):
+        index = DirectoryIndexPage.objects.first()
+        if index is None:
+            raise CommandError("There is no directory page yet: create it (or run seed_demo).")
+        try:
+            handle = open(file, newline="", encoding="utf-8-sig")
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from error
+        with handle:
+            rows = self.read(handle)
+        summary = Summary()
+        with transaction.atomic():
+            self.import_rows(rows, index, summary, progress=options["verbosity"] > 0)
+            if dry_run:
+                transaction.set_rollback(True)
+        self.report(summary, dry_run)
+
+    def read(self, handle) -> list[tuple[int, dict]]:
+        """(first line number, row) for every row; the header is checked first."""
+        reader = csv.DictReader(handle)
+        columns = {c.strip() for c in reader.fieldnames or [] if c}
+        missing = REQUIRED_COLUMNS - columns
+        if missing:
+            raise CommandError(f"Missing column(s): {', '.join(sorted(missing))} (see docs/import.md)")
+        unknown = columns - KNOWN_COLUMNS
+        if unknown:
+            self.stderr.write(f"Ignoring unknown column(s): {', '.join(sorted(unknown))}")
+        rows, line = [], reader.line_num + 1
+        try:
+            for row in reader:
+                clean = {(k or "").strip(): v for k, v in row.items() if k}
+                if any((v or "").strip() for v in clean.values()):
+                    rows.append((line, clean))
+                line = reader.line_num + 1
+        except csv.Error as error:
+            raise CommandError(f"Line {reader.line_num}: the CSV is malformed ({error})") from error
+        return rows
+
+    def import_rows(self, rows, index, summary: Summary, progress: bool) -> None:
+        from tqdm import tqdm
+
+        lookups = Lookups()
+        existing = {
+            page.slug: page
+            for page in CompanyPage.objects.child_of(index).prefetch_related("skills", "sectors")
+        }
+        seen: dict[str, int] = {}
+        for line, row in tqdm(rows, desc="Companies", unit="row", file=sys.stderr, disable=not progress):
+            try:
+                values = row_values(row, lookups)
+                if values["slug"] in seen:
+                    raise RowError(
+                        f"slug {values['slug']!r} already used on line {seen[values['slug']]}"
+                    )
+                seen[values["slug"]] = line
+                with transaction.atomic():
+                    outcome = self.save(index, existing.get(values["slug"]), values)
+            except RowError as error:
+                summary.errors.append((line, str(error)))
+                continue
+            except ValidationError as error:
+                summary.errors.append((line, validation_message(error)))
+                continue
+            except DatabaseError as error:  # e.g. a value too long for its column
+                summary.errors.append((line, f"could not be saved ({error})"))
+                continue
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+
+    def save(self, index, page: CompanyPage | None, values: dict) -> str:
+        terms = {name: values.pop(name) for name in ("skills", "sectors") if name in values}
+        if page is None:
+            page = CompanyPage(live=False, **values)
+            for name, chosen in terms.items():
+                setattr(page, name, chosen)
+            index.add_child(instance=page)
+            page.save_revision().publish()
+            return "created"
+        if not differs(page, {**values, **terms}):
+            return "unchanged"
+        for name, value in values.items():
+            setattr(page, name, value)
+        for name, chosen in terms.items():
+            setattr(page, name, chosen)
+        page.save_revision().publish()
+        return "updated"
+
+    def report(self, summary: Summary, dry_run: bool) -> None:
+        for line, reason in summary.errors:
+            self.stderr.write(f"Line {line}: {reason}")
+        if dry_run:
+            message = (
+                f"Dry run, nothing written: {summary.created} to create, {summary.updated} to "
+                f"update, {summary.unchanged} unchanged, {len(summary.errors)} bad row(s)."
+            )
+        else:
+            message = (
+                f"{summary.created} created, {summary.updated} updated, {summary.unchanged} "
+                f"unchanged, {len(summary.errors)} bad row(s)."
+            )
+        style = self.style.WARNING if summary.errors else self.style.SUCCESS
+        self.stdout.write(style(message))

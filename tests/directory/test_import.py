@@ -1,0 +1,131 @@
+"""``manage.py import_companies``: idempotent by slug, bad rows named by line, dry run writes nothing."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core.management import CommandError, call_command
+
+from wagtail.models import Revision
+
+import pytest
+
+from directory.models import CompanyPage, PostcodeDistrict
+from tests.directory.factories import PlaceFactory, SectorFactory, SkillFactory, directory_index
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "name,slug,strapline,about,skills,sectors,place,postcode,service_area,size_band,"
+    "year_founded,website,email,showreel_url,membership_status,verified\n"
+)
+GOOD = (
+    'Kiln Light,,Stop motion for TV,"Clay and light.\n\nSince 2009.",stop-motion;Compositing,'
+    "games,Leek,,national,2-9,2009,https://kiln.example,hello@kiln.example,"
+    "https://youtu.be/aqz-KE-bpKQ,active,yes\n"
+    "Saggar Post,saggar,Colour and finishing,,colour-grading,tv-drama,,ST4 7QB,,,,,,,,no\n"
+)
+
+
+@pytest.fixture
+def terms():
+    directory_index()
+    SkillFactory(name="Stop motion", slug="stop-motion")
+    SkillFactory(name="Compositing", slug="compositing")
+    SkillFactory(name="Colour grading", slug="colour-grading")
+    SectorFactory(name="Games", slug="games")
+    SectorFactory(name="TV drama", slug="tv-drama")
+    leek = PlaceFactory(name="Leek", slug="leek", latitude=53.105, longitude=-2.023)
+    stoke = PlaceFactory(name="Stoke-upon-Trent", slug="stoke-upon-trent")
+    PostcodeDistrict.objects.update_or_create(
+        code="ST4", defaults={"place": stoke, "latitude": 52.993, "longitude": -2.18}
+    )
+    return {"leek": leek, "stoke": stoke}
+
+
+def run(tmp_path, text, *args):
+    path = tmp_path / "companies.csv"
+    path.write_text(text, encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    call_command("import_companies", str(path), *args, stdout=out, stderr=err, verbosity=0)
+    return out.getvalue(), err.getvalue()
+
+
+def test_creates_live_companies_with_every_column(tmp_path, terms):
+    out, err = run(tmp_path, HEADER + GOOD)
+    assert "2 created, 0 updated, 0 unchanged, 0 bad row(s)" in out, (out, err)
+    kiln = CompanyPage.objects.get(slug="kiln-light")
+    assert kiln.live and kiln.title == "Kiln Light" and kiln.verified
+    assert kiln.about == "<p>Clay and light.</p><p>Since 2009.</p>"
+    assert {s.slug for s in kiln.skills.all()} == {"stop-motion", "compositing"}  # slug or name
+    assert [s.slug for s in kiln.sectors.all()] == ["games"]
+    assert kiln.place == terms["leek"] and kiln.service_area == "national"
+    assert kiln.size_band == "2-9" and kiln.year_founded == 2009
+    saggar = CompanyPage.objects.get(slug="saggar")
+    # A postcode gives the place and the district's centre as coordinates.
+    assert saggar.place == terms["stoke"] and saggar.coordinates == (52.993, -2.18)
+    assert not saggar.verified
+
+
+def test_reimport_updates_and_never_duplicates(tmp_path, terms):
+    run(tmp_path, HEADER + GOOD)
+    revisions = Revision.objects.count()
+    out, _ = run(tmp_path, HEADER + GOOD)
+    assert "0 created, 0 updated, 2 unchanged" in out
+    assert Revision.objects.count() == revisions  # nothing changed: no new revisions
+
+    changed = GOOD.replace("Stop motion for TV", "Stop motion for TV and games")
+    out, _ = run(tmp_path, HEADER + changed)
+    assert "0 created, 1 updated, 1 unchanged" in out
+    assert CompanyPage.objects.count() == 2
+    assert CompanyPage.objects.get(slug="kiln-light").strapline == "Stop motion for TV and games"
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_the_rest_import(tmp_path, terms):
+    text = HEADER + GOOD + (
+        ",,no name here,,,,,,,,,,,,,\n"                                            # line 6
+        "Bad Skill,,,,puppetry,games,,,,,,,,,,\n"                                  # line 7
+        "Bad Year,,,,,,,,,,nineteen,,,,,\n"                                        # line 8
+        "Bad Email,,,,,,,,,,,,not-an-email,,,\n"                                   # line 9
+        "Bad Area,,,,,,,,galactic,,,,,,,\n"                                        # line 10
+        "Bad Video,,,,,,,,,,,,,https://example.com/reel.mp4,,\n"                   # line 11
+        "Bad Place,,,,,,Atlantis,,,,,,,,,\n"                                       # line 12
+        "Kiln Again,kiln-light,,,,,,,,,,,,,,\n"                                    # line 13
+    )
+    out, err = run(tmp_path, text)
+    assert "2 created" in out and "8 bad row(s)" in out
+    lines = err.splitlines()
+    assert any(line.startswith("Line 6: name is empty") for line in lines), err
+    assert any(line.startswith("Line 7: unknown skill: 'puppetry'") for line in lines), err
+    assert any(line.startswith("Line 8: year_founded 'nineteen'") for line in lines), err
+    assert any(line.startswith("Line 9: email:") for line in lines), err
+    assert any(line.startswith("Line 10: service_area 'galactic'") for line in lines), err
+    assert any(line.startswith("Line 11: showreel_url:") for line in lines), err
+    assert any(line.startswith("Line 12: unknown place 'Atlantis'") for line in lines), err
+    assert any("Line 13: slug 'kiln-light' already used on line 2" in line for line in lines), err
+    assert CompanyPage.objects.count() == 2
+
+
+def test_line_numbers_count_multi_line_fields(tmp_path, terms):
+    # Kiln's "about" spans three physical lines, so the bad row is on line 5.
+    out, err = run(tmp_path, HEADER + GOOD.splitlines(keepends=True)[0] * 1 + "".join(
+        GOOD.splitlines(keepends=True)[1:3]) + "Bad,,,,nope,,,,,,,,,,,\n")
+    assert "Line 5: unknown skill: 'nope'" in err, err
+
+
+def test_dry_run_writes_nothing(tmp_path, terms):
+    revisions = Revision.objects.count()
+    out, _ = run(tmp_path, HEADER + GOOD, "--dry-run")
+    assert "Dry run, nothing written: 2 to create" in out
+    assert not CompanyPage.objects.exists()
+    assert Revision.objects.count() == revisions
+
+
+def test_a_file_without_the_name_column_is_refused(tmp_path, terms):
+    with pytest.raises(CommandError, match="Missing column"):
+        run(tmp_path, "title,strapline\nKiln,hello\n")
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path, terms):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_companies", str(tmp_path / "nope.csv"), stdout=StringIO())
