@@ -202,3 +202,18 @@ def test_menu_opens_without_javascript(no_js_page: Page, news_site):
     expect(nav_link).to_be_hidden()
     page.get_by_text("Menu", exact=True).click()
     expect(nav_link).to_be_visible()
+
+
+def test_desktop_menu_is_inline_without_javascript(browser, live_url, news_site):
+    context = browser.new_context(
+        base_url=live_url, java_script_enabled=False, viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    try:
+        page.goto("/news/")
+        nav = page.get_by_role("navigation", name="Main")
+        expect(nav.get_by_role("link", name="About")).to_be_visible()
+        expect(nav.get_by_role("link", name="News")).to_have_attribute("aria-current", "page")
+        expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
+    finally:
+        context.close()
