@@ -220,3 +220,27 @@ def test_before_the_first_build_the_database_answers_and_says_why(es, caplog):
     assert results.backend == "database"
     assert [hit.id for hit in results.hits] == [page.pk]
     assert "rebuild_directory_index" in caplog.text
+
+
+def test_the_site_runs_on_elasticsearch_end_to_end(request, client, studios, es):
+    """The directory page, the API and suggestions, configured by settings like production."""
+    from django.test import override_settings
+
+    from tests.directory.search.elasticsearch_support import backend_config, elasticsearch_url
+
+    config = backend_config(elasticsearch_url(request))
+    config["INDEX_PREFIX"] = es.index.prefix  # the index ``studios`` filled
+    with override_settings(DIRECTORY_SEARCH_BACKEND=config):
+        response = client.get("/api/v1/directory/search", {"q": "animaton"})
+        assert response.status_code == 200
+        payload = response.json()
+        assert payload["backend"] == "elasticsearch"
+        assert "Kiln Animation" in [r["name"] for r in payload["results"]]
+
+        response = client.get("/api/v1/directory/suggest", {"q": "glaz"})
+        assert response.status_code == 200
+        assert [s["label"] for s in response.json()] == ["Glaze Grade"]
+
+        response = client.get("/directory/", {"q": "colur grading"})
+        assert response.status_code == 200
+        assert "Glaze Grade" in response.content.decode()
