@@ -47,6 +47,9 @@ def directory_site(transactional_db):
         skills=[animation, stop_motion],
         sectors=[games, tv],
         place=stoke,
+        # Exact points keep distances clear of the radius whatever the gazetteer says.
+        latitude=53.0200,
+        longitude=-2.1700,
         strapline="Character animation for games and children's TV",
         about="<p>A Stoke-on-Trent studio animating characters since 2009.</p>",
         email="hello@kiln.example",
@@ -58,6 +61,8 @@ def directory_site(transactional_db):
         skills=[animation],
         sectors=[games],
         place=leek,
+        latitude=53.0800,
+        longitude=-2.0600,
         strapline="Motion design and 2D animation",
         email="hi@moorland.example",
     )
@@ -82,27 +87,75 @@ def results_count(page: Page):
     return page.locator(".directory-results__count")
 
 
-def test_directory_search_updates_in_place(page: Page, live_url, directory_site, screenshot):
+def narrow_to_animation_for_games_near_stoke(page: Page) -> None:
+    """The commissioner's search, step by step, as they would do it."""
     page.goto("/directory/")
     expect(results_count(page)).to_have_text(re.compile("4 companies found"))
-
-    page.get_by_label("Search for a skill, a sector or a company").fill("animation")
-    page.get_by_label("Search for a skill, a sector or a company").press("Enter")
+    page.evaluate("window.__sameDocument = true")  # gone if the page ever reloads
+    search_box = page.get_by_label("Search for a skill, a sector or a company")
+    search_box.fill("animation")
+    search_box.press("Enter")
     expect(results_count(page)).to_have_text(re.compile("3 companies found"))
     expect(page).to_have_url(re.compile(r"\?q=animation$"))
-
-    # Ticking a sector updates the results and the URL without a reload.
-    page.evaluate("window.__sameDocument = true")
     page.get_by_role("checkbox", name=re.compile("^Games")).check()
     expect(page).to_have_url(re.compile(r"q=animation&sector=games"))
-    expect(results_count(page)).to_have_text(re.compile("3 companies found"))
-
     near = page.get_by_label("Near a town or postcode district")
     near.fill("Stoke-on-Trent")
     page.get_by_label("Within").select_option("10")
     near.press("Enter")
     expect(page).to_have_url(re.compile(r"near=Stoke-on-Trent&radius=10"))
     expect(results_count(page)).to_have_text(re.compile("2 companies found"))
+
+
+def test_commissioner_journey(
+    page: Page, live_url, directory_site, blocked_requests, axe_check, screenshot
+):
+    from django.core import mail
+
+    from directory.models import Enquiry
+
+    narrow_to_animation_for_games_near_stoke(page)
+    axe_check(page, "journey-directory-desktop")
+    page.locator(".company-card").get_by_role("link", name="Kiln Animation").click()
+
+    expect(page).to_have_url(re.compile(r"/directory/kiln-animation/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kiln Animation")
+    axe_check(page, "journey-profile-desktop")
+
+    # The showreel: nothing from the video site until the visitor presses play.
+    expect(page.locator("iframe")).to_have_count(0)
+    assert not [url for url in blocked_requests if "youtube" in url]
+    page.locator("[data-video-play]").click()
+    player = page.locator(".video-facade iframe")
+    expect(player).to_have_attribute(
+        "src", re.compile(r"^https://www\.youtube-nocookie\.com/embed/aqz-KE-bpKQ\?")
+    )
+
+    page.get_by_label("Your name").fill("Priya Commissioner")
+    page.get_by_label("Your email address").fill("priya@broadcaster.example")
+    page.get_by_label("What do you need?").fill(
+        "A 90-second animated title sequence for a children's drama, delivering in March."
+    )
+    page.get_by_role("button", name="Send enquiry").click()
+    expect(page.get_by_role("status").filter(has_text="your enquiry has been sent")).to_be_visible()
+    screenshot(page, "journey-enquiry-sent")
+
+    enquiry = Enquiry.objects.get(company_id=directory_site["kiln"].pk)
+    assert enquiry.email == "priya@broadcaster.example"
+    assert any("hello@kiln.example" in message.to for message in mail.outbox)
+
+
+def test_profile_accessibility_on_a_phone(
+    phone_page: Page, live_url, directory_site, axe_check, screenshot
+):
+    phone_page.goto("/directory/kiln-animation/")
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Kiln Animation")
+    axe_check(phone_page, "profile-phone")
+    screenshot(phone_page, "profile-phone")
+
+
+def test_directory_search_updates_in_place(page: Page, live_url, directory_site, screenshot):
+    narrow_to_animation_for_games_near_stoke(page)
     cards = page.locator(".company-card")
     expect(cards).to_have_count(2)
     expect(cards.first).to_contain_text("Kiln Animation")
@@ -123,7 +176,7 @@ def test_directory_works_without_javascript(browser, live_url, directory_site):
     try:
         page.goto("/directory/?q=animation")
         page.get_by_role("checkbox", name=re.compile("^Games")).check()
-        page.get_by_label("Near a town or postcode district").fill("leek")
+        page.get_by_label("Near a town or postcode district").fill("Stoke on Trent")
         page.get_by_role("button", name="Apply filters").click()
         expect(page).to_have_url(re.compile(r"sector=games"))
         expect(page.locator(".company-card")).to_have_count(2)  # Kiln and Moorland within 10 mi
