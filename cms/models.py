@@ -439,6 +439,24 @@ class NewsPage(Page):
             return self.featured_image_alt
         return getattr(self.featured_image, "description", "") if self.featured_image else ""
 
+    def related_articles(self, limit=3):
+        """Other live articles, same category first, newest first."""
+        others = (
+            NewsPage.objects.live()
+            .public()
+            .sibling_of(self, inclusive=False)
+            .select_related("featured_image", "category")
+            .order_by("-date", "-first_published_at")
+        )
+        same = list(others.filter(category=self.category_id)[:limit]) if self.category_id else []
+        rest = others.exclude(pk__in=[a.pk for a in same])[: limit - len(same)]
+        return same + list(rest)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_articles"] = self.related_articles()
+        return context
+
     def featured_companies(self):
         """Live pages this article features, in editor order."""
         return [row.page.specific for row in self.features.select_related("page") if row.page.live]

@@ -186,3 +186,33 @@ def test_featured_image_alt_falls_back_to_the_image_description(client):
     assert 'alt="A camera crew filming on a canal towpath"' in html
     own = f.news_page("Own alt", featured_image=picture, featured_image_alt="Our own words")
     assert 'alt="Our own words"' in client.get(own.url).content.decode()
+
+
+def test_article_page_lists_related_news_same_category_first(client):
+    events = f.category("Events")
+    other = f.category("Member news")
+    page = f.news_page("Main", category=events)
+    f.news_page("Same category", category=events, date=TODAY - datetime.timedelta(days=20))
+    f.news_page("Other newer", category=other)
+    f.news_page("Other older", category=other, date=TODAY - datetime.timedelta(days=30))
+    f.news_page("Other oldest", category=other, date=TODAY - datetime.timedelta(days=40))
+    response = client.get(page.url)
+    related = [a.title for a in response.context["related_articles"]]
+    assert related == ["Same category", "Other newer", "Other older"]
+    assert "More news" in response.content.decode()
+
+
+def test_article_page_has_valid_news_article_json_ld(client):
+    import json
+    import re
+
+    page = f.news_page("A </script> trick", author="Jo", intro="Intro <b>&</b>")
+    html = client.get(page.url).content.decode()
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match
+    data = json.loads(match.group(1))
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "A </script> trick"
+    assert data["author"] == {"@type": "Person", "name": "Jo"}
+    assert data["mainEntityOfPage"].endswith(page.url)
+    assert "</script> trick" not in match.group(1)
