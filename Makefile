@@ -40,7 +40,7 @@ seed: $(PY_STAMP) ## Migrate and (re)build the demo site (idempotent)
 
 run: install ## Serve the demo site on http://127.0.0.1:8000 (SQLite; seeds when empty)
 	$(LOCAL_ENV) $(MANAGE) migrate --no-input
-	@if $(LOCAL_ENV) $(MANAGE) shell -c "import sys; from cms.models import HomePage; sys.exit(0 if HomePage.objects.exists() else 1)"; then \
+	@if $(LOCAL_ENV) $(MANAGE) shell --no-imports -c "import sys; from cms.models import HomePage; sys.exit(0 if HomePage.objects.exists() else 1)"; then \
 		echo "The site already has a home page: not seeding (make seed to refresh the demo)."; \
 	else \
 		$(LOCAL_ENV) $(MANAGE) seed_demo; \
