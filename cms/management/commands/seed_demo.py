@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 SEEDERS = [
     "cms.demo",
+    "directory.demo",
 ]
 
 

@@ -1,0 +1,102 @@
+"""The directory's demo seeder: curated companies through Wagtail, synthetic ones in bulk."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from wagtail.models import Page
+
+from directory import demo
+from directory.models import CompanyPage, DirectoryIndexPage
+from directory.search.models import CompanySearchEntry
+from tests.directory.factories import home_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def seed(companies):
+    out = StringIO()
+    demo.seed(out, {"companies": companies})
+    return out.getvalue()
+
+
+def test_seeds_sixty_plausible_companies_once():
+    home_page()
+    output = seed(60)
+    index = DirectoryIndexPage.objects.get()
+    assert index.url == "/directory/" and index.live
+    companies = CompanyPage.objects.child_of(index).prefetch_related("skills", "sectors", "credits")
+    assert companies.count() == 60 and all(c.live for c in companies)
+    assert "60 companies created" in output
+
+    listed = [c for c in companies if c.is_listed]
+    assert 50 <= len(listed) < 60  # a few lapsed members
+    assert any(c.verified for c in companies) and not all(c.verified for c in companies)
+    assert len({c.place_id for c in companies}) >= 20  # spread over the gazetteer
+    assert len({s.pk for c in companies for s in c.skills.all()}) >= 30
+    assert len({s.pk for c in companies for s in c.sectors.all()}) >= 10
+    for company in companies:
+        assert company.logo and company.logo.description  # alt text
+        assert company.skills.all() and company.sectors.all() and company.credits.all()
+        assert company.place and company.email
+    assert sum(bool(c.showreel) for c in companies) >= 40
+
+    pages = Page.objects.count()
+    again = seed(60)
+    assert Page.objects.count() == pages
+    assert "0 companies created, 60 already there" in again
+
+
+def test_profiles_of_seeded_companies_render(client):
+    home_page().save_revision().publish()
+    seed(3)
+    for company in CompanyPage.objects.all():
+        response = client.get(company.url)
+        assert response.status_code == 200, company.url
+        assert company.title in response.content.decode()
+
+
+def test_synthetic_companies_are_bulk_created_as_real_pages(client, django_assert_max_num_queries):
+    home_page().save_revision().publish()
+    seed(2)
+    index = DirectoryIndexPage.objects.get()
+    out = StringIO()
+    made = demo.bulk_create_companies(index, 250, out, batch_size=100)
+    assert made == 250
+    synthetic = CompanyPage.objects.filter(slug__startswith=demo.SYNTHETIC_PREFIX)
+    assert synthetic.count() == 250
+    # The tree stays consistent: treebeard agrees, and Wagtail serves them.
+    assert Page.find_problems() == ([], [], [], [], [])
+    index.refresh_from_db()
+    assert index.numchild == 252
+    page = synthetic.order_by("path").last()
+    assert page.url == f"/directory/{page.slug}/"
+    assert page.skills.exists() and page.sectors.exists() and page.place
+    assert client.get(page.url).status_code == 200
+    # Bulk creation sends no signals, so the search entries are rebuilt at the end.
+    assert CompanySearchEntry.objects.filter(company__slug__startswith="member-").count() == 250
+    # Idempotent: the numbered companies exist already.
+    assert demo.bulk_create_companies(index, 250, StringIO()) == 0
+    # A new child added by Wagtail after the bulk rows gets a fresh path.
+    from tests.directory.factories import company
+
+    assert company("After Bulk").live
+
+
+def test_seed_with_more_companies_adds_synthetic_ones(monkeypatch):
+    home_page()
+    monkeypatch.setattr(demo, "CURATED", demo.CURATED[:3])  # quick: 3 curated, then bulk
+    output = seed(5)
+    assert CompanyPage.objects.filter(slug__startswith="member-").count() == 2
+    assert CompanyPage.objects.count() == 5
+    assert "2 synthetic companies created in bulk" in output
+
+
+def test_without_home_page_it_explains():
+    assert "no home page" in seed(5)
