@@ -612,6 +612,12 @@ class ElasticsearchBackend(SearchBackend):
         # The engine took this write: a good moment to send any it missed.
         tasks.retry_pending(self)
 
+    def changes_pending(self, company_ids) -> None:
+        """Called by ``sync`` inside the edit's transaction: see ``tasks.record_intent``."""
+        from . import tasks
+
+        tasks.record_intent(company_ids)
+
     def refresh(self) -> None:
         """Make every write so far visible to searches (tests and tools)."""
         self.index.client.indices.refresh(index=self.index.pattern, ignore_unavailable=True)

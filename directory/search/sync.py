@@ -51,6 +51,11 @@ def companies_changed(company_ids: Iterable[int]) -> None:
     if not ids or not live_sync_enabled():
         return
     indexing.update_companies(ids)
+    # A search engine may record the change durably in this same transaction
+    # (Elasticsearch: PendingIndexUpdate rows, removed once it has the change).
+    from . import get_search_backend
+
+    getattr(get_search_backend(), "changes_pending", lambda ids: None)(ids)
     # Several signals fire for one publish: collect their ids and send them in
     # one call when the transaction commits. If no flush is waiting, whatever
     # is pending belongs to a transaction that rolled back and is dropped.

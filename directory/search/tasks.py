@@ -1,9 +1,11 @@
 """Durable index writes: changes the engine missed are kept in the database and retried.
 
-When ``ElasticsearchBackend.update_companies`` cannot reach the server, the
-editor's save has already committed; the ids are recorded here as
-``PendingIndexUpdate`` rows (one per company, with the attempt count and the
-last error) and written later by :func:`retry_pending`, which runs
+Every edit that ``sync`` sees records its companies as ``PendingIndexUpdate``
+rows *inside the edit's own transaction* (:func:`record_intent`); after the
+commit ``ElasticsearchBackend.update_companies`` writes them and removes the
+rows. When it cannot reach the server (or the process dies first) the rows
+stay, with the attempt count and the last error, and :func:`retry_pending`
+writes them later. It runs
 
 * on the next write the engine accepts (any editor's save),
 * when a search finds the engine answering again after an outage,
@@ -61,6 +63,25 @@ def record_failure(company_ids, error: str) -> None:
         logger.exception("Could not record pending index updates for %s", ids)
         return
     _schedule_retry()
+
+
+def record_intent(company_ids) -> None:
+    """Write-ahead: note these companies inside the edit's own transaction.
+
+    Called by ``sync`` before the commit; the after-commit write removes the
+    rows once the engine has the change. If the process dies in between, or
+    the engine is down, the rows survive and a retry sends the change later;
+    if the edit rolls back, so do the rows.
+    """
+    from .models import PendingIndexUpdate
+
+    ids = {int(i) for i in company_ids}
+    existing = set(
+        PendingIndexUpdate.objects.filter(company_id__in=ids).values_list("company_id", flat=True)
+    )
+    PendingIndexUpdate.objects.bulk_create(
+        [PendingIndexUpdate(company_id=i) for i in sorted(ids - existing)]
+    )
 
 
 def forget(company_ids) -> None:

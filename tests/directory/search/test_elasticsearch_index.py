@@ -264,3 +264,14 @@ def test_renaming_a_taxonomy_updates_its_companies(synced, kind):
     results = synced.search(parse_search_params({"q": "stop frame"}))
     assert [hit.id for hit in results.hits] == [page.pk]
     assert results.backend == "elasticsearch"
+
+
+def test_an_edit_records_its_change_in_its_own_transaction(configured_es, db):
+    """Write-ahead: until the after-commit write succeeds, the change is on record."""
+    from directory.search.models import PendingIndexUpdate
+
+    page = company("Write Ahead Films")  # committed? no: this test's transaction never commits
+    assert list(PendingIndexUpdate.objects.values_list("company_id", "attempts")) == [(page.pk, 0)]
+    configured_es.update_companies([page.pk])  # what the after-commit hook does
+    assert not PendingIndexUpdate.objects.exists()
+    assert page.pk in indexed_ids(configured_es)
