@@ -21,6 +21,8 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -258,29 +260,31 @@ class CompanyPage(RoutablePageMixin, Page):
         default=timezone.now, help_text="When the company joined; used for 'newest' sorting."
     )
 
+    # The editor's form, in the tabs an editor looks for: who the company is,
+    # what it does, where, its media, how to reach it, and its membership.
     content_panels = Page.content_panels + [
         FieldPanel("strapline"),
         FieldPanel("logo"),
         FieldPanel("about"),
-        MultiFieldPanel(
-            [FieldPanel("skills"), FieldPanel("sectors")], heading="What the company does"
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("place"),
-                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-                FieldPanel("service_area"),
-            ],
-            heading="Where",
-        ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("size_band"), FieldPanel("year_founded")]),
-                FieldPanel("website"),
-                FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
-            ],
-            heading="Company details",
-        ),
+        FieldRowPanel([FieldPanel("size_band"), FieldPanel("year_founded")]),
+    ]
+    services_panels = [
+        FieldPanel("skills"),
+        FieldPanel("sectors"),
+        FieldPanel("service_area"),
+        InlinePanel("credits", label="Credit", heading="Credits (shown in this order)"),
+    ]
+    location_panels = [
+        FieldPanel("place"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+    ]
+    media_panels = [
+        FieldPanel("showreel_url"),
+        InlinePanel("gallery_images", label="Gallery image", heading="Gallery"),
+    ]
+    contact_panels = [
+        FieldPanel("website"),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
         MultiFieldPanel(
             [
                 FieldPanel("linkedin_url"),
@@ -291,16 +295,24 @@ class CompanyPage(RoutablePageMixin, Page):
             ],
             heading="Social links",
         ),
-        FieldPanel("showreel_url"),
-        InlinePanel("credits", label="Credits", heading="Credits"),
-        InlinePanel("gallery_images", label="Gallery image", heading="Gallery"),
     ]
-    settings_panels = Page.settings_panels + [
-        MultiFieldPanel(
-            [FieldPanel("membership_status"), FieldPanel("verified"), FieldPanel("joined_at")],
-            heading="Membership",
-        )
+    membership_panels = [
+        FieldPanel("membership_status"),
+        FieldPanel("verified"),
+        FieldPanel("joined_at"),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Profile"),
+            ObjectList(services_panels, heading="Services"),
+            ObjectList(location_panels, heading="Location"),
+            ObjectList(media_panels, heading="Media"),
+            ObjectList(contact_panels, heading="Contact"),
+            ObjectList(membership_panels, heading="Membership"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
 
     search_fields = Page.search_fields + [
         index.SearchField("strapline"),
