@@ -44,7 +44,9 @@ class MemberLoginForm(AuthenticationForm):
 
 class MemberPasswordResetForm(HoneypotMixin, PasswordResetForm):
     email = forms.EmailField(
-        label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 
@@ -115,7 +117,9 @@ class InviteForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if CompanyMembership.objects.filter(company=self.company, user__email__iexact=email).exists():
+        if CompanyMembership.objects.filter(
+            company=self.company, user__email__iexact=email
+        ).exists():
             raise forms.ValidationError("This person is already a member of this company.")
         return email
 
@@ -145,7 +149,8 @@ def html_to_paragraphs(html: str) -> str:
 def paragraphs_to_html(text: str) -> str:
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
     return "".join(
-        "<p>{}</p>".format("<br/>".join(escape(line) for line in p.splitlines())) for p in paragraphs
+        "<p>{}</p>".format("<br/>".join(escape(line) for line in p.splitlines()))
+        for p in paragraphs
     )
 
 
@@ -233,6 +238,10 @@ class CompanyProfileForm(ClusterForm):
         )
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs["step"] = "any"
+        # Django numbers existing rows only; a blank extra row would sort after
+        # rows that members.js adds, so number it too: new rows go at the end.
+        for index, credit_form in enumerate(self.formsets["credits"].forms):
+            credit_form.fields["ORDER"].initial = index + 1
 
     def clean_skills(self):
         ids = self.cleaned_data.get("skills") or []

@@ -40,14 +40,14 @@ class CompanyMembership(models.Model):
     def __str__(self):
         return f"{self.user.email} — {self.company.title} ({self.get_role_display()})"
 
-    @property
-    def is_owner(self):
-        return self.role == self.Role.OWNER
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         if not self.user.has_perm("wagtailadmin.access_admin"):
             quiet_wagtail_notifications(self.user)
+
+    @property
+    def is_owner(self):
+        return self.role == self.Role.OWNER
 
 
 def quiet_wagtail_notifications(user):
@@ -68,8 +68,9 @@ def hash_token(token: str) -> str:
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True,
-                           expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class Invitation(models.Model):
@@ -88,14 +89,20 @@ class Invitation(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)

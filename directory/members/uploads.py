@@ -81,8 +81,7 @@ def validate_image_upload(upload) -> str:
 
 def _too_many_pixels():
     return ValidationError(
-        f"This image is too large in pixels: at most {MAX_PIXELS // 1_000_000} megapixels, "
-        "please.",
+        f"This image is too large in pixels: at most {MAX_PIXELS // 1_000_000} megapixels, please.",
         code="too_many_pixels",
     )
 

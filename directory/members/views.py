@@ -21,7 +21,13 @@ from wagtail.models import Collection
 from django_ratelimit.decorators import ratelimit
 
 from .changes import change_status, submit_changes
-from .forms import CompanyProfileForm, InviteForm, JoinForm, MemberLoginForm, MemberPasswordResetForm
+from .forms import (
+    CompanyProfileForm,
+    InviteForm,
+    JoinForm,
+    MemberLoginForm,
+    MemberPasswordResetForm,
+)
 from .models import CompanyMembership, Invitation
 from .notifications import send_invitation
 from .permissions import companies_for, membership_or_404

@@ -40,9 +40,7 @@ def test_editor_invites_from_the_admin_and_the_contact_joins(client, acme):
     client.logout()
     page = client.get(link)
     assert page.status_code == 200 and b"Choose a password" in page.content
-    joined = client.post(
-        link, {"first_name": "Fay", "password1": STRONG, "password2": STRONG}
-    )
+    joined = client.post(link, {"first_name": "Fay", "password1": STRONG, "password2": STRONG})
     assert joined.status_code == 302
     assert joined["Location"] == reverse("members:dashboard", args=[acme.pk])
     account = get_user_model().objects.get(email="founder@acme.example")
@@ -95,8 +93,13 @@ def test_expired_revoked_and_forged_links_are_refused(client, acme):
 def test_weak_or_mismatched_passwords_are_refused(client, acme):
     _invitation, token = Invitation.create(email="w@example.com", company=acme, role="editor")
     url = reverse("members:accept_invitation", args=[token])
-    for p1, p2 in [("password", "password"), ("12345678901", "12345678901"), ("short1!", "short1!"),
-                   (STRONG, STRONG + "x"), ("w@example.com1", "w@example.com1")]:
+    for p1, p2 in [
+        ("password", "password"),
+        ("12345678901", "12345678901"),
+        ("short1!", "short1!"),
+        (STRONG, STRONG + "x"),
+        ("w@example.com1", "w@example.com1"),
+    ]:
         response = client.post(url, {"first_name": "W", "password1": p1, "password2": p2})
         assert response.status_code == 200, (p1, p2)
         assert response.context["form"].errors

@@ -1,8 +1,9 @@
 """Object-level permission on every member URL; no admin for members; CSRF everywhere."""
 
-import pytest
 from django.test import Client
 from django.urls import reverse
+
+import pytest
 
 from directory.members.models import CompanyMembership, Invitation
 
@@ -32,7 +33,10 @@ def test_every_url_of_another_company_is_404(owner_client, acme, rival):
     for url in gets:
         assert owner_client.get(url).status_code == 404, url
     for url in posts:
-        assert owner_client.post(url, {"email": "evil@example.com", "role": "owner"}).status_code == 404, url
+        assert (
+            owner_client.post(url, {"email": "evil@example.com", "role": "owner"}).status_code
+            == 404
+        ), url
     # Nothing changed on the other side.
     assert CompanyMembership.objects.filter(pk=rival_membership.pk).exists()
     assert Invitation.objects.filter(company=rival).count() == 1

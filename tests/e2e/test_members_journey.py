@@ -1,0 +1,177 @@
+"""Member self-service, end to end in Chromium.
+
+An editor invites a company contact from the Wagtail admin; the contact sets a
+password, fills in missing profile fields, uploads a logo, adds a credit and
+submits; the public page keeps the approved version; the editor approves in
+the admin; a commissioner's directory search now finds the company by its new
+skill. axe-core checks every member page on the way.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.core import mail
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from directory.models import CompanyPage
+from tests.directory.factories import SkillFactory, company, directory_index, home_page
+
+pytestmark = pytest.mark.e2e
+
+MEMBER_EMAIL = "founder@kiln-clay.example"
+MEMBER_PASSWORD = "Kiln-and-Clay-Journey-2026"
+STRAPLINE = "Stop-motion puppets made in the Potteries"
+
+
+def logo_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (240, 120), (180, 60, 20)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def member_site(transactional_db):
+    home_page()
+    directory_index().save_revision().publish()
+    skill = SkillFactory(name="Stop-motion puppetry", slug="stop-motion-puppetry")
+    kiln = company("Kiln Clay Studio", skills=["Model making"])
+    return kiln, skill
+
+
+def invitation_link() -> str:
+    [message] = [m for m in mail.outbox if MEMBER_EMAIL in m.to]
+    return re.search(r"https?://\S+/members/invitations/\S+/", message.body).group(0)
+
+
+def test_member_journey_from_invitation_to_search(
+    member_site, editor_page: Page, browser, live_url, axe_check, screenshot
+):
+    kiln, skill = member_site
+    admin = editor_page
+
+    # 1. The editor invites the company's contact from the company's admin page.
+    admin.goto(f"/admin/pages/{kiln.pk}/edit/")
+    admin.locator("header button.w-h-slim-header[aria-label='Actions']").click()
+    admin.get_by_role("link", name="Invite a member").click()
+    expect(admin).to_have_url(re.compile(f"/admin/members/invite/{kiln.pk}/$"))
+    admin.get_by_label("Their email address").fill(MEMBER_EMAIL)
+    admin.get_by_label("Role").select_option("owner")
+    admin.get_by_role("button", name="Send the invitation").click()
+    expect(admin.get_by_text(f"Invitation sent to {MEMBER_EMAIL}")).to_be_visible()
+    link = invitation_link()
+    path = "/" + link.split("/", 3)[3]
+
+    # 2. The member opens the link in their own browser and chooses a password.
+    context = browser.new_context(base_url=live_url, locale="en-GB")
+    member = context.new_page()
+    errors: list[str] = []
+    member.on("pageerror", lambda error: errors.append(str(error)))
+    member.goto(path)
+    axe_check(member, "members-join")
+    member.get_by_label("First name").fill("Fay")
+    member.get_by_label("Choose a password").fill("password")
+    member.get_by_label("Type the password again").fill("password")
+    member.get_by_role("button", name="Create my account").click()
+    expect(member.locator(".errorlist").first).to_be_visible()  # too common, refused
+    axe_check(member, "members-join-errors")
+    member.get_by_label("Choose a password").fill(MEMBER_PASSWORD)
+    member.get_by_label("Type the password again").fill(MEMBER_PASSWORD)
+    member.get_by_role("button", name="Create my account").click()
+    expect(member.get_by_role("heading", level=1)).to_have_text("Kiln Clay Studio")
+    expect(member.get_by_text("a logo", exact=True)).to_be_visible()
+    axe_check(member, "members-dashboard")
+    screenshot(member, "members-dashboard-before")
+
+    # 3. The member fills in what is missing.
+    member.get_by_role("link", name="Edit the profile").click()
+    axe_check(member, "members-edit-profile")
+    member.get_by_label("Strapline").fill(STRAPLINE)
+    member.get_by_label("About the company").fill(
+        "We design, sculpt and animate puppets for television, film and games.\n\n"
+        "Our studio in Longton has six stages."
+    )
+    member.get_by_label("Find a skill").fill("puppetry")
+    expect(member.get_by_label("Model making")).to_be_hidden()
+    member.get_by_label("Stop-motion puppetry").check()
+    member.get_by_label("Showreel URL").fill("https://vimeo.com/76979871")
+    member.get_by_label("Website").fill("https://kiln-clay.example")
+    member.get_by_label("Upload a new logo").set_input_files(
+        {"name": "kiln-logo.png", "mimeType": "image/png", "buffer": logo_png()}
+    )
+    expect(member.locator("img[data-logo-new]")).to_be_visible()
+    member.get_by_label("Describe the logo").fill("Kiln Clay Studio logo")
+    credit = member.locator("[data-credit]").first
+    credit.get_by_label("Production").fill("The Clay Detectives")
+    credit.get_by_label("Client or broadcaster").fill("CBBC")
+    credit.get_by_label("Year").fill("2025")
+    member.get_by_role("button", name="Add another credit").click()
+    second = member.locator("[data-credit]").nth(1)
+    second.get_by_label("Production").fill("Puppet Pier")
+    screenshot(member, "members-edit-profile-filled")
+    member.get_by_role("button", name="Send changes for approval").click()
+    expect(member.get_by_text("Waiting for an editor to review")).to_be_visible()
+    axe_check(member, "members-dashboard-pending")
+
+    # The public page still shows the approved version; the member can preview theirs.
+    public = member.context.new_page()
+    public.goto(kiln.url)
+    expect(public.get_by_text(STRAPLINE)).to_have_count(0)
+    public.close()
+    member.get_by_role("link", name="Preview the pending version").click()
+    expect(member.get_by_text(STRAPLINE).first).to_be_visible()
+    member.go_back()
+
+    # The other member pages are accessible too.
+    for name, url in (("team", "team"), ("enquiries", "enquiries")):
+        member.goto(f"/members/companies/{kiln.pk}/{url}/")
+        axe_check(member, f"members-{name}")
+
+    # 4. The editor approves in the admin's normal workflow.
+    admin.goto(f"/admin/pages/{kiln.pk}/edit/")
+    admin.get_by_role("button", name="More actions").click()
+    admin.get_by_role("button", name="Approve and Publish", exact=True).click()
+    admin.wait_for_url(re.compile(r"/admin/pages/\d+/$"))  # back to the explorer
+    expect(admin.get_by_role("heading", name="Exploring: Directory")).to_be_visible()
+    kiln.refresh_from_db()
+    expect_live = CompanyPage.objects.get(pk=kiln.pk)
+    assert expect_live.strapline == STRAPLINE
+    assert skill in expect_live.skills.all()
+    assert [c.production for c in expect_live.credits.all()] == [
+        "The Clay Detectives",
+        "Puppet Pier",
+    ]
+    assert expect_live.logo.description == "Kiln Clay Studio logo"
+    assert any("approved" in m.subject for m in mail.outbox if MEMBER_EMAIL in m.to)
+
+    member.goto(f"/members/companies/{kiln.pk}/")
+    expect(member.get_by_text("Approved and published")).to_be_visible()
+    screenshot(member, "members-dashboard-approved")
+
+    # 5. A commissioner's directory search finds the company by its new skill.
+    commissioner = context.new_page()
+    commissioner.goto(f"/directory/?skill={skill.slug}")
+    expect(commissioner.get_by_role("link", name="Kiln Clay Studio").first).to_be_visible()
+    context.close()
+    assert not errors, errors
+
+
+def test_member_sign_in_and_reset_pages_are_accessible(page: Page, transactional_db, axe_check):
+    home_page()
+    page.goto("/members/login/")
+    axe_check(page, "members-login")
+    page.get_by_label("Email address").fill("nobody@example.com")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".members-alert")).to_be_visible()
+    axe_check(page, "members-login-error")
+    page.get_by_role("link", name="Forgotten your password?").click()
+    axe_check(page, "members-password-reset")
+    page.get_by_label("Email address").fill("nobody@example.com")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    axe_check(page, "members-password-reset-sent")
