@@ -1,0 +1,141 @@
+"""The directory in the admin: one "Directory" menu group for taxonomies, gazetteer and enquiries.
+
+Skills, sectors and places are snippets editors may add to (the shipped ones
+come from ``directory/data`` through the data migration). Enquiries are
+commissioners' messages: editors read and filter them here, never write them.
+"""
+
+import django_filters
+from django.utils.html import format_html
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Enquiry, Place, PostcodeDistrict, Sector, Skill, SkillGroup
+
+
+class DirectorySnippetViewSet(SnippetViewSet):
+    """Admin search runs on the database (``icontains`` over ``search_fields``).
+
+    Terms loaded by the data migration never pass through Wagtail's search
+    index (migrations use historical models, which send no indexing signals), so
+    searching the index would miss every shipped skill and place.
+    """
+
+    search_backend_name = None
+
+
+class SkillViewSet(DirectorySnippetViewSet):
+    model = Skill
+    icon = "tag"
+    menu_label = "Skills"
+    list_display = ["name", "group", "slug"]
+    list_filter = ["group"]
+    search_fields = ["name", "slug", "description"]
+    ordering = ["group__sort_order", "group__name", "sort_order", "name"]
+    list_per_page = 100
+
+
+class SkillGroupViewSet(DirectorySnippetViewSet):
+    model = SkillGroup
+    icon = "folder-open-inverse"
+    menu_label = "Skill groups"
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name"]
+    ordering = ["sort_order", "name"]
+
+
+class SectorViewSet(DirectorySnippetViewSet):
+    model = Sector
+    icon = "tag"
+    menu_label = "Sectors"
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name", "slug"]
+    ordering = ["sort_order", "name"]
+
+
+class PlaceViewSet(DirectorySnippetViewSet):
+    model = Place
+    icon = "site"
+    menu_label = "Places"
+    list_display = ["name", "county", "slug", "latitude", "longitude"]
+    list_filter = ["county"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+    list_per_page = 100
+
+
+class PostcodeDistrictViewSet(DirectorySnippetViewSet):
+    model = PostcodeDistrict
+    icon = "site"
+    menu_label = "Postcode districts"
+    list_display = ["code", "place", "latitude", "longitude"]
+    list_filter = ["place"]
+    search_fields = ["code"]
+    ordering = ["code"]
+    list_per_page = 100
+
+
+class EnquiryFilterSet(WagtailFilterSet):
+    emailed = django_filters.BooleanFilter(
+        field_name="emailed_at", lookup_expr="isnull", exclude=True, label="Emailed to the company"
+    )
+
+    class Meta:
+        model = Enquiry
+        fields = ["company"]
+
+
+class EnquiryPermissionPolicy(ModelPermissionPolicy):
+    """Enquiries come only from the public form: nobody adds one in the admin."""
+
+    def user_has_permission(self, user, action):
+        if action == "add":
+            return False
+        return super().user_has_permission(user, action)
+
+
+def emailed_status(enquiry):
+    if enquiry.emailed_at:
+        return format_html("Sent {}", enquiry.emailed_at.strftime("%d %b %Y %H:%M"))
+    if enquiry.email_error:
+        return format_html("Not sent: {}", enquiry.email_error)
+    return "Not sent yet"
+
+
+class EnquiryViewSet(DirectorySnippetViewSet):
+    model = Enquiry
+    icon = "mail"
+    menu_label = "Enquiries"
+    list_display = [
+        "name",
+        "company",
+        Column("created_at", label="Received", sort_key="created_at"),
+        Column("emailed", label="Emailed", accessor=emailed_status),
+    ]
+    filterset_class = EnquiryFilterSet
+    search_fields = ["name", "email", "organisation", "message"]
+    ordering = ["-created_at"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class DirectoryViewSetGroup(SnippetViewSetGroup):
+    menu_label = "Directory"
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        SkillViewSet,
+        SkillGroupViewSet,
+        SectorViewSet,
+        PlaceViewSet,
+        PostcodeDistrictViewSet,
+        EnquiryViewSet,
+    )
+
+
+register_permission_policy(Enquiry, EnquiryPermissionPolicy(Enquiry))
+register_snippet(DirectoryViewSetGroup)

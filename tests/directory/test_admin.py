@@ -1,0 +1,96 @@
+"""The Directory group in the Wagtail admin: taxonomies, gazetteer and enquiries."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from directory.models import Enquiry, Place, Skill
+
+from .factories import company
+
+pytestmark = pytest.mark.django_db
+
+
+def url(model, view, *args):
+    return reverse(f"wagtailsnippets_directory_{model}:{view}", args=args)
+
+
+def test_the_directory_menu_group_lists_every_viewset(admin_client):
+    html = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Directory" in html
+    for model in ("skill", "skillgroup", "sector", "place", "postcodedistrict", "enquiry"):
+        assert admin_client.get(url(model, "list")).status_code == 200, model
+
+
+def test_skills_list_with_their_group_filter_and_search(admin_client):
+    vfx = Skill.objects.get(slug="compositing").group
+    html = admin_client.get(url("skill", "list"), {"group": vfx.pk}).content.decode()
+    assert "Compositing" in html and "Rotoscoping" in html
+    assert "Colour grading" not in html  # another group's skill is filtered out
+    html = admin_client.get(url("skill", "list"), {"q": "grading"}).content.decode()
+    assert "Colour grading" in html
+    assert "Rotoscoping" not in html
+
+
+def test_an_editor_lists_and_adds_a_place(admin_client):
+    html = admin_client.get(url("place", "list"), {"q": "Leek"}).content.decode()
+    assert "Leek" in html
+    response = admin_client.post(
+        url("place", "add"),
+        {
+            "name": "Ipstones",
+            "slug": "ipstones",
+            "county": "Staffordshire",
+            "latitude": "53.0500",
+            "longitude": "-1.9700",
+        },
+    )
+    assert response.status_code == 302
+    place = Place.objects.get(slug="ipstones")
+    assert (place.name, place.latitude) == ("Ipstones", 53.05)
+    # and the new place is at once a "near" centre for the directory
+    from directory.search.query import resolve_near
+
+    assert resolve_near("Ipstones").slug == "ipstones"
+
+
+def test_a_place_with_bad_coordinates_is_refused_with_a_message(admin_client):
+    response = admin_client.post(
+        url("place", "add"),
+        {"name": "Nowhere", "slug": "nowhere", "county": "X", "latitude": "123", "longitude": "a"},
+    )
+    assert response.status_code == 200
+    assert not Place.objects.filter(slug="nowhere").exists()
+    assert "less than or equal to 90" in response.content.decode()
+
+
+def test_enquiries_are_listed_with_their_emailed_status_and_filterable(admin_client):
+    studio = company("Kiln Animation", email="hello@kiln.example")
+    sent = Enquiry.objects.create(
+        company=studio, name="Nadia Sent", email="n@example.com", message="Hello",
+        emailed_at=timezone.now(),
+    )
+    Enquiry.objects.create(
+        company=studio, name="Omar Failed", email="o@example.com", message="Hi",
+        email_error="SMTP refused",
+    )
+    html = admin_client.get(url("enquiry", "list")).content.decode()
+    assert "Nadia Sent" in html and "Omar Failed" in html
+    assert "Kiln Animation" in html
+    assert "Not sent: SMTP refused" in html
+
+    html = admin_client.get(url("enquiry", "list"), {"emailed": "false"}).content.decode()
+    assert "Omar Failed" in html and "Nadia Sent" not in html
+    html = admin_client.get(url("enquiry", "list"), {"emailed": "true"}).content.decode()
+    assert "Nadia Sent" in html and "Omar Failed" not in html
+
+    inspect = admin_client.get(url("enquiry", "inspect", sent.pk))
+    assert inspect.status_code == 200
+    assert "Hello" in inspect.content.decode()
+
+
+def test_enquiries_cannot_be_made_up_in_the_admin(admin_client):
+    assert admin_client.get(url("enquiry", "add")).status_code in (302, 403)
+    html = admin_client.get(url("enquiry", "list")).content.decode()
+    assert url("enquiry", "add") not in html
