@@ -4,6 +4,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -72,23 +73,20 @@ def canonical_url(context):
 
 @register.simple_tag(takes_context=True)
 def share_image_url(context, page):
-    """An absolute URL to a 1200x630 rendition of the page's featured image, if any."""
+    """An absolute URL for og:image: a 1200x630 rendition of the page's featured,
+    hero or logo image, else the site's default share card."""
     request = context.get("request")
-    if not page or request is None:
+    if request is None:
         return ""
-    specific = getattr(page, "specific_deferred", page)
-    image = None
+    specific = getattr(page, "specific_deferred", page) if page else None
     for attr in ("featured_image", "hero_image", "logo"):
         image = getattr(specific, attr, None)
         if image is not None:
-            break
-    if image is None:
-        return ""
-    try:
-        rendition = image.get_rendition("fill-1200x630")
-    except Exception:  # a missing source file must never break the page  # noqa: BLE001
-        return ""
-    return request.build_absolute_uri(rendition.url)
+            try:
+                return request.build_absolute_uri(image.get_rendition("fill-1200x630").url)
+            except Exception:  # noqa: BLE001 - a missing source file must never break a page
+                break
+    return request.build_absolute_uri(static("img/og-default.png"))
 
 
 @register.inclusion_tag("includes/main_nav.html", takes_context=True)

@@ -140,3 +140,17 @@ def test_home_page_features_listed_members_only(client):
     assert f'href="{shown.url}"' in html
     assert "Gone Studio" not in html
     assert "Draft Studio" not in html
+
+
+@pytest.mark.django_db
+def test_share_image_is_the_featured_image_or_the_default_card(client):
+    f.standard_page("About")
+    html = client.get("/about/").content.decode()
+    assert (
+        '<meta property="og:image" content="http://testserver/static/img/og-default.png">' in html
+    )
+    article = f.news_page("Pictured", featured_image=f.image("Share me"))
+    html = client.get(article.url).content.decode()
+    assert 'property="og:image" content="http://testserver/media/images/share-me' in html
+    assert ".fill-1200x630" in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
