@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 SEEDERS = [
     "cms.demo",
     "directory.demo",
+    "showcase.demo",
     "directory.members.demo",
 ]
 
