@@ -94,3 +94,34 @@ def test_enquiries_cannot_be_made_up_in_the_admin(admin_client):
     assert admin_client.get(url("enquiry", "add")).status_code in (302, 403)
     html = admin_client.get(url("enquiry", "list")).content.decode()
     assert url("enquiry", "add") not in html
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    """A non-superuser in Wagtail's stock Editors group (as the demo editor is)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("ed", "ed@example.com", "pw-Editor-1")
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+def test_a_non_superuser_editor_manages_places_and_reads_enquiries(editor_client):
+    assert editor_client.get(url("place", "list")).status_code == 200
+    response = editor_client.post(
+        url("place", "add"),
+        {"name": "Alton", "slug": "alton", "county": "Staffordshire",
+         "latitude": "52.98", "longitude": "-1.89"},
+    )
+    assert response.status_code == 302
+    assert Place.objects.filter(slug="alton").exists()
+    assert editor_client.get(url("skill", "add")).status_code == 200
+
+    studio = company("Marl Pictures")
+    enquiry = Enquiry.objects.create(company=studio, name="Priya", email="p@example.com",
+                                     message="Are you free in May?")
+    html = editor_client.get(url("enquiry", "list")).content.decode()
+    assert "Priya" in html and "Marl Pictures" in html
+    assert editor_client.get(url("enquiry", "inspect", enquiry.pk)).status_code == 200
+    assert editor_client.get(url("enquiry", "add")).status_code in (302, 403)
