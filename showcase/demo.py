@@ -39,21 +39,93 @@ DEMO_VIDEOS = [
     ("https://vimeo.com/1084537", "Vimeo", "Big Buck Bunny"),
 ]
 
-FIRST = ["Clay", "Kiln", "Saggar", "Bottle", "Slip", "Marl", "Canal", "Moorland", "Ember", "Glaze",
-         "Spode", "Trent", "Flint", "Cobalt", "Lustre", "Biscuit"]
-SECOND = ["Hearts", "Light", "Songs", "Nights", "Signal", "Tides", "Machines", "Stories",
-          "Parade", "Lines"]
-CLIENTS = ["BBC Three", "Channel 4", "Sky Arts", "ITV", "BFI Network", "Stoke-on-Trent City Council",
-           "Wedgwood", "Netflix", "Film4", "Arts Council England", ""]
-TAGS = ["stop-motion", "drone", "virtual production", "2d animation", "documentary", "music video",
-        "motion graphics", "period drama", "live action", "hand-drawn", "360 video", "vfx"]
-FESTIVALS = ["Annecy", "Sheffield DocFest", "Encounters Film Festival", "BAFTA Craft",
-             "Manchester Animation Festival", "Aesthetica Short Film Festival", "Royal Television Society Midlands"]
+FIRST = [
+    "Clay",
+    "Kiln",
+    "Saggar",
+    "Bottle",
+    "Slip",
+    "Marl",
+    "Canal",
+    "Moorland",
+    "Ember",
+    "Glaze",
+    "Spode",
+    "Trent",
+    "Flint",
+    "Cobalt",
+    "Lustre",
+    "Biscuit",
+]
+SECOND = [
+    "Hearts",
+    "Light",
+    "Songs",
+    "Nights",
+    "Signal",
+    "Tides",
+    "Machines",
+    "Stories",
+    "Parade",
+    "Lines",
+]
+CLIENTS = [
+    "BBC Three",
+    "Channel 4",
+    "Sky Arts",
+    "ITV",
+    "BFI Network",
+    "Stoke-on-Trent City Council",
+    "Wedgwood",
+    "Netflix",
+    "Film4",
+    "Arts Council England",
+    "",
+]
+TAGS = [
+    "stop-motion",
+    "drone",
+    "virtual production",
+    "2d animation",
+    "documentary",
+    "music video",
+    "motion graphics",
+    "period drama",
+    "live action",
+    "hand-drawn",
+    "360 video",
+    "vfx",
+]
+FESTIVALS = [
+    "Annecy",
+    "Sheffield DocFest",
+    "Encounters Film Festival",
+    "BAFTA Craft",
+    "Manchester Animation Festival",
+    "Aesthetica Short Film Festival",
+    "Royal Television Society Midlands",
+]
 CREDIT_ROLES = ["Director", "Producer", "Animation lead", "Editor", "Colourist", "Sound design"]
-PEOPLE = ["Ada Clay", "Sam Burslem", "Priya Hanley", "Tom Fenton", "Grace Longton", "Ravi Tunstall",
-          "Jess Etruria", "Owen Stoke"]
-ROLES = ["Animation", "Production", "Post-production", "Colour grade", "Sound", "VFX", "Editing",
-         "Motion graphics"]
+PEOPLE = [
+    "Ada Clay",
+    "Sam Burslem",
+    "Priya Hanley",
+    "Tom Fenton",
+    "Grace Longton",
+    "Ravi Tunstall",
+    "Jess Etruria",
+    "Owen Stoke",
+]
+ROLES = [
+    "Animation",
+    "Production",
+    "Post-production",
+    "Colour grade",
+    "Sound",
+    "VFX",
+    "Editing",
+    "Motion graphics",
+]
 
 
 def ensure_showcase(home: HomePage, stdout) -> ShowcaseIndexPage:
@@ -153,8 +225,9 @@ def ensure_project(index, number: int, rng: random.Random, companies: list) -> b
     if number % 5 == 1:
         page.gallery_images = [
             ProjectGalleryImage(
-                image=generated_image(f"Still {n}: {title} ({number + 1})", palette=number + n,
-                                      size=(960, 540)),
+                image=generated_image(
+                    f"Still {n}: {title} ({number + 1})", palette=number + n, size=(960, 540)
+                ),
                 caption=f"{title}, behind the scenes {n}",
             )
             for n in (1, 2)
@@ -170,13 +243,12 @@ def seed(stdout, options) -> None:
     if home is None:
         stdout.write("  no home page: run cms.demo first")
         return
-    companies = [
-        c
-        for c in CompanyPage.objects.live()
+    companies = list(
+        CompanyPage.objects.live()
         .filter(membership_status=CompanyPage.MembershipStatus.ACTIVE)
         .prefetch_related("skills", "sectors")
         .order_by("pk")[:60]
-    ]
+    )
     if not companies:
         stdout.write("  no member companies yet: run directory.demo first; no projects made")
         return

@@ -71,11 +71,15 @@ def parse_filters(params) -> Filters:
     filters = Filters()
     wanted = {p: _clean_list(params.getlist(p)) for p in Filters.PARAMS}
     known = {
-        "sector": set(Sector.objects.filter(slug__in=wanted["sector"]).values_list("slug", flat=True)),
+        "sector": set(
+            Sector.objects.filter(slug__in=wanted["sector"]).values_list("slug", flat=True)
+        ),
         "skill": set(Skill.objects.filter(slug__in=wanted["skill"]).values_list("slug", flat=True)),
         "company": set(
             CompanyPage.objects.filter(slug__in=wanted["company"]).values_list("slug", flat=True)
-        ) if wanted["company"] else set(),
+        )
+        if wanted["company"]
+        else set(),
         "year": {y for y in wanted["year"] if y.isdigit() and 1900 <= int(y) <= 2100},
     }
     for param in Filters.PARAMS:
@@ -132,7 +136,14 @@ def facet_groups(base, filters: Filters) -> list[FacetGroup]:
         .annotate(n=Count("projectpage_id", distinct=True))
         .order_by("sector__sort_order", "sector__name")
     )
-    groups.append(_group("sector", "Sector / genre", filters, [(r["sector__slug"], r["sector__name"], r["n"]) for r in rows]))
+    groups.append(
+        _group(
+            "sector",
+            "Sector / genre",
+            filters,
+            [(r["sector__slug"], r["sector__name"], r["n"]) for r in rows],
+        )
+    )
 
     ids = filtered_projects(base, filters, "skill").values("pk")
     rows = (
@@ -141,7 +152,11 @@ def facet_groups(base, filters: Filters) -> list[FacetGroup]:
         .annotate(n=Count("projectpage_id", distinct=True))
         .order_by("skill__name")
     )
-    groups.append(_group("skill", "Skill", filters, [(r["skill__slug"], r["skill__name"], r["n"]) for r in rows]))
+    groups.append(
+        _group(
+            "skill", "Skill", filters, [(r["skill__slug"], r["skill__name"], r["n"]) for r in rows]
+        )
+    )
 
     rows = (
         filtered_projects(base, filters, "year")
@@ -150,16 +165,26 @@ def facet_groups(base, filters: Filters) -> list[FacetGroup]:
         .annotate(n=Count("pk"))
         .order_by("-year")
     )
-    groups.append(_group("year", "Year", filters, [(str(r["year"]), str(r["year"]), r["n"]) for r in rows]))
+    groups.append(
+        _group("year", "Year", filters, [(str(r["year"]), str(r["year"]), r["n"]) for r in rows])
+    )
 
     ids = filtered_projects(base, filters, "company").values("pk")
     rows = (
-        ProjectCompany.objects.listed().filter(project_id__in=ids)
+        ProjectCompany.objects.listed()
+        .filter(project_id__in=ids)
         .values("company__slug", "company__title")
         .annotate(n=Count("project_id", distinct=True))
         .order_by("company__title")
     )
-    groups.append(_group("company", "Company", filters, [(r["company__slug"], r["company__title"], r["n"]) for r in rows]))
+    groups.append(
+        _group(
+            "company",
+            "Company",
+            filters,
+            [(r["company__slug"], r["company__title"], r["n"]) for r in rows],
+        )
+    )
     return groups
 
 

@@ -110,9 +110,7 @@ class ProjectPage(Page):
         blank=True,
         help_text="Techniques and styles, e.g. stop-motion, drone, virtual production.",
     )
-    featured = models.BooleanField(
-        default=False, help_text="Show this project on the home page."
-    )
+    featured = models.BooleanField(default=False, help_text="Show this project on the home page.")
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("year")]),
@@ -195,8 +193,11 @@ class ProjectPage(Page):
             "dateCreated": str(self.year),
             "abstract": strip_tags(self.synopsis or "").strip() or None,
             "creator": [
-                {"@type": "Organization", "name": r.company.title,
-                 "url": r.company.get_full_url(request)}
+                {
+                    "@type": "Organization",
+                    "name": r.company.title,
+                    "url": r.company.get_full_url(request),
+                }
                 for r in roles
             ],
             "keywords": ", ".join(self.tags.names()) or None,

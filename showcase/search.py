@@ -88,7 +88,17 @@ def connect() -> None:
     from .models import ProjectCompany, ProjectPage
 
     register_text_contributor(project_text)
-    page_published.connect(_project_published_or_unpublished, sender=ProjectPage, dispatch_uid="showcase-search-published")
-    page_unpublished.connect(_project_published_or_unpublished, sender=ProjectPage, dispatch_uid="showcase-search-unpublished")
+    page_published.connect(
+        _project_published_or_unpublished,
+        sender=ProjectPage,
+        dispatch_uid="showcase-search-published",
+    )
+    page_unpublished.connect(
+        _project_published_or_unpublished,
+        sender=ProjectPage,
+        dispatch_uid="showcase-search-unpublished",
+    )
     post_save.connect(_role_saved, sender=ProjectCompany, dispatch_uid="showcase-search-role-saved")
-    post_delete.connect(_role_deleted, sender=ProjectCompany, dispatch_uid="showcase-search-role-deleted")
+    post_delete.connect(
+        _role_deleted, sender=ProjectCompany, dispatch_uid="showcase-search-role-deleted"
+    )

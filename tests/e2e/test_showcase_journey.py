@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.core import mail
+
+import pytest
 
 from tests.directory.factories import SectorFactory, SkillFactory, company
 from tests.showcase.factories import project, showcase_index

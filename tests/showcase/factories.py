@@ -29,7 +29,9 @@ def project(
     fields.setdefault("year", 2024)
     page = ProjectPage(title=title, live=False, **fields)
     page.project_companies = [
-        ProjectCompany(company=c[0], role=c[1]) if isinstance(c, tuple) else ProjectCompany(company=c)
+        ProjectCompany(company=c[0], role=c[1])
+        if isinstance(c, tuple)
+        else ProjectCompany(company=c)
         for c in companies
     ]
     page.sectors = [s if isinstance(s, Sector) else SectorFactory(name=s) for s in sectors]

@@ -1,7 +1,8 @@
 """Editors: the Projects listing and the project editor work in the Wagtail admin."""
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from tests.directory.factories import company
 from tests.showcase.factories import project, showcase_index
@@ -42,16 +43,29 @@ def test_publishing_a_project_in_the_admin_needs_a_company(editor_client):
     kiln = company("Kiln Light")
     url = f"/admin/pages/add/showcase/projectpage/{index.pk}/"
     data = {
-        "title": "Clay Hearts", "slug": "clay-hearts", "kind": "production", "year": "2024",
-        "client": "", "video_url": "", "tags": "stop-motion",
-        "project_companies-TOTAL_FORMS": "0", "project_companies-INITIAL_FORMS": "0",
-        "project_companies-MIN_NUM_FORMS": "1", "project_companies-MAX_NUM_FORMS": "1000",
-        "awards-TOTAL_FORMS": "0", "awards-INITIAL_FORMS": "0",
-        "awards-MIN_NUM_FORMS": "0", "awards-MAX_NUM_FORMS": "1000",
-        "credits-TOTAL_FORMS": "0", "credits-INITIAL_FORMS": "0",
-        "credits-MIN_NUM_FORMS": "0", "credits-MAX_NUM_FORMS": "1000",
-        "gallery_images-TOTAL_FORMS": "0", "gallery_images-INITIAL_FORMS": "0",
-        "gallery_images-MIN_NUM_FORMS": "0", "gallery_images-MAX_NUM_FORMS": "1000",
+        "title": "Clay Hearts",
+        "slug": "clay-hearts",
+        "kind": "production",
+        "year": "2024",
+        "client": "",
+        "video_url": "",
+        "tags": "stop-motion",
+        "project_companies-TOTAL_FORMS": "0",
+        "project_companies-INITIAL_FORMS": "0",
+        "project_companies-MIN_NUM_FORMS": "1",
+        "project_companies-MAX_NUM_FORMS": "1000",
+        "awards-TOTAL_FORMS": "0",
+        "awards-INITIAL_FORMS": "0",
+        "awards-MIN_NUM_FORMS": "0",
+        "awards-MAX_NUM_FORMS": "1000",
+        "credits-TOTAL_FORMS": "0",
+        "credits-INITIAL_FORMS": "0",
+        "credits-MIN_NUM_FORMS": "0",
+        "credits-MAX_NUM_FORMS": "1000",
+        "gallery_images-TOTAL_FORMS": "0",
+        "gallery_images-INITIAL_FORMS": "0",
+        "gallery_images-MIN_NUM_FORMS": "0",
+        "gallery_images-MAX_NUM_FORMS": "1000",
         "action-publish": "publish",
     }
     response = editor_client.post(url, data)
@@ -59,12 +73,14 @@ def test_publishing_a_project_in_the_admin_needs_a_company(editor_client):
     assert response.status_code == 200
     assert not index.get_children().exists()
 
-    data.update({
-        "project_companies-TOTAL_FORMS": "1",
-        "project_companies-0-company": str(kiln.pk),
-        "project_companies-0-role": "Animation",
-        "project_companies-0-ORDER": "1",
-    })
+    data.update(
+        {
+            "project_companies-TOTAL_FORMS": "1",
+            "project_companies-0-company": str(kiln.pk),
+            "project_companies-0-role": "Animation",
+            "project_companies-0-ORDER": "1",
+        }
+    )
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     index.refresh_from_db()  # treebeard reads numchild from the instance

@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_makes_projects_across_companies_without_the_network(oembed):
     home_page()
-    companies = [company(f"Demo Studio {n}", skills=[f"Demo skill {n}"], sectors=[f"Demo sector {n % 3}"])
-                 for n in range(5)]
+    companies = [
+        company(f"Demo Studio {n}", skills=[f"Demo skill {n}"], sectors=[f"Demo sector {n % 3}"])
+        for n in range(5)
+    ]
     out = io.StringIO()
     demo.seed(out, {})
     projects = ProjectPage.objects.live()

@@ -1,7 +1,8 @@
 """Projects and companies lead to each other; the home page shows featured work."""
 
-import pytest
 from django.template.loader import render_to_string
+
+import pytest
 
 from tests.directory.factories import company
 from tests.showcase.factories import project

@@ -1,7 +1,8 @@
 """The /showcase/ listing: facets with counts, combined filters, pagination, query count."""
 
-import pytest
 from django.test import Client
+
+import pytest
 
 from showcase import listing
 from tests.directory.factories import SectorFactory, SkillFactory, company
@@ -20,8 +21,12 @@ def work():
     kiln = company("Kiln Light")
     potbank = company("Potbank Post")
     lapsed = company("Gone Away", membership_status="lapsed")
-    project("Clay Hearts", companies=[(kiln, "Animation")], sectors=[film], skills=[stop], year=2023)
-    project("Saggar", companies=[kiln, potbank], sectors=[film, ads], skills=[stop, grade], year=2024)
+    project(
+        "Clay Hearts", companies=[(kiln, "Animation")], sectors=[film], skills=[stop], year=2023
+    )
+    project(
+        "Saggar", companies=[kiln, potbank], sectors=[film, ads], skills=[stop, grade], year=2024
+    )
     project("Bottle Oven", companies=[potbank], sectors=[games], skills=[grade], year=2024)
     project("Draft Only", companies=[kiln], sectors=[games], live=False)
     project("Old Reel", companies=[lapsed], sectors=[ads], year=2019)
@@ -48,7 +53,9 @@ def test_lists_live_projects_newest_first_with_counts(client, work):
     response = get(client)
     assert titles(response) == ["Bottle Oven", "Saggar", "Clay Hearts", "Old Reel"]
     assert facet(response, "sector") == {
-        "sc-film": (2, False), "sc-ads": (2, False), "sc-games": (1, False)
+        "sc-film": (2, False),
+        "sc-ads": (2, False),
+        "sc-games": (1, False),
     }
     assert facet(response, "year") == {"2024": (2, False), "2023": (1, False), "2019": (1, False)}
     # Companies that are live appear as filters; the draft project counts nowhere.
@@ -118,14 +125,21 @@ def _listing_queries(client, django_assert_max_num_queries):
     return len(queries), len(response.context["projects"])
 
 
-def test_query_count_does_not_grow_with_page_size(client, monkeypatch, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_page_size(
+    client, monkeypatch, django_assert_max_num_queries
+):
     from tests.showcase.test_models import poster_image
 
     kiln = company("Kiln Light")
     sectors = [SectorFactory(name=f"Genre {n}", slug=f"sc-genre-{n}") for n in range(3)]
     for n in range(12):
-        project(f"Piece {n}", companies=[kiln, company(f"Partner {n}")], sectors=sectors,
-                poster=poster_image(f"poster {n}"), year=2010 + n)
+        project(
+            f"Piece {n}",
+            companies=[kiln, company(f"Partner {n}")],
+            sectors=sectors,
+            poster=poster_image(f"poster {n}"),
+            year=2010 + n,
+        )
 
     monkeypatch.setattr(listing, "PAGE_SIZE", 2)
     small, shown_small = _listing_queries(Client(), django_assert_max_num_queries)

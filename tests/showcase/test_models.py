@@ -2,12 +2,14 @@
 
 import io
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
-from PIL import Image as PILImage
+
 from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
+
+import pytest
+from PIL import Image as PILImage
 
 from showcase.models import ProjectAward, ProjectCredit, ProjectPage, ShowcaseIndexPage
 from tests.directory.factories import company, home_page
@@ -39,7 +41,9 @@ def test_page_tree_rules():
 
 
 def test_video_must_be_youtube_or_vimeo():
-    page = ProjectPage(title="Reel", slug="reel", year=2024, video_url="https://example.com/reel.mp4")
+    page = ProjectPage(
+        title="Reel", slug="reel", year=2024, video_url="https://example.com/reel.mp4"
+    )
     with pytest.raises(ValidationError) as error:
         page.full_clean()
     assert "video_url" in error.value.message_dict
@@ -71,7 +75,9 @@ def test_saving_fetches_the_embed_once_through_wagtail(oembed):
 
 def test_an_unreachable_or_private_video_does_not_block_saving(oembed):
     kiln = company("Kiln Light")
-    page = project("Private", companies=[kiln], video_url="https://www.youtube.com/watch?v=PRIVATEVIDE")
+    page = project(
+        "Private", companies=[kiln], video_url="https://www.youtube.com/watch?v=PRIVATEVIDE"
+    )
     assert page.live
     assert page.embed is None
     assert page.video is not None  # the facade still works from the URL alone
@@ -119,8 +125,15 @@ def test_project_page_shows_its_details(client):
     page.credits.add(ProjectCredit(role="Director", name="Ada Clay"))
     page.save_revision().publish()
     html = client.get(page.url).content.decode()
-    for text in ("BBC Three", "A love story in clay.", "Stop-motion animation", "Winner",
-                 "Annecy", "Ada Clay", "stop-motion"):
+    for text in (
+        "BBC Three",
+        "A love story in clay.",
+        "Stop-motion animation",
+        "Winner",
+        "Annecy",
+        "Ada Clay",
+        "stop-motion",
+    ):
         assert text in html
 
 
@@ -129,13 +142,18 @@ def test_project_page_describes_itself_to_search_engines(client):
     import re
 
     kiln = company("Kiln Light")
-    page = project("Clay </script> Hearts", companies=[(kiln, "Animation")], client="BBC Three",
-                   tags=["stop-motion"])
+    page = project(
+        "Clay </script> Hearts",
+        companies=[(kiln, "Animation")],
+        client="BBC Three",
+        tags=["stop-motion"],
+    )
     html = client.get(page.url).content.decode()
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     data = json.loads(block)
     assert data["@type"] == "CreativeWork"
     assert data["name"] == "Clay </script> Hearts"
-    assert data["creator"] == [{"@type": "Organization", "name": "Kiln Light",
-                                "url": kiln.get_full_url()}]
+    assert data["creator"] == [
+        {"@type": "Organization", "name": "Kiln Light", "url": kiln.get_full_url()}
+    ]
     assert data["keywords"] == "stop-motion"

@@ -1,11 +1,12 @@
 """Directory search finds companies by the work in their projects, on every backend."""
 
-import pytest
 from django.http import QueryDict
 
+import pytest
+
 from directory.search import run_search
-from directory.search.query import parse_search_params
 from directory.search.documents import company_documents
+from directory.search.query import parse_search_params
 from tests.directory.factories import company
 from tests.showcase.factories import project
 
@@ -84,8 +85,13 @@ def test_taking_a_company_off_a_project_reindexes_it():
 def test_project_text_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
     companies = [company(f"Studio {n}") for n in range(6)]
     for n in range(6):
-        project(f"Work {n}", companies=companies[: n + 1], tags=[f"tag-{n}", "stop-motion"],
-                skills=[f"Skill {n}"], sectors=[f"Genre {n}"])
+        project(
+            f"Work {n}",
+            companies=companies[: n + 1],
+            tags=[f"tag-{n}", "stop-motion"],
+            skills=[f"Skill {n}"],
+            sectors=[f"Genre {n}"],
+        )
     with django_assert_max_num_queries(12):
         documents = list(company_documents(companies))
     assert all("stop-motion" in d.extra_text for d in documents)
