@@ -154,7 +154,58 @@ def paragraphs_to_html(text: str) -> str:
     )
 
 
-class CompanyProfileForm(ClusterForm):
+class MemberPageForm(ClusterForm):
+    """What member forms for pages share: taxonomy pickers, plain-text rich text, ordered rows.
+
+    Subclasses name their rich-text field and its plain-text form field in
+    ``rich_text`` and the ordered child formset in ``ordered_formset``.
+    """
+
+    rich_text = ("", "")  # (model field, form field)
+    ordered_formset = ""
+    skills_help = ""
+    sectors_help = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"] = forms.TypedMultipleChoiceField(
+            label=self.fields["skills"].label,
+            required=False,
+            coerce=int,
+            choices=grouped_skill_choices(),
+            widget=GroupedCheckboxSelectMultiple,
+            help_text=self.skills_help,
+            initial=[s.pk for s in self.instance.skills.all()],
+        )
+        self.fields["sectors"] = forms.ModelMultipleChoiceField(
+            label=self.fields["sectors"].label,
+            queryset=Sector.objects.all(),
+            required=False,
+            widget=GroupedCheckboxSelectMultiple,
+            help_text=self.sectors_help,
+        )
+        model_field, form_field = self.rich_text
+        self.initial[form_field] = html_to_paragraphs(getattr(self.instance, model_field))
+        # Django numbers existing rows only; a blank extra row would sort after
+        # rows that members.js adds, so number it too: new rows go at the end.
+        for index, row in enumerate(self.formsets[self.ordered_formset].forms):
+            row.fields["ORDER"].initial = index + 1
+
+    def clean_skills(self):
+        ids = self.cleaned_data.get("skills") or []
+        return list(Skill.objects.filter(pk__in=ids))
+
+    def save(self, commit=False):
+        page = super().save(commit=commit)
+        model_field, form_field = self.rich_text
+        text = self.cleaned_data.get(form_field, "")
+        # Unchanged text keeps the editors' richer formatting.
+        if text != html_to_paragraphs(getattr(page, model_field)):
+            setattr(page, model_field, paragraphs_to_html(text))
+        return page
+
+
+class CompanyProfileForm(MemberPageForm):
     """Every field a member may change, plus credits as an ordered formset."""
 
     about_text = forms.CharField(
@@ -177,6 +228,11 @@ class CompanyProfileForm(ClusterForm):
         help_text="Read out by screen readers, e.g. “Acme Studios logo”.",
     )
     remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
+    rich_text = ("about", "about_text")
+    ordered_formset = "credits"
+    skills_help = "Tick everything the company does."
+    sectors_help = "Tick the markets the company works for."
 
     class Meta:
         model = CompanyPage
@@ -215,37 +271,13 @@ class CompanyProfileForm(ClusterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["skills"] = forms.TypedMultipleChoiceField(
-            label="Skills",
-            required=False,
-            coerce=int,
-            choices=grouped_skill_choices(),
-            widget=GroupedCheckboxSelectMultiple,
-            help_text="Tick everything the company does.",
-            initial=[s.pk for s in self.instance.skills.all()],
-        )
-        self.fields["sectors"] = forms.ModelMultipleChoiceField(
-            queryset=Sector.objects.all(),
-            required=False,
-            widget=GroupedCheckboxSelectMultiple,
-            help_text="Tick the markets the company works for.",
-        )
         self.fields["place"].queryset = Place.objects.order_by("name")
         self.fields["place"].empty_label = "Choose a town"
-        self.initial["about_text"] = html_to_paragraphs(self.instance.about)
         self.initial["logo_description"] = (
             self.instance.logo.description if self.instance.logo_id and self.instance.logo else ""
         )
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs["step"] = "any"
-        # Django numbers existing rows only; a blank extra row would sort after
-        # rows that members.js adds, so number it too: new rows go at the end.
-        for index, credit_form in enumerate(self.formsets["credits"].forms):
-            credit_form.fields["ORDER"].initial = index + 1
-
-    def clean_skills(self):
-        ids = self.cleaned_data.get("skills") or []
-        return list(Skill.objects.filter(pk__in=ids))
 
     def clean_logo_upload(self):
         upload = self.cleaned_data.get("logo_upload")
@@ -258,10 +290,3 @@ class CompanyProfileForm(ClusterForm):
         if cleaned.get("logo_upload") and not cleaned.get("logo_description", "").strip():
             self.add_error("logo_description", "Describe the logo for people who can't see it.")
         return cleaned
-
-    def save(self, commit=False):
-        page = super().save(commit=commit)
-        new_about = self.cleaned_data.get("about_text", "")
-        if new_about != html_to_paragraphs(self.instance.about):
-            page.about = paragraphs_to_html(new_about)
-        return page

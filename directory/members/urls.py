@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import projects, views
 
 app_name = "members"
 
@@ -30,6 +30,18 @@ urlpatterns = [
     path("companies/<int:company_id>/preview/", views.preview, name="preview"),
     path("companies/<int:company_id>/enquiries/", views.enquiries, name="enquiries"),
     path("companies/<int:company_id>/team/", views.team, name="team"),
+    path("companies/<int:company_id>/projects/", projects.project_list, name="projects"),
+    path("companies/<int:company_id>/projects/new/", projects.project_edit, name="project_new"),
+    path(
+        "companies/<int:company_id>/projects/<int:project_id>/",
+        projects.project_edit,
+        name="project_edit",
+    ),
+    path(
+        "companies/<int:company_id>/projects/<int:project_id>/preview/",
+        projects.project_preview,
+        name="project_preview",
+    ),
     path(
         "companies/<int:company_id>/team/<int:membership_id>/remove/",
         views.remove_member,

@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 
 from directory.models import CompanyPage
 from tests.directory.factories import SkillFactory, company, directory_index, home_page
+from tests.showcase.factories import showcase_index
 
 pytestmark = pytest.mark.e2e
 
@@ -40,6 +41,7 @@ def member_site(transactional_db):
     directory_index().save_revision().publish()
     skill = SkillFactory(name="Stop-motion puppetry", slug="stop-motion-puppetry")
     kiln = company("Kiln Clay Studio", skills=["Model making"])
+    showcase_index()
     return kiln, skill
 
 
@@ -127,7 +129,12 @@ def test_member_journey_from_invitation_to_search(
     member.go_back()
 
     # The other member pages are accessible too.
-    for name, url in (("team", "team"), ("enquiries", "enquiries")):
+    for name, url in (
+        ("team", "team"),
+        ("enquiries", "enquiries"),
+        ("projects", "projects"),
+        ("project-new", "projects/new"),
+    ):
         member.goto(f"/members/companies/{kiln.pk}/{url}/")
         axe_check(member, f"members-{name}")
 

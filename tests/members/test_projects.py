@@ -1,0 +1,104 @@
+"""Members edit and add their company's showcase projects, through moderation."""
+
+from django.urls import reverse
+
+from wagtail.models import WorkflowState
+
+from showcase.models import ProjectCompany, ProjectPage
+from tests.showcase.factories import project, showcase_index
+
+from .factories import editor
+
+
+def project_data(page=None, **overrides):
+    data = {
+        "title": page.title if page else "",
+        "kind": page.kind if page else "production",
+        "year": page.year if page else 2025,
+        "client": page.client if page else "",
+        "video_url": "",
+        "synopsis_text": "",
+        "skills": [],
+        "sectors": [],
+        "credits-TOTAL_FORMS": "0",
+        "credits-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_member_lists_and_edits_their_companys_project(owner_client, owner, acme):
+    film = project("The Clay Detectives", companies=[(acme, "Animation")])
+    listing = owner_client.get(reverse("members:projects", args=[acme.pk]))
+    assert b"The Clay Detectives" in listing.content
+    url = reverse("members:project_edit", args=[acme.pk, film.pk])
+    assert owner_client.get(url).status_code == 200
+    response = owner_client.post(
+        url,
+        project_data(
+            film,
+            client="CBBC",
+            synopsis_text="Two detectives made of clay.",
+            **{
+                "credits-TOTAL_FORMS": "1",
+                "credits-0-role": "Director",
+                "credits-0-name": "Sam Lee",
+                "credits-0-ORDER": "1",
+            },
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    film.refresh_from_db()
+    assert film.client == ""  # live version unchanged until approval
+    assert film.get_latest_revision().user == owner
+    assert film.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    film.current_workflow_state.current_task_state.approve(user=editor())
+    film.refresh_from_db()
+    assert film.client == "CBBC"
+    assert film.synopsis == "<p>Two detectives made of clay.</p>"
+    assert [(c.role, c.name) for c in film.credits.all()] == [("Director", "Sam Lee")]
+    # The companies credited stay as the editors set them.
+    assert list(film.project_companies.values_list("company", "role")) == [(acme.pk, "Animation")]
+
+
+def test_member_adds_a_project_as_a_draft_for_moderation(owner_client, owner, acme):
+    showcase_index()
+    response = owner_client.post(
+        reverse("members:project_new", args=[acme.pk]),
+        project_data(title="Puppet Pier", company_role="Puppet making"),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    created = ProjectPage.objects.get(title="Puppet Pier")
+    assert not created.live
+    assert created.slug == "puppet-pier"
+    assert ProjectCompany.objects.filter(project=created, company=acme, role="Puppet making")
+    assert created.current_workflow_state.requested_by == owner
+    preview = owner_client.get(reverse("members:project_preview", args=[acme.pk, created.pk]))
+    assert preview.status_code == 200 and b"Puppet Pier" in preview.content
+
+
+def test_projects_of_other_companies_are_404(owner_client, acme, rival):
+    theirs = project("Their Film", companies=[rival])
+    for name in ("project_edit", "project_preview"):
+        url = reverse(f"members:{name}", args=[acme.pk, theirs.pk])
+        assert owner_client.get(url).status_code == 404
+    hijack = owner_client.post(
+        reverse("members:project_edit", args=[acme.pk, theirs.pk]),
+        project_data(theirs, title="Hijacked"),
+    )
+    assert hijack.status_code == 404
+    # Nor through another company's id in the URL.
+    assert owner_client.get(reverse("members:projects", args=[rival.pk])).status_code == 404
+    assert owner_client.get(reverse("members:project_new", args=[rival.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.title == "Their Film" and theirs.latest_revision.user is None
+
+
+def test_invalid_project_redisplays(owner_client, acme):
+    showcase_index()
+    response = owner_client.post(
+        reverse("members:project_new", args=[acme.pk]), project_data(title="", year="1800")
+    )
+    assert response.status_code == 200
+    assert {"title", "year"} <= set(response.context["form"].errors)
+    assert not ProjectPage.objects.exists()
