@@ -391,7 +391,9 @@ class CompanyPage(RoutablePageMixin, Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        if self.membership_status != self.MembershipStatus.ACTIVE:
+        # Editors previewing a lapsed member's page still see it.
+        is_preview = getattr(request, "is_preview", False)
+        if self.membership_status != self.MembershipStatus.ACTIVE and not is_preview:
             raise Http404("This company is no longer a member.")
         return super().serve(request, *args, **kwargs)
 

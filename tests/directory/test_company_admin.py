@@ -68,3 +68,13 @@ def test_an_editor_publishes_a_new_company_from_the_admin(admin_client):
     assert page.live and page.place == leek and page.service_area == "national"
     assert list(page.skills.all()) == [skill] and list(page.sectors.all()) == [sector]
     assert [c.production for c in page.credits.all()] == ["Five Towns"]
+
+
+def test_editors_still_preview_a_lapsed_members_page(admin_client, rf, admin_user, client):
+    page = company("Lapsed Films", membership_status="lapsed")
+    assert client.get(page.url).status_code == 404  # gone for the public
+    request = rf.get(page.url)
+    request.user = admin_user
+    response = page.serve_preview(request, page.default_preview_mode)
+    assert response.status_code == 200
+    assert "Lapsed Films" in response.rendered_content
