@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def found(backend, text: str) -> set[str]:
     results = run_search(parse_search_params(QueryDict(f"q={text}&page_size=50")), backend=backend)
+    assert results.backend == backend.name  # answered by this engine, not a fallback
     return {hit.title for hit in results.hits}
 
 
@@ -95,3 +96,38 @@ def test_project_text_costs_a_fixed_number_of_queries(django_assert_max_num_quer
     with django_assert_max_num_queries(12):
         documents = list(company_documents(companies))
     assert all("stop-motion" in d.extra_text for d in documents)
+
+
+@pytest.mark.elasticsearch
+def test_publishing_a_project_updates_elasticsearch_after_commit(
+    request, django_capture_on_commit_callbacks
+):
+    """Live sync on the real engine: the project's companies are re-sent on commit."""
+    from django.test import override_settings
+
+    from tests.directory.search.elasticsearch_support import (
+        backend_config,
+        elasticsearch_url,
+        make_elasticsearch_backend,
+    )
+
+    es = make_elasticsearch_backend(request)
+    config = backend_config(elasticsearch_url(request))
+    config["INDEX_PREFIX"] = es.index.prefix
+    with override_settings(DIRECTORY_SEARCH_BACKEND=config):
+        with django_capture_on_commit_callbacks(execute=True):
+            kiln = company("Kiln Light")
+            page = project("Clay Hearts", companies=[kiln], tags=["stop-motion"], live=False)
+        es.refresh()
+        assert found(es, "stop-motion") == set()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            page.save_revision().publish()
+        es.refresh()
+        assert found(es, "stop-motion") == {"Kiln Light"}
+
+        page.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            page.unpublish()
+        es.refresh()
+        assert found(es, "stop-motion") == set()
