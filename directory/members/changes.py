@@ -36,6 +36,15 @@ def submit_changes(page, user):
     return revision
 
 
+def preview_response(request, page):
+    """The latest revision of ``page`` rendered as the public would see it, kept private."""
+    draft = page.get_latest_revision_as_object()
+    response = draft.make_preview_request(request, draft.default_preview_mode)
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @dataclass
 class ChangeStatus:
     """What the dashboard says about the member's latest submitted change."""

@@ -16,7 +16,7 @@ from wagtail.models import WorkflowState
 
 from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage
 
-from .changes import submit_changes
+from .changes import preview_response, submit_changes
 from .forms import MemberPageForm
 from .permissions import membership_or_404
 
@@ -163,8 +163,4 @@ def project_edit(request, company_id, project_id=None):
 @login_required
 def project_preview(request, company_id, project_id):
     membership = membership_or_404(request.user, company_id)
-    draft = _project_or_404(membership.company, project_id).get_latest_revision_as_object()
-    response = draft.make_preview_request(request, draft.default_preview_mode)
-    response["X-Robots-Tag"] = "noindex"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return preview_response(request, _project_or_404(membership.company, project_id))

@@ -20,7 +20,7 @@ from wagtail.models import Collection
 
 from django_ratelimit.decorators import ratelimit
 
-from .changes import change_status, submit_changes
+from .changes import change_status, preview_response, submit_changes
 from .forms import (
     CompanyProfileForm,
     InviteForm,
@@ -249,11 +249,7 @@ def _member_collection():
 def preview(request, company_id):
     """The pending version as the public would see it, for the member only."""
     membership = membership_or_404(request.user, company_id)
-    draft = membership.company.specific.get_latest_revision_as_object()
-    response = draft.make_preview_request(request, draft.default_preview_mode)
-    response["X-Robots-Tag"] = "noindex"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return preview_response(request, membership.company.specific)
 
 
 @login_required
