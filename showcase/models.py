@@ -180,6 +180,9 @@ class ProjectPage(Page):
             .order_by("sort_order")
         )
         context["project_companies"] = roles
+        showcase = self.get_parent()
+        context["showcase_url"] = showcase.get_url(request)
+        context["showcase_title"] = showcase.title
         context["json_ld"] = self.json_ld(request, roles)
         return context
 

@@ -157,3 +157,28 @@ def test_project_page_describes_itself_to_search_engines(client):
         {"@type": "Organization", "name": "Kiln Light", "url": kiln.get_full_url()}
     ]
     assert data["keywords"] == "stop-motion"
+
+
+def test_project_page_query_count_does_not_grow_with_its_content(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(page):
+        client.get(page.url)  # warm caches (site root, renditions)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page.url).status_code == 200
+        return len(captured)
+
+    small = project("Small", companies=[company("Solo")], sectors=["Film"], skills=["Edit"])
+    big = project(
+        "Big",
+        companies=[(company(f"Studio {n}"), f"Role {n}") for n in range(6)],
+        sectors=[f"Genre {n}" for n in range(6)],
+        skills=[f"Craft {n}" for n in range(6)],
+        tags=[f"tag-{n}" for n in range(6)],
+    )
+    for n in range(6):
+        big.awards.add(ProjectAward(name=f"Festival {n}"))
+        big.credits.add(ProjectCredit(role=f"Role {n}", name=f"Person {n}"))
+    big.save_revision().publish()
+    assert queries_for(big) == queries_for(small)
