@@ -3,9 +3,10 @@
 (The database backend is covered in ``test_profile_changes.py``.)
 """
 
-import pytest
 from django.test import override_settings
 from django.urls import reverse
+
+import pytest
 
 from directory.search import get_search_backend, run_search
 from directory.search.base import SearchQuery
