@@ -235,6 +235,23 @@ class ContactPage(AbstractEmailForm):
     class Meta:
         verbose_name = "contact page"
 
+    def send_mail(self, form):
+        """Email the team, with Reply-To set to the sender's address when the form asks for one."""
+        from wagtail.admin.mail import send_mail
+
+        reply_to = [
+            value
+            for field in self.get_form_fields()
+            if field.field_type == "email" and (value := form.cleaned_data.get(field.clean_name))
+        ]
+        send_mail(
+            self.subject,
+            self.render_email(form),
+            [address.strip() for address in self.to_address.split(",") if address.strip()],
+            self.from_address or None,
+            reply_to=reply_to[:1] or None,
+        )
+
     def serve(self, request, *args, **kwargs):
         if request.method == "POST":
             from django_ratelimit.core import is_ratelimited

@@ -36,6 +36,7 @@ def test_submission_is_stored_and_emailed(client, contact):
     assert mail.outbox[0].to == ["team@platform.example"]
     assert mail.outbox[0].subject == "Website enquiry"
     assert "Ada Lovelace" in mail.outbox[0].body
+    assert mail.outbox[0].reply_to == ["ada@example.com"]
 
 
 def test_invalid_submission_shows_errors_not_500(client, contact):
