@@ -10,11 +10,12 @@ tags, skills, sectors) is added to the companies' search documents by
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 
@@ -158,8 +159,9 @@ class ProjectPage(Page):
         super().save(*args, **kwargs)
         # Ask the video site about the video once, when the editor saves, so
         # rendering never has to: the answer is stored in Wagtail's Embed table.
+        # After commit, so a slow provider never holds the page's row locked.
         if self.video_url:
-            embeds.fetch(self.video_url)
+            transaction.on_commit(functools.partial(embeds.fetch, self.video_url))
 
     @cached_property
     def video(self):

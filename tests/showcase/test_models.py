@@ -63,22 +63,28 @@ def test_a_company_listed_twice_is_refused():
     assert "twice" in str(error.value)
 
 
-def test_saving_fetches_the_embed_once_through_wagtail(oembed):
+def test_saving_fetches_the_embed_once_through_wagtail(oembed, django_capture_on_commit_callbacks):
     kiln = company("Kiln Light")
-    page = project("Showreel", companies=[kiln], video_url=YOUTUBE)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = project("Showreel", companies=[kiln], video_url=YOUTUBE)
     embed = Embed.objects.get(url=YOUTUBE)
     assert embed.provider_name == "YouTube"
     assert embed.thumbnail_url.startswith("https://i.ytimg.com/")
-    assert any("youtube.com/oembed" in call for call in oembed.calls)
+    calls = [call for call in oembed.calls if "youtube.com/oembed" in call]
+    assert len(calls) == 1  # saved twice (draft, publish), asked once
     assert page.embed == embed
 
 
-def test_an_unreachable_or_private_video_does_not_block_saving(oembed):
+def test_an_unreachable_or_private_video_does_not_block_saving(
+    oembed, django_capture_on_commit_callbacks
+):
     kiln = company("Kiln Light")
-    page = project(
-        "Private", companies=[kiln], video_url="https://www.youtube.com/watch?v=PRIVATEVIDE"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        page = project(
+            "Private", companies=[kiln], video_url="https://www.youtube.com/watch?v=PRIVATEVIDE"
+        )
     assert page.live
+    assert any("PRIVATEVIDE" in call for call in oembed.calls)  # asked, refused (401)
     assert page.embed is None
     assert page.video is not None  # the facade still works from the URL alone
 
