@@ -213,13 +213,16 @@ def ensure_directory_index(stdout) -> DirectoryIndexPage | None:
         stdout.write("  no home page: run cms.demo first")
         return None
     index = DirectoryIndexPage(
-        title="Directory",
+        title="Member directory",
         slug="directory",
         intro="<p>Find a member company by skill, sector or place: animation, post-production, "
         "VFX, sound, games and immersive studios across Stoke-on-Trent and Staffordshire.</p>",
     )
+    index.show_in_menus = True
     home.add_child(instance=index)
     index.save_revision().publish()
+    # The directory is what most visitors come for: first in the main menu.
+    index.move(home, pos="first-child")
     stdout.write("  created the directory page at /directory/")
     return index
 

@@ -18,7 +18,7 @@ from wagtail.embeds.models import Embed
 
 from cms.demo import generated_image
 from cms.models import HomePage
-from directory.models import CompanyPage
+from directory.models import CompanyPage, DirectoryIndexPage
 
 from .models import (
     ProjectAward,
@@ -135,9 +135,16 @@ def ensure_showcase(home: HomePage, stdout) -> ShowcaseIndexPage:
             title="Showcase",
             slug="showcase",
             intro="<p>Showreels and productions by the cluster's member companies.</p>",
+            show_in_menus=True,
         )
         home.add_child(instance=index)
         index.save_revision().publish()
+        # In the main menu straight after the directory (first when there is none).
+        directory = home.get_children().type(DirectoryIndexPage).first()
+        if directory is not None:
+            index.move(directory, pos="right")
+        else:
+            index.move(home, pos="first-child")
         stdout.write("  created the showcase page at /showcase/")
     return index
 
