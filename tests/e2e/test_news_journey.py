@@ -57,6 +57,7 @@ def news_site(transactional_db, page):
             ("quote", {"quote": "It works.", "attribution": "A member", "role": "Director"}),
         ],
     )
+    f.contact_page()
     return NewsIndexPage.objects.get(pk=index.pk)
 
 
@@ -157,6 +158,8 @@ def test_pages_pass_axe_on_a_phone_and_menu_works_without_js(
         ("/news/", "news-listing"),
         (article.url, "news-article"),
         ("/about/", "standard-page"),
+        ("/contact/", "contact-page"),
+        ("/no-such-page/", "not-found"),
     ):
         page.goto(url)
         screenshot(page, f"phone-{name}")
