@@ -114,3 +114,28 @@ def test_commissioner_finds_work_plays_it_and_contacts_the_company(
     assert enquiry.company_id == showcase["kiln"].pk
     assert enquiry.email == "morgan@broadcaster.example"
     assert any("studio@kiln.example" in m.to for m in mail.outbox)
+
+
+def test_filters_and_pages_work_without_javascript(browser, live_url, showcase, screenshot):
+    context = browser.new_context(base_url=live_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/showcase/")
+        # Folded on load without the script: open the filters as a visitor would.
+        page.get_by_text("Filter projects").click()
+        page.get_by_label(re.compile(r"^Games")).check()
+        page.get_by_role("button", name="Apply filters").click()
+        page.wait_for_url(re.compile(r"sector=e2e-games"))
+        assert page.get_by_role("heading", name=re.compile(r"^2 projects")).is_visible()
+        assert page.get_by_role("link", name="Clay Hearts").count() == 0
+        # The URL is the whole state: opening it afresh shows the same selection.
+        shared = page.url
+        other = context.new_page()
+        other.goto(shared)
+        assert other.get_by_label(re.compile(r"^Games")).is_checked()
+        screenshot(other, "showcase-filtered-no-js")
+        # A filter chip removes its filter.
+        other.get_by_role("link", name="Sector / genre: Games").click()
+        assert other.get_by_role("heading", name=re.compile(r"^3 projects")).is_visible()
+    finally:
+        context.close()
