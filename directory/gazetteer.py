@@ -46,7 +46,7 @@ def read_rows(name: str) -> list[dict[str, str]]:
 
 
 def group_slug(name: str) -> str:
-    """"Development & writing" -> "development-and-writing", "Immersive/XR" -> "immersive-xr"."""
+    """ "Development & writing" -> "development-and-writing", "Immersive/XR" -> "immersive-xr"."""
     return slugify(name.replace("&", " and ").replace("/", " "))
 
 
@@ -142,7 +142,10 @@ def load(
     sectors = read_rows("sectors.csv")
     for order, row in enumerate(sectors):
         _obj, created, changed = _upsert(
-            models["Sector"], {"slug": row["slug"]}, {"name": row["name"], "sort_order": order}, update
+            models["Sector"],
+            {"slug": row["slug"]},
+            {"name": row["name"], "sort_order": order},
+            update,
         )
         counts.add("sectors", created, changed)
     say(f"sectors.csv: {len(sectors)} sectors")

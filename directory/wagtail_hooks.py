@@ -5,14 +5,16 @@ come from ``directory/data`` through the data migration). Enquiries are
 commissioners' messages: editors read and filter them here, never write them.
 """
 
-import django_filters
 from django.utils.html import format_html
+
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+import django_filters
 
 from .models import Enquiry, Place, PostcodeDistrict, Sector, Skill, SkillGroup
 

@@ -68,11 +68,17 @@ def test_a_place_with_bad_coordinates_is_refused_with_a_message(admin_client):
 def test_enquiries_are_listed_with_their_emailed_status_and_filterable(admin_client):
     studio = company("Kiln Animation", email="hello@kiln.example")
     sent = Enquiry.objects.create(
-        company=studio, name="Nadia Sent", email="n@example.com", message="Hello",
+        company=studio,
+        name="Nadia Sent",
+        email="n@example.com",
+        message="Hello",
         emailed_at=timezone.now(),
     )
     Enquiry.objects.create(
-        company=studio, name="Omar Failed", email="o@example.com", message="Hi",
+        company=studio,
+        name="Omar Failed",
+        email="o@example.com",
+        message="Hi",
         email_error="SMTP refused",
     )
     html = admin_client.get(url("enquiry", "list")).content.decode()
@@ -111,16 +117,22 @@ def test_a_non_superuser_editor_manages_places_and_reads_enquiries(editor_client
     assert editor_client.get(url("place", "list")).status_code == 200
     response = editor_client.post(
         url("place", "add"),
-        {"name": "Alton", "slug": "alton", "county": "Staffordshire",
-         "latitude": "52.98", "longitude": "-1.89"},
+        {
+            "name": "Alton",
+            "slug": "alton",
+            "county": "Staffordshire",
+            "latitude": "52.98",
+            "longitude": "-1.89",
+        },
     )
     assert response.status_code == 302
     assert Place.objects.filter(slug="alton").exists()
     assert editor_client.get(url("skill", "add")).status_code == 200
 
     studio = company("Marl Pictures")
-    enquiry = Enquiry.objects.create(company=studio, name="Priya", email="p@example.com",
-                                     message="Are you free in May?")
+    enquiry = Enquiry.objects.create(
+        company=studio, name="Priya", email="p@example.com", message="Are you free in May?"
+    )
     html = editor_client.get(url("enquiry", "list")).content.decode()
     assert "Priya" in html and "Marl Pictures" in html
     assert editor_client.get(url("enquiry", "inspect", enquiry.pk)).status_code == 200

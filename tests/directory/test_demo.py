@@ -100,3 +100,34 @@ def test_seed_with_more_companies_adds_synthetic_ones(monkeypatch):
 
 def test_without_home_page_it_explains():
     assert "no home page" in seed(5)
+
+
+def test_five_hundred_companies_are_all_found_by_the_directory_search(monkeypatch):
+    """`seed_demo --companies 500`: every listed company is searchable (database backend)."""
+    from django.http import QueryDict
+
+    from directory.search import run_search
+    from directory.search.query import parse_search_params
+
+    home_page()
+    monkeypatch.setattr(demo, "CURATED", demo.CURATED[:4])  # quick: 4 curated, 496 in bulk
+    seed(500)
+    assert CompanyPage.objects.count() == 500
+    listed = [c.pk for c in CompanyPage.objects.all() if c.is_listed]
+    assert len(listed) == 500  # none of the first four curated companies has lapsed
+
+    def search(query_string):
+        return run_search(parse_search_params(QueryDict(query_string)))
+
+    everything = search("page_size=50")
+    assert everything.backend == "database"
+    assert everything.total == 500
+    # Facets count every company; a skill filter, text and "near" narrow the same set.
+    skill = max(everything.facets["skill"], key=lambda value: value.count)
+    assert search(f"skill={skill.slug}").total == skill.count > 0
+    kiln = search("q=kiln")
+    assert 0 < kiln.total < 500
+    assert "Kiln Light Studio" in [hit.title for hit in search("q=kiln+light&page_size=50").hits]
+    near = search("near=st4&radius=200")
+    assert near.total == 500
+    assert search("near=st4&radius=3").total < 500

@@ -27,15 +27,47 @@ def counts():
 
 def test_migration_loaded_the_towns_and_postcode_districts():
     towns = set(Place.objects.values_list("name", flat=True))
-    assert SIX_TOWNS | {
-        "Stoke-on-Trent", "Newcastle-under-Lyme", "Kidsgrove", "Biddulph", "Leek", "Cheadle",
-        "Stone", "Stafford", "Eccleshall", "Uttoxeter", "Rugeley", "Cannock", "Penkridge",
-        "Codsall", "Lichfield", "Burntwood", "Tamworth", "Burton upon Trent", "Audley",
-    } <= towns
+    assert (
+        SIX_TOWNS
+        | {
+            "Stoke-on-Trent",
+            "Newcastle-under-Lyme",
+            "Kidsgrove",
+            "Biddulph",
+            "Leek",
+            "Cheadle",
+            "Stone",
+            "Stafford",
+            "Eccleshall",
+            "Uttoxeter",
+            "Rugeley",
+            "Cannock",
+            "Penkridge",
+            "Codsall",
+            "Lichfield",
+            "Burntwood",
+            "Tamworth",
+            "Burton upon Trent",
+            "Audley",
+        }
+        <= towns
+    )
     codes = set(PostcodeDistrict.objects.values_list("code", flat=True))
     assert {f"ST{n}" for n in range(1, 22)} <= codes
-    assert {"WS7", "WS11", "WS12", "WS13", "WS14", "WS15", "DE13", "DE14", "DE15",
-            "B77", "B78", "B79"} <= codes
+    assert {
+        "WS7",
+        "WS11",
+        "WS12",
+        "WS13",
+        "WS14",
+        "WS15",
+        "DE13",
+        "DE14",
+        "DE15",
+        "B77",
+        "B78",
+        "B79",
+    } <= codes
     assert PostcodeDistrict.objects.get(code="ST13").place.slug == "leek"
     assert PostcodeDistrict.objects.get(code="ST1").place.slug == "stoke-on-trent"
     assert PostcodeDistrict.objects.get(code="ST6").place.slug == "burslem"
@@ -115,7 +147,8 @@ def test_a_broken_data_file_is_reported_with_its_line(tmp_path, monkeypatch):
         "\ufeffcode,place_slug,latitude,longitude\nST1,hanley,53.0,-2.17\nST99,atlantis,1,2\n"
     )
     monkeypatch.setattr(gazetteer, "DATA_DIR", tmp_path)
-    with pytest.raises(CommandError, match="postcode_districts.csv line 3: unknown place 'atlantis'"):
+    expected = "postcode_districts.csv line 3: unknown place 'atlantis'"
+    with pytest.raises(CommandError, match=expected):
         call_command("load_gazetteer", stdout=StringIO())
     # the whole load ran in one transaction: nothing half-written
     assert not PostcodeDistrict.objects.filter(code="ST99").exists()

@@ -53,9 +53,9 @@ def test_skills_the_rest_of_the_site_relies_on_exist_in_their_groups():
 
 def test_skills_keep_the_files_order_within_their_group():
     names = list(
-        Skill.objects.filter(group__name="Animation").order_by("sort_order").values_list(
-            "name", flat=True
-        )
+        Skill.objects.filter(group__name="Animation")
+        .order_by("sort_order")
+        .values_list("name", flat=True)
     )
     in_file = [row["name"] for row in read_rows("skills.csv") if row["group"] == "Animation"]
     assert names == in_file
@@ -64,9 +64,22 @@ def test_skills_keep_the_files_order_within_their_group():
 def test_sectors_cover_the_screen_industries():
     slugs = set(Sector.objects.values_list("slug", flat=True))
     assert {
-        "film", "tv-drama", "factual", "documentary", "animation", "games", "advertising",
-        "corporate", "music-video", "immersive-xr", "live-events", "childrens", "comedy",
-        "education", "heritage", "sport",
+        "film",
+        "tv-drama",
+        "factual",
+        "documentary",
+        "animation",
+        "games",
+        "advertising",
+        "corporate",
+        "music-video",
+        "immersive-xr",
+        "live-events",
+        "childrens",
+        "comedy",
+        "education",
+        "heritage",
+        "sport",
     } <= slugs
     assert Sector.objects.get(slug="immersive-xr").name == "Immersive/XR"
 
