@@ -167,6 +167,7 @@ class MemberPageForm(ClusterForm):
     sectors_help = ""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["skills"] = forms.TypedMultipleChoiceField(
             label=self.fields["skills"].label,
