@@ -509,7 +509,9 @@ def feature_members(stdout) -> None:
     home = HomePage.objects.first()
     if home is None:
         return
-    companies = [c for c in CompanyPage.objects.live().order_by("pk")[:20] if c.is_listed][:4]
+    # Members with logos first: they make the best first impression.
+    candidates = CompanyPage.objects.live().order_by("logo__isnull", "pk")[:20]
+    companies = [c for c in candidates if c.is_listed][:4]
     if not companies:
         stdout.write("  no companies yet: featured members left empty")
         return

@@ -154,3 +154,15 @@ def test_share_image_is_the_featured_image_or_the_default_card(client):
     assert 'property="og:image" content="http://testserver/media/images/share-me' in html
     assert ".fill-1200x630" in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+@pytest.mark.django_db
+def test_standard_page_lists_its_live_subpages(client):
+    about = f.standard_page("About")
+    f.standard_page("Our board", parent=about, intro="Who runs the cluster.")
+    draft = f.standard_page("Secret plans", parent=about)
+    draft.unpublish()
+    html = client.get("/about/").content.decode()
+    assert "In this section" in html
+    assert 'href="/about/our-board/"' in html and "Who runs the cluster." in html
+    assert "Secret plans" not in html
