@@ -129,3 +129,40 @@ def test_a_file_without_the_name_column_is_refused(tmp_path, terms):
 def test_a_missing_file_is_a_clear_error(tmp_path, terms):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_companies", str(tmp_path / "nope.csv"), stdout=StringIO())
+
+
+def test_the_documented_example_imports_against_the_shipped_taxonomies(tmp_path):
+    """docs/import-example.csv uses the real skills, sectors and gazetteer."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    directory_index()
+    example = Path(settings.BASE_DIR) / "docs" / "import-example.csv"
+    out, err = StringIO(), StringIO()
+    call_command("import_companies", str(example), stdout=out, stderr=err, verbosity=0)
+    assert "3 created, 0 updated, 0 unchanged, 0 bad row(s)" in out.getvalue(), err.getvalue()
+    kiln = CompanyPage.objects.get(slug="kiln-light")
+    assert [(c.production, c.client, c.year, c.role) for c in kiln.credits.all()] == [
+        ("Clay Hearts", "Channel 4", 2024, "Animation"),
+        ("Five Towns", "BBC Three", 2023, "Character design"),
+    ]
+    saggar = CompanyPage.objects.get(slug="saggar-post")
+    assert saggar.place.slug == "leek" and saggar.showreel.provider == "vimeo"
+    moorland = CompanyPage.objects.get(slug="moorland-sound")
+    assert moorland.coordinates == (52.8101, -2.1102) and not moorland.is_listed
+    # Running it again changes nothing.
+    out = StringIO()
+    call_command("import_companies", str(example), stdout=out, stderr=StringIO(), verbosity=0)
+    assert "0 created, 0 updated, 3 unchanged" in out.getvalue()
+
+
+def test_credits_replace_the_companys_credits_in_order(tmp_path, terms):
+    run(tmp_path, "name,credits\nKiln Light,A | BBC | 2020 | Edit; B\n")
+    kiln = CompanyPage.objects.get(slug="kiln-light")
+    assert [(c.production, c.year) for c in kiln.credits.all()] == [("A", 2020), ("B", None)]
+    out, _ = run(tmp_path, "name,credits\nKiln Light,B; A | BBC | 2020 | Edit\n")
+    assert "1 updated" in out
+    assert [c.production for c in kiln.credits.all()] == ["B", "A"]
+    out, err = run(tmp_path, "name,credits\nKiln Light,A | BBC | twenty | Edit\n")
+    assert "Line 2: credit year 'twenty' is not a number" in err

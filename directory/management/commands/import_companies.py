@@ -24,6 +24,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from directory.models import (
+    CompanyCredit,
     CompanyPage,
     DirectoryIndexPage,
     Place,
@@ -60,6 +61,7 @@ KNOWN_COLUMNS = REQUIRED_COLUMNS | set(TEXT_COLUMNS) | {
     "membership_status",
     "verified",
     "joined_at",
+    "credits",
 }
 TRUE_WORDS = {"1", "true", "yes", "y"}
 FALSE_WORDS = {"", "0", "false", "no", "n"}
@@ -210,13 +212,38 @@ def row_values(row: dict, lookups: Lookups) -> dict:
         if timezone.is_naive(joined):
             joined = timezone.make_aware(joined)
         values["joined_at"] = joined
+    if "credits" in row:
+        values["credits"] = parse_credits(row["credits"] or "")
     return values
+
+
+def parse_credits(text: str) -> list[tuple[str, str, int | None, str]]:
+    """``production | client | year | role`` items separated by ``;``, in display order."""
+    credits = []
+    for item in (i.strip() for i in text.split(";")):
+        if not item:
+            continue
+        parts = [p.strip() for p in item.split("|")]
+        if len(parts) > 4 or not parts[0]:
+            raise RowError(f"credit {item!r} is not 'production | client | year | role'")
+        production, client, year, role = (parts + ["", "", ""])[:4]
+        year_number = number(year, "credit year", int) if year else None
+        if year_number is not None and not 1900 <= year_number <= 2100:
+            raise RowError(f"credit year {year!r} is not between 1900 and 2100")
+        if max(len(production), len(client), len(role)) > 200:
+            raise RowError(f"credit {production[:40]!r} has a part longer than 200 characters")
+        credits.append((production, client, year_number, role))
+    return credits
 
 
 def differs(page: CompanyPage, values: dict) -> bool:
     for name, value in values.items():
         if name in ("skills", "sectors"):
             if {t.pk for t in getattr(page, name).all()} != {t.pk for t in value}:
+                return True
+        elif name == "credits":
+            have = [(c.production, c.client, c.year, c.role) for c in page.credits.all()]
+            if have != value:
                 return True
         elif name == "place":
             if page.place_id != (value.pk if value else None):
@@ -287,7 +314,7 @@ class Command(BaseCommand):
         lookups = Lookups()
         existing = {
             page.slug: page
-            for page in CompanyPage.objects.child_of(index).prefetch_related("skills", "sectors")
+            for page in CompanyPage.objects.child_of(index).prefetch_related("skills", "sectors", "credits")
         }
         seen: dict[str, int] = {}
         for line, row in tqdm(rows, desc="Companies", unit="row", file=sys.stderr, disable=not progress):
@@ -312,19 +339,28 @@ class Command(BaseCommand):
             setattr(summary, outcome, getattr(summary, outcome) + 1)
 
     def save(self, index, page: CompanyPage | None, values: dict) -> str:
-        terms = {name: values.pop(name) for name in ("skills", "sectors") if name in values}
+        related = {name: values.pop(name) for name in ("skills", "sectors") if name in values}
+        credits = values.pop("credits", None)
+        if credits is not None:
+            related["credits"] = [
+                CompanyCredit(production=p, client=c, year=y, role=r, sort_order=n)
+                for n, (p, c, y, r) in enumerate(credits)
+            ]
         if page is None:
             page = CompanyPage(live=False, **values)
-            for name, chosen in terms.items():
+            for name, chosen in related.items():
                 setattr(page, name, chosen)
             index.add_child(instance=page)
             page.save_revision().publish()
             return "created"
-        if not differs(page, {**values, **terms}):
+        compare = {**values, **related}
+        if credits is not None:
+            compare["credits"] = credits
+        if not differs(page, compare):
             return "unchanged"
         for name, value in values.items():
             setattr(page, name, value)
-        for name, chosen in terms.items():
+        for name, chosen in related.items():
             setattr(page, name, chosen)
         page.save_revision().publish()
         return "updated"
