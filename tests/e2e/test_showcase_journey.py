@@ -139,3 +139,15 @@ def test_filters_and_pages_work_without_javascript(browser, live_url, showcase, 
         assert other.get_by_role("heading", name=re.compile(r"^3 projects")).is_visible()
     finally:
         context.close()
+
+
+def test_showcase_on_a_phone(phone_page, showcase, axe_check, screenshot):
+    phone_page.goto("/showcase/")
+    # Results come first on a phone; the filters are one tap away.
+    assert not phone_page.get_by_label(re.compile(r"^Film")).is_visible()
+    assert phone_page.get_by_role("link", name="Clay Hearts").is_visible()
+    axe_check(phone_page, "showcase-listing-phone")
+    phone_page.get_by_role("link", name="Clay Hearts").click()
+    phone_page.get_by_role("heading", name="Clay Hearts", level=1).wait_for()
+    axe_check(phone_page, "showcase-project-phone")
+    screenshot(phone_page, "showcase-project-phone")
