@@ -63,9 +63,8 @@ def hydrate_hits(
         company = by_id.get(company_id)
         if company is None:  # removed between finding and loading: skip, never fail
             continue
-        highlight = highlights.get(company_id) or make_highlight(
-            [company.strapline, _plain(company.about)], terms
-        )
+        # The card shows the strapline anyway: the snippet comes from the description.
+        highlight = highlights.get(company_id) or make_highlight([_plain(company.about)], terms)
         distance = distances.get(company_id)
         hits.append(
             SearchHit(

@@ -79,7 +79,7 @@ def test_text_and_facets_and_highlight(client, data):
     html = get(client, "q=characters&sector=pg-games")
     assert "1 company found" in html
     assert "Kiln Animation" in html and "Trent VFX" not in html
-    assert "<mark>Characters</mark>" in html
+    assert "<mark>characters</mark> for console games" in html  # from the description
     assert 'id="sector-pg-games" checked' in html
     # the sector facet still offers Film? Not with this text: its count ignores only sector
     assert 'value="pg-film"' not in html
