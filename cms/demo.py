@@ -164,6 +164,7 @@ def ensure_home_page(stdout) -> HomePage:
             "experiences. The directory lists who does what and where; the news tells you "
             "what they are doing now.</p>"
         )
+        home.seo_title = "Moving-image companies in Stoke-on-Trent and Staffordshire"
         home.search_description = (
             "Find film, TV, animation, games, VFX and immersive companies in "
             "Stoke-on-Trent and Staffordshire."

@@ -166,3 +166,14 @@ def test_standard_page_lists_its_live_subpages(client):
     assert "In this section" in html
     assert 'href="/about/our-board/"' in html and "Who runs the cluster." in html
     assert "Secret plans" not in html
+
+
+@pytest.mark.django_db
+def test_home_page_title_names_the_site_once(client):
+    home = home_page()
+    html = client.get("/").content.decode()
+    assert "<title>Platform</title>" in html
+    home.seo_title = "Screen companies in Staffordshire"
+    home.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert "<title>Screen companies in Staffordshire · Platform</title>" in html
