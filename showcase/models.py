@@ -211,6 +211,18 @@ class ProjectPage(Page):
             ),
             "award": [str(a) for a in self.awards.all() if a.kind == ProjectAward.Kind.WIN] or None,
         }
+        if self.video:
+            # The stored oEmbed answer describes the video to crawlers; its
+            # thumbnail URL is data for them, never loaded by a visitor's browser.
+            embed = self.embed
+            video = {
+                "@type": "VideoObject",
+                "name": (embed.title if embed and embed.title else self.title),
+                "embedUrl": self.video.embed_url,
+                "url": self.video.watch_url,
+                "thumbnailUrl": embed.thumbnail_url if embed and embed.thumbnail_url else None,
+            }
+            data["video"] = {k: v for k, v in video.items() if v}
         data = {k: v for k, v in data.items() if v is not None}
         # Escape what could close the <script> element early.
         text = json.dumps(data, ensure_ascii=False)

@@ -163,6 +163,25 @@ def test_project_page_describes_itself_to_search_engines(client):
         {"@type": "Organization", "name": "Kiln Light", "url": kiln.get_full_url()}
     ]
     assert data["keywords"] == "stop-motion"
+    assert "video" not in data
+
+
+def test_json_ld_describes_the_video_from_the_stored_embed(
+    client, django_capture_on_commit_callbacks
+):
+    import json
+    import re
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = project("Showreel", companies=[company("Kiln Light")], video_url=YOUTUBE)
+    html = client.get(page.url).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    video = json.loads(block)["video"]
+    assert video["name"] == "Kiln Light — showreel 2025"  # from the recorded oEmbed answer
+    assert video["embedUrl"].startswith("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
+    assert video["thumbnailUrl"] == "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
+    # ...and the only mention of the thumbnail is in that data block, never an <img>.
+    assert html.count("i.ytimg.com") == 1
 
 
 def test_project_page_query_count_does_not_grow_with_its_content(client):
