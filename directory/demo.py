@@ -31,8 +31,11 @@ from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
+from cms.demo import generated_image
+
 from .models import (
     CompanyCredit,
+    CompanyGalleryImage,
     CompanyPage,
     DirectoryIndexPage,
     Place,
@@ -187,6 +190,9 @@ CURATED = [
     ("Rugeley Reels", "brand"), ("Penkridge Aerials", "crew"), ("Codsall Sessions", "music"),
     ("Trentham Type", "design"),
 ]
+GALLERY_COMPANIES = 8  # the first few show a gallery of Pillow-drawn stills
+GALLERY_CAPTIONS = ["On set in Burslem", "In the grading suite", "Storyboards for episode one",
+                    "Behind the scenes", "Final frame", "Recording Foley", "Tech recce at the kilns"]
 LAPSED = {"Kidsgrove Tape", "Rugeley Reels", "Cheadle Docs", "Trentham Type"}
 
 PRODUCTIONS = ["The Last Firing", "Clay Hearts", "Canal Lights", "Northern Soul Kitchen",
@@ -299,6 +305,17 @@ def curated_page(number: int, name: str, trade_key: str, rng: random.Random, ter
         for n in range(rng.randint(2, 5))
     ]
     page.logo = logo_image(name, PALETTE[number % len(PALETTE)])
+    if number < GALLERY_COMPANIES:
+        page.gallery_images = [
+            CompanyGalleryImage(
+                image=generated_image(
+                    f"{name} still {n}", label=f"{name}\n{caption}", palette=number + n
+                ),
+                caption=caption,
+                sort_order=n,
+            )
+            for n, caption in enumerate(rng.sample(GALLERY_CAPTIONS, 3))
+        ]
     return page
 
 

@@ -59,7 +59,12 @@ def test_profiles_of_seeded_companies_render(client):
     for company in CompanyPage.objects.all():
         response = client.get(company.url)
         assert response.status_code == 200, company.url
-        assert company.title in response.content.decode()
+        html = response.content.decode()
+        assert company.title in html
+        # The first few have a gallery of generated stills, captioned.
+        gallery = list(company.gallery_images.all())
+        assert len(gallery) == 3
+        assert all(item.caption in html for item in gallery)
 
 
 def test_synthetic_companies_are_bulk_created_as_real_pages(client, django_assert_max_num_queries):
