@@ -18,7 +18,8 @@ list of alternative phrases, which is how editors' synonyms are applied at
 query time ("vfx" also looks for "visual effects"). A one-word phrase matches
 
 * the word itself in any field, with ``fuzziness: AUTO`` (one typo in words of
-  3-5 letters, two in longer ones: "animaton", "colur grading"), and
+  3-5 letters, two in longer ones, never in the first letter: "animaton",
+  "colur grading"), and
 * any word it begins (a prefix, like the database backend: "anim"), at half
   weight so that whole words rank first.
 
@@ -361,6 +362,10 @@ class ElasticsearchBackend(SearchBackend):
                             "query": phrase,
                             "fields": list(TEXT_FIELDS),
                             "fuzziness": "AUTO",
+                            # Typos rarely hit the first letter; fixing it keeps
+                            # "post" from matching "most" and the expansion cheap.
+                            "prefix_length": 1,
+                            "max_expansions": 50,
                             "type": "best_fields",
                         }
                     },
