@@ -15,7 +15,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
-from django.db import transaction
+from django.db import models, transaction
 
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
@@ -511,7 +511,9 @@ def feature_members(stdout) -> None:
     if home is None:
         return
     # Members with logos first: they make the best first impression.
-    candidates = CompanyPage.objects.live().order_by("logo__isnull", "pk")[:20]
+    candidates = CompanyPage.objects.live().order_by(models.F("logo").asc(nulls_last=True), "pk")[
+        :20
+    ]
     companies = [c for c in candidates if c.is_listed][:4]
     if not companies:
         stdout.write("  no companies yet: featured members left empty")

@@ -69,3 +69,22 @@ def test_demo_editor_can_publish_news_and_edit_settings(settings):
     permissions = news.permissions_for_user(editor)
     assert permissions.can_add_subpage()
     assert permissions.can_publish_subpage()
+
+
+def test_feature_members_picks_listed_companies_with_logos_first(settings):
+    from cms.demo import feature_members
+    from cms.models import HomePage
+    from tests.cms.factories import image
+    from tests.directory.factories import company, home_page
+
+    settings.MEDIA_ROOT = settings.MEDIA_ROOT / "seed-demo"
+    home_page()
+    company("No Logo Ltd")
+    company("Lapsed Ltd", membership_status="lapsed", logo=image("Lapsed logo"))
+    with_logo = company("Logo Studio", logo=image("Logo"))
+    out = io.StringIO()
+    feature_members(out)
+    featured = HomePage.objects.get().featured_members()
+    assert [c.title for c in featured] == [with_logo.title, "No Logo Ltd"]
+    feature_members(out)  # idempotent
+    assert len(HomePage.objects.get().featured_members()) == 2
