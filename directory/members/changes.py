@@ -36,6 +36,26 @@ def submit_changes(page, user):
     return revision
 
 
+def why_not_editable(request, page) -> str:
+    """A reason this member cannot save ``page`` right now, or "".
+
+    An editor's explicit lock wins. (Wagtail's workflow lock, which keeps
+    non-reviewers out while a page is in moderation, is deliberately not
+    applied: a member may correct a pending change, which restarts the review.)
+    A save based on an older revision than the latest would silently undo
+    someone else's change, so it is refused.
+    """
+    if page.locked and page.locked_by_id != request.user.pk:
+        return "An editor is working on this page right now. Please try again later."
+    base = request.POST.get("base_revision", "")
+    if page.pk and str(page.latest_revision_id or "") != base:
+        return (
+            "Someone else saved changes since you opened this form. Your changes were not "
+            "sent: copy anything you need, then reload the page to start from the latest version."
+        )
+    return ""
+
+
 def preview_response(request, page):
     """The latest revision of ``page`` rendered as the public would see it, kept private."""
     draft = page.get_latest_revision_as_object()

@@ -16,7 +16,7 @@ from wagtail.models import WorkflowState
 
 from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage
 
-from .changes import preview_response, submit_changes
+from .changes import preview_response, submit_changes, why_not_editable
 from .forms import MemberPageForm
 from .permissions import membership_or_404
 
@@ -129,7 +129,12 @@ def project_edit(request, company_id, project_id=None):
         index = None
         project = _project_or_404(company, project_id).get_latest_revision_as_object()
     form = ProjectForm(request.POST or None, instance=project, company=company)
-    if request.method == "POST":
+    blocked = ""
+    if request.method == "POST" and project_id is not None:
+        blocked = why_not_editable(request, ProjectPage.objects.get(pk=project_id))
+    if blocked:
+        messages.error(request, blocked)
+    elif request.method == "POST":
         if form.is_valid():
             page = form.save(commit=False)
             if index is not None:
@@ -156,6 +161,9 @@ def project_edit(request, company_id, project_id=None):
             "form": form,
             "project": project if project_id else None,
             "active": "projects",
+            "base_revision": request.POST.get(
+                "base_revision", project.latest_revision_id if project_id else ""
+            ),
         },
     )
 

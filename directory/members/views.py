@@ -20,7 +20,7 @@ from wagtail.models import Collection
 
 from django_ratelimit.decorators import ratelimit
 
-from .changes import change_status, preview_response, submit_changes
+from .changes import change_status, preview_response, submit_changes, why_not_editable
 from .forms import (
     CompanyProfileForm,
     InviteForm,
@@ -192,7 +192,10 @@ def edit_profile(request, company_id):
     company = membership.company.specific
     draft = company.get_latest_revision_as_object()
     form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=draft)
-    if request.method == "POST":
+    blocked = why_not_editable(request, company) if request.method == "POST" else ""
+    if blocked:
+        messages.error(request, blocked)
+    elif request.method == "POST":
         if form.is_valid():
             page = form.save(commit=False)
             _apply_logo(form, page, request.user)
@@ -213,6 +216,7 @@ def edit_profile(request, company_id):
             "draft": draft,
             "membership": membership,
             "active": "edit",
+            "base_revision": request.POST.get("base_revision", company.latest_revision_id),
         },
     )
 

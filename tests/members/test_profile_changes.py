@@ -12,7 +12,7 @@ from directory.search import run_search
 from directory.search.base import SearchQuery
 from tests.directory.factories import SkillFactory
 
-from .factories import editor, upload
+from .factories import editor, member, upload
 
 
 def profile_data(company, **overrides):
@@ -43,6 +43,8 @@ def profile_data(company, **overrides):
         "credits-INITIAL_FORMS": "0",
         "credits-MIN_NUM_FORMS": "0",
         "credits-MAX_NUM_FORMS": "1000",
+        # The revision the member started from, as the form page gives it.
+        "base_revision": CompanyPage.objects.get(pk=company.pk).latest_revision_id,
     }
     data.update(overrides)
     return data
@@ -252,3 +254,25 @@ def test_dashboard_shows_recent_enquiries(owner_client, acme, rival):
     rival.enquiries.create(name="Secret", email="s@example.com", message="Not for Acme")
     content = owner_client.get(reverse("members:dashboard", args=[acme.pk])).content.decode()
     assert "Nadia" in content and "Secret" not in content
+
+
+def test_a_stale_form_does_not_undo_someone_elses_change(client, owner_client, acme):
+    stale = profile_data(acme, strapline="Mine")
+    colleague = member(acme, "colleague@acme.example", role="editor")
+    client.force_login(colleague)
+    assert client.post(edit_url(acme), profile_data(acme, strapline="Theirs")).status_code == 302
+    response = owner_client.post(edit_url(acme), stale)
+    assert response.status_code == 200
+    assert "Someone else saved changes" in response.content.decode()
+    acme.refresh_from_db()
+    assert acme.get_latest_revision_as_object().strapline == "Theirs"
+
+
+def test_a_page_locked_by_an_editor_cannot_be_saved(owner_client, acme):
+    acme.locked = True
+    acme.locked_by = editor()
+    acme.save()
+    response = owner_client.post(edit_url(acme), profile_data(acme, strapline="Mine"))
+    assert response.status_code == 200
+    assert "An editor is working on this page" in response.content.decode()
+    assert acme.get_latest_revision().user is None

@@ -22,6 +22,7 @@ def project_data(page=None, **overrides):
         "sectors": [],
         "credits-TOTAL_FORMS": "0",
         "credits-INITIAL_FORMS": "0",
+        "base_revision": ProjectPage.objects.get(pk=page.pk).latest_revision_id if page else "",
     }
     data.update(overrides)
     return data
