@@ -166,3 +166,21 @@ def test_credits_replace_the_companys_credits_in_order(tmp_path, terms):
     assert [c.production for c in kiln.credits.all()] == ["B", "A"]
     out, err = run(tmp_path, "name,credits\nKiln Light,A | BBC | twenty | Edit\n")
     assert "Line 2: credit year 'twenty' is not a number" in err
+
+
+def test_short_social_headers_any_case_and_a_bom_are_understood(tmp_path, terms):
+    text = (
+        "\ufeffName,Skills,LinkedIn,X,YouTube,Vimeo,Instagram,Showreel\n"
+        "Trent Foley,Compositing,https://www.linkedin.com/company/trent-foley,"
+        "https://x.com/trentfoley,https://www.youtube.com/@trentfoley,https://vimeo.com/trentfoley,"
+        "https://www.instagram.com/trentfoley,https://vimeo.com/1084537\n"
+    )
+    out, err = run(tmp_path, text)
+    assert "1 created" in out and "Ignoring" not in err, (out, err)
+    page = CompanyPage.objects.get(slug="trent-foley")
+    assert page.linkedin_url == "https://www.linkedin.com/company/trent-foley"
+    assert page.x_url == "https://x.com/trentfoley"
+    assert page.youtube_url.endswith("@trentfoley") and page.vimeo_url.endswith("trentfoley")
+    assert page.instagram_url.endswith("trentfoley")
+    assert page.showreel_url == "https://vimeo.com/1084537"
+    assert [s.slug for s in page.skills.all()] == ["compositing"]

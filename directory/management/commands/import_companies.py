@@ -63,8 +63,25 @@ KNOWN_COLUMNS = REQUIRED_COLUMNS | set(TEXT_COLUMNS) | {
     "joined_at",
     "credits",
 }
+# Headers are matched case-insensitively; these short names (as spreadsheets
+# and the issue spell them) mean the documented columns.
+COLUMN_ALIASES = {
+    "linkedin": "linkedin_url",
+    "instagram": "instagram_url",
+    "x": "x_url",
+    "twitter": "x_url",
+    "youtube": "youtube_url",
+    "vimeo": "vimeo_url",
+    "showreel": "showreel_url",
+}
 TRUE_WORDS = {"1", "true", "yes", "y"}
 FALSE_WORDS = {"", "0", "false", "no", "n"}
+
+
+def column_name(header: str) -> str:
+    """"LinkedIn " -> "linkedin_url": the documented column a header means."""
+    key = header.strip().lower()
+    return COLUMN_ALIASES.get(key, key)
 
 
 class RowError(ValueError):
@@ -290,7 +307,7 @@ class Command(BaseCommand):
     def read(self, handle) -> list[tuple[int, dict]]:
         """(first line number, row) for every row; the header is checked first."""
         reader = csv.DictReader(handle)
-        columns = {c.strip() for c in reader.fieldnames or [] if c}
+        columns = {column_name(c) for c in reader.fieldnames or [] if c}
         missing = REQUIRED_COLUMNS - columns
         if missing:
             raise CommandError(f"Missing column(s): {', '.join(sorted(missing))} (see docs/import.md)")
@@ -300,7 +317,7 @@ class Command(BaseCommand):
         rows, line = [], reader.line_num + 1
         try:
             for row in reader:
-                clean = {(k or "").strip(): v for k, v in row.items() if k}
+                clean = {column_name(k): v for k, v in row.items() if k}
                 if any((v or "").strip() for v in clean.values()):
                     rows.append((line, clean))
                 line = reader.line_num + 1
