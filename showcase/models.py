@@ -186,7 +186,19 @@ class ProjectPage(Page):
         context["showcase_url"] = showcase.get_url(request)
         context["showcase_title"] = showcase.title
         context["json_ld"] = self.json_ld(request, roles)
+        context["more_projects"] = self.more_by_the_same_companies(roles)
         return context
+
+    def more_by_the_same_companies(self, roles, limit=3):
+        """Other live projects by this project's listed companies, newest first."""
+        from .listing import card_queryset
+
+        company_ids = [role.company_id for role in roles]
+        if not company_ids:
+            return []
+        shared = ProjectCompany.objects.filter(company_id__in=company_ids).values("project_id")
+        others = ProjectPage.objects.live().filter(pk__in=shared).exclude(pk=self.pk)
+        return list(card_queryset(others).order_by("-year", "-first_published_at")[:limit])
 
     def json_ld(self, request, roles) -> str:
         """schema.org CreativeWork: what the work is and which organisations made it."""

@@ -88,3 +88,16 @@ def test_the_home_page_includes_featured_work(client):
     html = client.get("/").content.decode()
     assert "Featured work" in html
     assert f'href="{page.url}"' in html
+
+
+def test_a_project_page_suggests_more_work_by_the_same_companies(client):
+    kiln = company("Kiln Light")
+    other = company("Potbank Post")
+    page = project("Clay Hearts", companies=[kiln], year=2024)
+    project("Saggar", companies=[kiln, other], year=2025)
+    project("Not Theirs", companies=[other])
+    project("Kiln Draft", companies=[kiln], live=False)
+    response = client.get(page.url)
+    titles = [p.title for p in response.context["more_projects"]]
+    assert titles == ["Saggar"]
+    assert "More from Kiln Light" in response.content.decode()
