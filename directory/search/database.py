@@ -14,8 +14,10 @@ How a query is answered, in a fixed number of SQL queries whatever the data:
 * **Near**: the haversine distance from the centre to the company's exact
   point (or its town's centre) is computed in SQL (Django provides the maths
   functions on SQLite), after a cheap latitude/longitude bounding box.
-* **Facets**: one grouped count per facet, each with every filter applied
-  except the facet's own (see ``base`` for the semantics).
+* **Total and facets** in one statement: the text/distance match is a common
+  table expression that the total and each facet's grouped count share; each
+  facet applies every selection except its own (see ``base`` for the
+  semantics).
 """
 
 from __future__ import annotations
@@ -173,22 +175,13 @@ class DatabaseBackend(SearchBackend):
 
     # -- search -------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResults:
-
         started = time.perf_counter()
         clauses = self.text_clauses(query.text)
         base = self._base(query, clauses)
-        facet_qs = {
-            param: self._facet_q(param, slugs) for param, slugs in query.filters.items() if slugs
-        }
-
-        def filtered(excluding: str | None = None):
-            qs = base
-            for param, q in facet_qs.items():
-                if param != excluding:
-                    qs = qs.filter(q)
-            return qs
-
-        matching = filtered()
+        matching = base
+        for param, slugs in query.filters.items():
+            if slugs:
+                matching = matching.filter(self._facet_q(param, slugs))
 
         # One page of ids, ordered in SQL.
         ordered = matching
