@@ -36,6 +36,9 @@ MEDIA_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "")
 EMAIL_URL_HOST = os.environ.get("EMAIL_HOST", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Platform <hello@platform.example>")
 SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
+# Reverse proxies in front of the site that append to X-Forwarded-For (0: none,
+# REMOTE_ADDR is the visitor). Login lockout and rate limits key on the address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # -----------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -205,6 +208,10 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "members/locked_out.html"
+# Without this, behind a proxy every visitor would share the proxy's address:
+# one attacker could exhaust everyone's rate limit.
+AXES_CLIENT_IP_CALLABLE = "directory.members.auth.client_ip"
+RATELIMIT_IP_META_KEY = "directory.members.auth.client_ip"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # reset links expire after a day
 
 LOGGING = {

@@ -1,5 +1,7 @@
 """Login throttling: django-axes, tolerant of logins that have no web request."""
 
+from django.conf import settings
+
 from axes.backends import AxesStandaloneBackend
 
 
@@ -17,3 +19,23 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request) -> str:
+    """The visitor's address, for login lockout and rate limits.
+
+    With ``TRUSTED_PROXY_COUNT = n`` the site sits behind n proxies that each
+    append the address they saw to X-Forwarded-For, so the visitor is the n-th
+    entry from the right; anything further left was written by the client and
+    cannot be trusted. With no proxies, REMOTE_ADDR is the visitor.
+    """
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")

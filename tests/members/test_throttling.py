@@ -106,3 +106,29 @@ def test_password_reset_honeypot(client, owner):
     )
     assert response.status_code == 200
     assert not mail.outbox
+
+
+def test_client_address_behind_trusted_proxies(rf, settings):
+    from directory.members.auth import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"  # no proxy: the header is the client's invention
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.5"  # the address our proxy saw, not the spoof
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "6.6.6.6"
+
+
+def test_behind_a_proxy_visitors_are_throttled_separately(owner, settings, db):
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("members:login")
+    attacker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    statuses = [
+        attacker.post(url, {"username": f"g{i}@example.com", "password": "x"}).status_code
+        for i in range(31)
+    ]
+    assert statuses[-1] == 429
+    visitor = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    response = visitor.post(url, {"username": owner.email, "password": PASSWORD})
+    assert response.status_code == 302
