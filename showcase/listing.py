@@ -56,6 +56,7 @@ class Filters:
     year: list[str] = field(default_factory=list)
     company: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
 
     PARAMS = ("sector", "skill", "year", "company")
 
@@ -70,25 +71,27 @@ def parse_filters(params) -> Filters:
     """Read the GET parameters; unknown values are dropped with a note, never an error."""
     filters = Filters()
     wanted = {p: _clean_list(params.getlist(p)) for p in Filters.PARAMS}
+    # slug -> label of every value that exists, so a chip can always show its name.
     known = {
-        "sector": set(
-            Sector.objects.filter(slug__in=wanted["sector"]).values_list("slug", flat=True)
-        ),
-        "skill": set(Skill.objects.filter(slug__in=wanted["skill"]).values_list("slug", flat=True)),
-        "company": set(
-            CompanyPage.objects.filter(slug__in=wanted["company"]).values_list("slug", flat=True)
-        )
-        if wanted["company"]
-        else set(),
-        "year": {y for y in wanted["year"] if y.isdigit() and 1900 <= int(y) <= 2100},
+        "sector": _labels(Sector.objects, "name", wanted["sector"]),
+        "skill": _labels(Skill.objects, "name", wanted["skill"]),
+        "company": _labels(CompanyPage.objects, "title", wanted["company"]),
+        "year": {y: y for y in wanted["year"] if y.isdigit() and 1900 <= int(y) <= 2100},
     }
     for param in Filters.PARAMS:
         for value in wanted[param]:
             if value in known[param]:
                 getattr(filters, param).append(value)
+                filters.labels[(param, value)] = known[param][value]
             else:
                 filters.notes.append(f"We ignored the {param} “{value}”: there is no such {param}.")
     return filters
+
+
+def _labels(manager, label_field: str, slugs: list[str]) -> dict[str, str]:
+    if not slugs:
+        return {}
+    return dict(manager.filter(slug__in=slugs).values_list("slug", label_field))
 
 
 def _clean_list(values) -> list[str]:
@@ -198,7 +201,7 @@ def _group(param, label, filters: Filters, rows) -> FacetGroup:
     # A selected value with no projects left still shows, so it can be unticked.
     for slug in getattr(filters, param):
         if slug not in seen:
-            group.values.append(FacetValue(slug, slug, 0, True))
+            group.values.append(FacetValue(slug, filters.labels.get((param, slug), slug), 0, True))
     return group
 
 

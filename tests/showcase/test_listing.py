@@ -147,3 +147,13 @@ def test_query_count_does_not_grow_with_page_size(
     large, shown_large = _listing_queries(Client(), django_assert_max_num_queries)
     assert (shown_small, shown_large) == (2, 12)
     assert large == small
+
+
+def test_a_selection_that_leaves_nothing_keeps_its_name_and_can_be_undone(client, work):
+    response = get(client, "?sector=sc-games&year=2023")
+    assert titles(response) == []
+    assert facet(response, "year")["2023"] == (0, True)
+    html = response.content.decode()
+    assert "No projects match these filters." in html
+    assert "Sector / genre: Games" in html and "Year: 2023" in html
+    assert 'href="?sector=sc-games"' in html  # the chip that removes the year
