@@ -177,3 +177,19 @@ def test_home_page_title_names_the_site_once(client):
     home.save_revision().publish()
     html = client.get("/").content.decode()
     assert "<title>Screen companies in Staffordshire · Platform</title>" in html
+
+
+@pytest.mark.django_db
+def test_an_unhandled_error_shows_the_friendly_500_page(client, monkeypatch):
+    from cms.models import StandardPage
+
+    f.standard_page("About")
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(StandardPage, "serve", broken)
+    client.raise_request_exception = False
+    response = client.get("/about/")
+    assert response.status_code == 500
+    assert "Sorry, something went wrong" in response.content.decode()
