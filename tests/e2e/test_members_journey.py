@@ -182,3 +182,29 @@ def test_member_sign_in_and_reset_pages_are_accessible(page: Page, transactional
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     axe_check(page, "members-password-reset-sent")
+
+
+def test_member_pages_on_a_phone(phone_page: Page, transactional_db, axe_check, screenshot):
+    from tests.members.factories import PASSWORD, member
+
+    home_page()
+    directory_index().save_revision().publish()
+    showcase_index()
+    kiln = company("Kiln Clay Studio", skills=["Model making"])
+    person = member(kiln, "phone@kiln-clay.example")
+    phone_page.goto("/members/login/")
+    phone_page.get_by_label("Email address").fill(person.email)
+    phone_page.get_by_label("Password").fill(PASSWORD)
+    phone_page.get_by_role("button", name="Sign in").click()
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Kiln Clay Studio")
+    for name, path in (
+        ("dashboard", ""),
+        ("edit", "edit/"),
+        ("projects", "projects/"),
+        ("team", "team/"),
+    ):
+        phone_page.goto(f"/members/companies/{kiln.pk}/{path}")
+        axe_check(phone_page, f"members-phone-{name}")
+        # Nothing wider than the screen: the form must not scroll sideways.
+        assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(phone_page, "members-phone-team")
