@@ -282,7 +282,7 @@ def curated_page(number: int, name: str, trade_key: str, rng: random.Random, ter
         phone=f"01782 {rng.randint(100000, 999999)}",
         linkedin_url=f"https://www.linkedin.com/company/{slugify(name)}-example",
         instagram_url=f"https://www.instagram.com/{slugify(name).replace('-', '')}" if number % 2 else "",
-        showreel_url=SHOWREELS[number % len(SHOWREELS)] if number % 5 else "",
+        showreel_url=SHOWREELS[number % len(SHOWREELS)] if number % 5 != 4 else "",
         membership_status=(CompanyPage.MembershipStatus.LAPSED if name in LAPSED
                            else CompanyPage.MembershipStatus.ACTIVE),
         verified=number % 3 == 0,
@@ -294,15 +294,15 @@ def curated_page(number: int, name: str, trade_key: str, rng: random.Random, ter
         page.longitude = round(place.longitude + rng.uniform(-0.01, 0.01), 5)
     page.skills = skills
     page.sectors = [sectors[slug] for slug in trade.sectors if slug in sectors]
-    page.credits = [
+    page.credits = [  # newest first, no production twice
         CompanyCredit(
-            production=rng.choice(PRODUCTIONS),
+            production=production,
             client=rng.choice(CLIENTS),
-            year=2025 - n - rng.randint(0, 2),
+            year=2025 - n - rng.randint(0, 1),
             role=rng.choice(trade.roles),
             sort_order=n,
         )
-        for n in range(rng.randint(2, 5))
+        for n, production in enumerate(rng.sample(PRODUCTIONS, rng.randint(2, 5)))
     ]
     page.logo = logo_image(name, PALETTE[number % len(PALETTE)])
     if number < GALLERY_COMPANIES:

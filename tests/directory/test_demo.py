@@ -45,7 +45,10 @@ def test_seeds_sixty_plausible_companies_once():
         assert company.logo and company.logo.description  # alt text
         assert company.skills.all() and company.sectors.all() and company.credits.all()
         assert company.place and company.email
+        productions = [credit.production for credit in company.credits.all()]
+        assert len(set(productions)) == len(productions)  # no production twice
     assert sum(bool(c.showreel) for c in companies) >= 40
+    assert companies.get(slug="kiln-light-studio").showreel  # the first member shows one
 
     pages = Page.objects.count()
     again = seed(60)
