@@ -26,10 +26,12 @@ from django.core.files.images import ImageFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
+
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
+
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
 
 from cms.demo import generated_image
 
@@ -166,45 +168,135 @@ TRADES = {
 # Sixty plausible, fictional companies: (name, trade). Names borrow from the
 # Potteries and the Staffordshire moorlands; any likeness is coincidental.
 CURATED = [
-    ("Kiln Light Studio", "animation"), ("Saggar Post", "post"), ("Marl Pit VFX", "vfx"),
-    ("Bottle Oven Sound", "sound"), ("Slipcast Games", "games"), ("Etruria Immersive", "immersive"),
-    ("Trent Valley Pictures", "drama"), ("Moorland Films", "factual"), ("Glaze Creative", "brand"),
-    ("Churnet Camera Hire", "crew"), ("Potbank Music Films", "music"), ("Lustre Motion", "design"),
-    ("Flint & Fire Animation", "animation"), ("Hanley Grade", "post"), ("Cobalt Compositing", "vfx"),
-    ("Roaches Audio", "sound"), ("Biscuit Ware Games", "games"), ("Lymelight XR", "immersive"),
-    ("Spode Street Productions", "drama"), ("Chase Documentary", "factual"),
-    ("Canalside Media", "brand"), ("Hednesford Grip & Light", "crew"),
-    ("Tunstall Beat Films", "music"), ("Jasper Title Design", "design"),
-    ("Clayhead Animation", "animation"), ("Longton Edit House", "post"),
-    ("Wharf Street VFX", "vfx"), ("Foley Works Stafford", "sound"), ("Pixel Pottery", "games"),
-    ("Needwood Virtual", "immersive"), ("Beacon Drama", "drama"), ("Staffs Story Factory", "factual"),
-    ("Brewhouse Brand Films", "brand"), ("Cannock Crew Co", "crew"), ("Burslem Visuals", "music"),
-    ("Majolica Motion", "design"), ("Cheddleton Stop Motion", "animation"),
-    ("Fenton Finishing", "post"), ("Blue Glaze FX", "vfx"), ("Lichfield Mix", "sound"),
-    ("Tamworth Interactive", "games"), ("Manifold Reality", "immersive"),
-    ("Wedge Lane Pictures", "drama"), ("Uttoxeter Factual", "factual"),
-    ("Stone Cross Creative", "brand"), ("Leek Lens Hire", "crew"), ("Kidsgrove Tape", "music"),
-    ("Shard Graphics", "design"), ("Tableware Toons", "animation"), ("Stoke Conform", "post"),
-    ("Salt Glaze Studios", "vfx"), ("Dove Valley Audio", "sound"), ("Crate & Kiln Games", "games"),
-    ("Hollow Oak XR", "immersive"), ("Rudyard Films", "drama"), ("Cheadle Docs", "factual"),
-    ("Rugeley Reels", "brand"), ("Penkridge Aerials", "crew"), ("Codsall Sessions", "music"),
+    ("Kiln Light Studio", "animation"),
+    ("Saggar Post", "post"),
+    ("Marl Pit VFX", "vfx"),
+    ("Bottle Oven Sound", "sound"),
+    ("Slipcast Games", "games"),
+    ("Etruria Immersive", "immersive"),
+    ("Trent Valley Pictures", "drama"),
+    ("Moorland Films", "factual"),
+    ("Glaze Creative", "brand"),
+    ("Churnet Camera Hire", "crew"),
+    ("Potbank Music Films", "music"),
+    ("Lustre Motion", "design"),
+    ("Flint & Fire Animation", "animation"),
+    ("Hanley Grade", "post"),
+    ("Cobalt Compositing", "vfx"),
+    ("Roaches Audio", "sound"),
+    ("Biscuit Ware Games", "games"),
+    ("Lymelight XR", "immersive"),
+    ("Spode Street Productions", "drama"),
+    ("Chase Documentary", "factual"),
+    ("Canalside Media", "brand"),
+    ("Hednesford Grip & Light", "crew"),
+    ("Tunstall Beat Films", "music"),
+    ("Jasper Title Design", "design"),
+    ("Clayhead Animation", "animation"),
+    ("Longton Edit House", "post"),
+    ("Wharf Street VFX", "vfx"),
+    ("Foley Works Stafford", "sound"),
+    ("Pixel Pottery", "games"),
+    ("Needwood Virtual", "immersive"),
+    ("Beacon Drama", "drama"),
+    ("Staffs Story Factory", "factual"),
+    ("Brewhouse Brand Films", "brand"),
+    ("Cannock Crew Co", "crew"),
+    ("Burslem Visuals", "music"),
+    ("Majolica Motion", "design"),
+    ("Cheddleton Stop Motion", "animation"),
+    ("Fenton Finishing", "post"),
+    ("Blue Glaze FX", "vfx"),
+    ("Lichfield Mix", "sound"),
+    ("Tamworth Interactive", "games"),
+    ("Manifold Reality", "immersive"),
+    ("Wedge Lane Pictures", "drama"),
+    ("Uttoxeter Factual", "factual"),
+    ("Stone Cross Creative", "brand"),
+    ("Leek Lens Hire", "crew"),
+    ("Kidsgrove Tape", "music"),
+    ("Shard Graphics", "design"),
+    ("Tableware Toons", "animation"),
+    ("Stoke Conform", "post"),
+    ("Salt Glaze Studios", "vfx"),
+    ("Dove Valley Audio", "sound"),
+    ("Crate & Kiln Games", "games"),
+    ("Hollow Oak XR", "immersive"),
+    ("Rudyard Films", "drama"),
+    ("Cheadle Docs", "factual"),
+    ("Rugeley Reels", "brand"),
+    ("Penkridge Aerials", "crew"),
+    ("Codsall Sessions", "music"),
     ("Trentham Type", "design"),
 ]
 GALLERY_COMPANIES = 8  # the first few show a gallery of Pillow-drawn stills
-GALLERY_CAPTIONS = ["On set in Burslem", "In the grading suite", "Storyboards for episode one",
-                    "Behind the scenes", "Final frame", "Recording Foley", "Tech recce at the kilns"]
+GALLERY_CAPTIONS = [
+    "On set in Burslem",
+    "In the grading suite",
+    "Storyboards for episode one",
+    "Behind the scenes",
+    "Final frame",
+    "Recording Foley",
+    "Tech recce at the kilns",
+]
 LAPSED = {"Kidsgrove Tape", "Rugeley Reels", "Cheadle Docs", "Trentham Type"}
 
-PRODUCTIONS = ["The Last Firing", "Clay Hearts", "Canal Lights", "Northern Soul Kitchen",
-               "The Potters", "Moorland Rescue", "Bottle Kilns", "Slip & Glaze", "Night Shift",
-               "Saggar Makers", "The Lost Mill", "Green Chase", "After the Works", "Brick Lane North",
-               "Tile & Tide", "The Long Road to Leek", "Five Towns", "Wild Staffordshire"]
-CLIENTS = ["BBC One", "BBC Three", "Channel 4", "ITV", "Sky Arts", "Channel 5", "Netflix",
-           "BFI Network", "Film4", "Wedgwood", "Stoke-on-Trent City Council", "Arts Council England",
-           "Staffordshire University", "Team17", "Sumo Digital", "Port Vale FC", ""]
-SIZE_WORDS = {"1": "one-person", "2-9": "small", "10-49": "growing", "50-249": "busy", "250+": "large"}
-PALETTE = [(200, 80, 40), (30, 90, 140), (40, 120, 90), (120, 60, 140), (190, 140, 30),
-           (60, 60, 70), (170, 40, 80), (20, 120, 130)]
+PRODUCTIONS = [
+    "The Last Firing",
+    "Clay Hearts",
+    "Canal Lights",
+    "Northern Soul Kitchen",
+    "The Potters",
+    "Moorland Rescue",
+    "Bottle Kilns",
+    "Slip & Glaze",
+    "Night Shift",
+    "Saggar Makers",
+    "The Lost Mill",
+    "Green Chase",
+    "After the Works",
+    "Brick Lane North",
+    "Tile & Tide",
+    "The Long Road to Leek",
+    "Five Towns",
+    "Wild Staffordshire",
+]
+CLIENTS = [
+    "BBC One",
+    "BBC Three",
+    "Channel 4",
+    "ITV",
+    "Sky Arts",
+    "Channel 5",
+    "Netflix",
+    "BFI Network",
+    "Film4",
+    "Wedgwood",
+    "Stoke-on-Trent City Council",
+    "Arts Council England",
+    "Staffordshire University",
+    "Team17",
+    "Sumo Digital",
+    "Port Vale FC",
+    "",
+]
+SIZE_WORDS = {
+    "1": "one-person",
+    "2-9": "small",
+    "10-49": "growing",
+    "50-249": "busy",
+    "250+": "large",
+}
+PALETTE = [
+    (200, 80, 40),
+    (30, 90, 140),
+    (40, 120, 90),
+    (120, 60, 140),
+    (190, 140, 30),
+    (60, 60, 70),
+    (170, 40, 80),
+    (20, 120, 130),
+]
 
 
 def ensure_directory_index(stdout) -> DirectoryIndexPage | None:
@@ -262,8 +354,9 @@ def curated_page(number: int, name: str, trade_key: str, rng: random.Random, ter
     place = places[number % len(places)] if number < len(places) else rng.choice(places)
     size = rng.choice(list(CompanyPage.SizeBand))
     own = [s for group in trade.groups for s in skills_by_group.get(group, [])]
-    others = [s for group, skills in skills_by_group.items() if group not in trade.groups
-              for s in skills]
+    others = [
+        s for group, skills in skills_by_group.items() if group not in trade.groups for s in skills
+    ]
     skills = rng.sample(own, min(len(own), rng.randint(3, 6)))
     skills += rng.sample(others, min(len(others), rng.randint(0, 2)))
     page = CompanyPage(
@@ -271,8 +364,8 @@ def curated_page(number: int, name: str, trade_key: str, rng: random.Random, ter
         slug=slugify(name),
         strapline=trade.strapline,
         about=f"<p>{trade.about.format(size=SIZE_WORDS[size.value], town=place.name)}</p>"
-        "<p>Members of the cluster since "
-        f"{2015 + number % 10}. Get in touch with your brief: we reply within two working days.</p>",
+        f"<p>Members of the cluster since {2015 + number % 10}. "
+        "Get in touch with your brief: we reply within two working days.</p>",
         place=place,
         service_area=rng.choice(list(CompanyPage.ServiceArea)),
         size_band=size,
@@ -281,10 +374,15 @@ def curated_page(number: int, name: str, trade_key: str, rng: random.Random, ter
         email=f"hello@{slugify(name)}.example",
         phone=f"01782 {rng.randint(100000, 999999)}",
         linkedin_url=f"https://www.linkedin.com/company/{slugify(name)}-example",
-        instagram_url=f"https://www.instagram.com/{slugify(name).replace('-', '')}" if number % 2 else "",
+        instagram_url=f"https://www.instagram.com/{slugify(name).replace('-', '')}"
+        if number % 2
+        else "",
         showreel_url=SHOWREELS[number % len(SHOWREELS)] if number % 5 != 4 else "",
-        membership_status=(CompanyPage.MembershipStatus.LAPSED if name in LAPSED
-                           else CompanyPage.MembershipStatus.ACTIVE),
+        membership_status=(
+            CompanyPage.MembershipStatus.LAPSED
+            if name in LAPSED
+            else CompanyPage.MembershipStatus.ACTIVE
+        ),
         verified=number % 3 == 0,
         joined_at=timezone.now() - timezone.timedelta(days=30 * (len(CURATED) - number)),
         live=False,
@@ -365,10 +463,45 @@ def seed(stdout, options) -> None:
 # -- synthetic companies in bulk ------------------------------------------------
 
 SYNTHETIC_PREFIX = "member-"
-FIRST = ["Kiln", "Saggar", "Marl", "Slip", "Glaze", "Flint", "Cobalt", "Lustre", "Trent", "Canal",
-         "Moorland", "Chase", "Beacon", "Jasper", "Ember", "Shard", "Copper", "Heron", "Oak", "North"]
-SECOND = ["Pictures", "Post", "Animation", "Sound", "Games", "Films", "Studio", "Media", "VFX",
-          "Immersive", "Creative", "Productions", "Motion", "Audio", "Labs"]
+FIRST = [
+    "Kiln",
+    "Saggar",
+    "Marl",
+    "Slip",
+    "Glaze",
+    "Flint",
+    "Cobalt",
+    "Lustre",
+    "Trent",
+    "Canal",
+    "Moorland",
+    "Chase",
+    "Beacon",
+    "Jasper",
+    "Ember",
+    "Shard",
+    "Copper",
+    "Heron",
+    "Oak",
+    "North",
+]
+SECOND = [
+    "Pictures",
+    "Post",
+    "Animation",
+    "Sound",
+    "Games",
+    "Films",
+    "Studio",
+    "Media",
+    "VFX",
+    "Immersive",
+    "Creative",
+    "Productions",
+    "Motion",
+    "Audio",
+    "Labs",
+]
 
 
 def bulk_create_companies(index, count: int, stdout, terms=None, batch_size: int = 2000) -> int:
@@ -410,8 +543,10 @@ def bulk_create_companies(index, count: int, stdout, terms=None, batch_size: int
     table = connection.ops.quote_name(CompanyPage._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in company_fields)
     placeholders = ", ".join(["%s"] * (len(company_fields) + 1))
+    # Only our own model's quoted table and column names go into the statement;
+    # every value is a bound parameter.
     insert_sql = (
-        f"INSERT INTO {table} ({connection.ops.quote_name('page_ptr_id')}, {columns}) "
+        f"INSERT INTO {table} ({connection.ops.quote_name('page_ptr_id')}, {columns}) "  # noqa: S608
         f"VALUES ({placeholders})"
     )
     SkillThrough = CompanyPage.skills.through
@@ -469,8 +604,10 @@ def bulk_create_companies(index, count: int, stdout, terms=None, batch_size: int
             for page, company in zip(pages, companies, strict=True):
                 rows.append(
                     [page.pk]
-                    + [f.get_db_prep_save(getattr(company, f.attname), connection)
-                       for f in company_fields]
+                    + [
+                        f.get_db_prep_save(getattr(company, f.attname), connection)
+                        for f in company_fields
+                    ]
                 )
                 for skill_id in rng.sample(all_skills, min(len(all_skills), rng.randint(2, 6))):
                     skill_rows.append(SkillThrough(companypage_id=page.pk, skill_id=skill_id))

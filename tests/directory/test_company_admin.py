@@ -7,7 +7,13 @@ import re
 import pytest
 
 from directory.models import CompanyPage
-from tests.directory.factories import PlaceFactory, SectorFactory, SkillFactory, company, directory_index
+from tests.directory.factories import (
+    PlaceFactory,
+    SectorFactory,
+    SkillFactory,
+    company,
+    directory_index,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +25,25 @@ def test_the_edit_form_has_a_tab_for_each_part_of_the_profile(admin_client):
     html = admin_client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
     tabs = re.findall(r'role="tab"[^>]*>\s*(?:<[^>]+>\s*)*([A-Z][a-z]+)', html)
     assert [t for t in tabs if t in TABS] == TABS, tabs
-    for field in ("strapline", "logo", "about", "skills", "sectors", "service_area", "place",
-                  "latitude", "showreel_url", "website", "email", "linkedin_url",
-                  "membership_status", "verified", "joined_at", "credits-TOTAL_FORMS",
-                  "gallery_images-TOTAL_FORMS"):
+    for field in (
+        "strapline",
+        "logo",
+        "about",
+        "skills",
+        "sectors",
+        "service_area",
+        "place",
+        "latitude",
+        "showreel_url",
+        "website",
+        "email",
+        "linkedin_url",
+        "membership_status",
+        "verified",
+        "joined_at",
+        "credits-TOTAL_FORMS",
+        "gallery_images-TOTAL_FORMS",
+    ):
         assert f'name="{field}' in html, field
 
 
@@ -60,9 +81,7 @@ def test_an_editor_publishes_a_new_company_from_the_admin(admin_client):
         "gallery_images-MAX_NUM_FORMS": "1000",
         "action-publish": "publish",
     }
-    response = admin_client.post(
-        f"/admin/pages/add/directory/companypage/{index.pk}/", data
-    )
+    response = admin_client.post(f"/admin/pages/add/directory/companypage/{index.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     page = CompanyPage.objects.get(slug="saggar-post")
     assert page.live and page.place == leek and page.service_area == "national"

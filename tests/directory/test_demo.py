@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from io import StringIO
 
-import pytest
 from wagtail.models import Page
+
+import pytest
 
 from directory import demo
 from directory.models import CompanyPage, DirectoryIndexPage

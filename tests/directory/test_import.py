@@ -1,4 +1,4 @@
-"""``manage.py import_companies``: idempotent by slug, bad rows named by line, dry run writes nothing."""
+"""``manage.py import_companies``: idempotent by slug, bad rows by line, dry run writes nothing."""
 
 from __future__ import annotations
 
@@ -82,15 +82,19 @@ def test_reimport_updates_and_never_duplicates(tmp_path, terms):
 
 
 def test_bad_rows_are_reported_with_line_numbers_and_the_rest_import(tmp_path, terms):
-    text = HEADER + GOOD + (
-        ",,no name here,,,,,,,,,,,,,\n"                                            # line 6
-        "Bad Skill,,,,puppetry,games,,,,,,,,,,\n"                                  # line 7
-        "Bad Year,,,,,,,,,,nineteen,,,,,\n"                                        # line 8
-        "Bad Email,,,,,,,,,,,,not-an-email,,,\n"                                   # line 9
-        "Bad Area,,,,,,,,galactic,,,,,,,\n"                                        # line 10
-        "Bad Video,,,,,,,,,,,,,https://example.com/reel.mp4,,\n"                   # line 11
-        "Bad Place,,,,,,Atlantis,,,,,,,,,\n"                                       # line 12
-        "Kiln Again,kiln-light,,,,,,,,,,,,,,\n"                                    # line 13
+    text = (
+        HEADER
+        + GOOD
+        + (
+            ",,no name here,,,,,,,,,,,,,\n"  # line 6
+            "Bad Skill,,,,puppetry,games,,,,,,,,,,\n"  # line 7
+            "Bad Year,,,,,,,,,,nineteen,,,,,\n"  # line 8
+            "Bad Email,,,,,,,,,,,,not-an-email,,,\n"  # line 9
+            "Bad Area,,,,,,,,galactic,,,,,,,\n"  # line 10
+            "Bad Video,,,,,,,,,,,,,https://example.com/reel.mp4,,\n"  # line 11
+            "Bad Place,,,,,,Atlantis,,,,,,,,,\n"  # line 12
+            "Kiln Again,kiln-light,,,,,,,,,,,,,,\n"  # line 13
+        )
     )
     out, err = run(tmp_path, text)
     assert "2 created" in out and "8 bad row(s)" in out
@@ -108,8 +112,13 @@ def test_bad_rows_are_reported_with_line_numbers_and_the_rest_import(tmp_path, t
 
 def test_line_numbers_count_multi_line_fields(tmp_path, terms):
     # Kiln's "about" spans three physical lines, so the bad row is on line 5.
-    out, err = run(tmp_path, HEADER + GOOD.splitlines(keepends=True)[0] * 1 + "".join(
-        GOOD.splitlines(keepends=True)[1:3]) + "Bad,,,,nope,,,,,,,,,,,\n")
+    out, err = run(
+        tmp_path,
+        HEADER
+        + GOOD.splitlines(keepends=True)[0] * 1
+        + "".join(GOOD.splitlines(keepends=True)[1:3])
+        + "Bad,,,,nope,,,,,,,,,,,\n",
+    )
     assert "Line 5: unknown skill: 'nope'" in err, err
 
 
@@ -184,3 +193,11 @@ def test_short_social_headers_any_case_and_a_bom_are_understood(tmp_path, terms)
     assert page.instagram_url.endswith("trentfoley")
     assert page.showreel_url == "https://vimeo.com/1084537"
     assert [s.slug for s in page.skills.all()] == ["compositing"]
+
+
+def test_a_file_that_is_not_utf8_is_a_clear_error(tmp_path, terms):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("name\nCaf\xe9 Films\n".encode("latin-1"))
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("import_companies", str(path), stdout=StringIO(), stderr=StringIO())
+    assert not CompanyPage.objects.exists()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from wagtail.images.tests.utils import get_test_image_file
 from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+
+import pytest
 
 from directory.models import CompanyGalleryImage
 from tests.directory.factories import company
@@ -30,7 +31,9 @@ def test_the_credits_table_scrolls_in_a_focusable_named_region(client):
 
 def test_a_captioned_gallery_image_is_not_announced_twice(client):
     Image = get_image_model()
-    described = Image.objects.create(title="a.png", file=get_test_image_file(), description="Crew on set")
+    described = Image.objects.create(
+        title="a.png", file=get_test_image_file(), description="Crew on set"
+    )
     plain = Image.objects.create(title="b.png", file=get_test_image_file())
     page = company("Kiln Light", live=False)
     page.gallery_images = [

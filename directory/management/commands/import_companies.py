@@ -46,23 +46,27 @@ TEXT_COLUMNS = (
     "vimeo_url",
     "showreel_url",
 )
-KNOWN_COLUMNS = REQUIRED_COLUMNS | set(TEXT_COLUMNS) | {
-    "slug",
-    "about",
-    "skills",
-    "sectors",
-    "place",
-    "postcode",
-    "latitude",
-    "longitude",
-    "service_area",
-    "size_band",
-    "year_founded",
-    "membership_status",
-    "verified",
-    "joined_at",
-    "credits",
-}
+KNOWN_COLUMNS = (
+    REQUIRED_COLUMNS
+    | set(TEXT_COLUMNS)
+    | {
+        "slug",
+        "about",
+        "skills",
+        "sectors",
+        "place",
+        "postcode",
+        "latitude",
+        "longitude",
+        "service_area",
+        "size_band",
+        "year_founded",
+        "membership_status",
+        "verified",
+        "joined_at",
+        "credits",
+    }
+)
 # Headers are matched case-insensitively; these short names (as spreadsheets
 # and the issue spell them) mean the documented columns.
 COLUMN_ALIASES = {
@@ -79,7 +83,7 @@ FALSE_WORDS = {"", "0", "false", "no", "n"}
 
 
 def column_name(header: str) -> str:
-    """"LinkedIn " -> "linkedin_url": the documented column a header means."""
+    """ "LinkedIn " -> "linkedin_url": the documented column a header means."""
     key = header.strip().lower()
     return COLUMN_ALIASES.get(key, key)
 
@@ -208,7 +212,9 @@ def row_values(row: dict, lookups: Lookups) -> dict:
         )
     if "size_band" in row:
         size = (row["size_band"] or "").strip()
-        values["size_band"] = choice(size, CompanyPage.SizeBand.choices, "size_band") if size else ""
+        values["size_band"] = (
+            choice(size, CompanyPage.SizeBand.choices, "size_band") if size else ""
+        )
     if "year_founded" in row:
         year = (row["year_founded"] or "").strip()
         values["year_founded"] = number(year, "year_founded", int) if year else None
@@ -292,11 +298,12 @@ class Command(BaseCommand):
         if index is None:
             raise CommandError("There is no directory page yet: create it (or run seed_demo).")
         try:
-            handle = open(file, newline="", encoding="utf-8-sig")
+            with open(file, newline="", encoding="utf-8-sig") as handle:
+                rows = self.read(handle)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
-        with handle:
-            rows = self.read(handle)
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{file} is not UTF-8 text: save it as CSV UTF-8") from error
         summary = Summary()
         with transaction.atomic():
             self.import_rows(rows, index, summary, progress=options["verbosity"] > 0)
@@ -310,7 +317,9 @@ class Command(BaseCommand):
         columns = {column_name(c) for c in reader.fieldnames or [] if c}
         missing = REQUIRED_COLUMNS - columns
         if missing:
-            raise CommandError(f"Missing column(s): {', '.join(sorted(missing))} (see docs/import.md)")
+            raise CommandError(
+                f"Missing column(s): {', '.join(sorted(missing))} (see docs/import.md)"
+            )
         unknown = columns - KNOWN_COLUMNS
         if unknown:
             self.stderr.write(f"Ignoring unknown column(s): {', '.join(sorted(unknown))}")
@@ -331,10 +340,14 @@ class Command(BaseCommand):
         lookups = Lookups()
         existing = {
             page.slug: page
-            for page in CompanyPage.objects.child_of(index).prefetch_related("skills", "sectors", "credits")
+            for page in CompanyPage.objects.child_of(index).prefetch_related(
+                "skills", "sectors", "credits"
+            )
         }
         seen: dict[str, int] = {}
-        for line, row in tqdm(rows, desc="Companies", unit="row", file=sys.stderr, disable=not progress):
+        for line, row in tqdm(
+            rows, desc="Companies", unit="row", file=sys.stderr, disable=not progress
+        ):
             try:
                 values = row_values(row, lookups)
                 if values["slug"] in seen:
