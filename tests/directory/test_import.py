@@ -201,3 +201,22 @@ def test_a_file_that_is_not_utf8_is_a_clear_error(tmp_path, terms):
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import_companies", str(path), stdout=StringIO(), stderr=StringIO())
     assert not CompanyPage.objects.exists()
+
+
+def test_imported_companies_are_found_by_the_directory_search(
+    tmp_path, terms, django_capture_on_commit_callbacks
+):
+    from django.http import QueryDict
+
+    from directory.search import run_search
+    from directory.search.query import parse_search_params
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run(tmp_path, HEADER + GOOD)
+    found = run_search(parse_search_params(QueryDict("skill=stop-motion")))
+    assert [hit.title for hit in found.hits] == ["Kiln Light"]
+    # Lapsing a company through a re-import takes it out of the directory.
+    lapsed = GOOD.replace(",active,yes", ",lapsed,yes")
+    with django_capture_on_commit_callbacks(execute=True):
+        run(tmp_path, HEADER + lapsed)
+    assert run_search(parse_search_params(QueryDict("skill=stop-motion"))).total == 0
