@@ -108,14 +108,20 @@ def test_youtube_plays_from_the_privacy_domain(client):
     assert "i.ytimg.com" not in html
 
 
+def _media(html: str) -> str:
+    """The video/poster area of a project page."""
+    return html.split('class="project__media"', 1)[1].split('class="project__layout"', 1)[0]
+
+
 def test_poster_is_the_projects_image_else_a_local_poster(client):
     kiln = company("Kiln Light")
     with_image = project("With poster", companies=[kiln], video_url=YOUTUBE, poster=poster_image())
-    html = client.get(with_image.url).content.decode()
-    assert "/media/images/" in html
-    without = project("No poster", companies=[kiln], video_url=YOUTUBE)
-    html = client.get(without.url).content.decode()
-    assert "/media/images/" not in html and "i.ytimg.com" not in html
+    media = _media(client.get(with_image.url).content.decode())
+    assert "/media/images/" in media
+    without = project("No poster", companies=[company("Potbank")], video_url=YOUTUBE)
+    media = _media(client.get(without.url).content.decode())
+    assert "/media/images/" not in media and "i.ytimg.com" not in media
+    assert "video-facade__poster--drawn" in media  # the facade draws a local poster
 
 
 def test_project_page_shows_its_details(client):
