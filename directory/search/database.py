@@ -26,7 +26,7 @@ import math
 import time
 from functools import reduce
 
-from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
 from .base import FACETS, SearchBackend, SearchQuery, SearchResults, Sort, Suggestion
@@ -121,11 +121,11 @@ class DatabaseBackend(SearchBackend):
             return Q(**{f"{facet.field}__slug__in": slugs})
         through = getattr(CompanyPage, facet.field).through
         related = facet.model.split(".")[1].lower()
+        # An uncorrelated IN (...) is computed once; a correlated EXISTS would
+        # probe the join table once per candidate company.
         return Q(
-            Exists(
-                through.objects.filter(
-                    companypage_id=OuterRef("pk"), **{f"{related}__slug__in": slugs}
-                )
+            pk__in=through.objects.filter(**{f"{related}__slug__in": slugs}).values(
+                "companypage_id"
             )
         )
 
@@ -252,9 +252,9 @@ class DatabaseBackend(SearchBackend):
                 through = getattr(CompanyPage, facet.field).through
                 column = through._meta.get_field(facet.model.split(".")[1].lower()).column
                 sql = (
-                    f"EXISTS (SELECT 1 FROM {qn(through._meta.db_table)} t "  # noqa: S608
+                    f"m.id IN (SELECT t.companypage_id FROM {qn(through._meta.db_table)} t "  # noqa: S608
                     f"JOIN {qn(taxonomy)} x ON x.id = t.{qn(column)} "
-                    f"WHERE t.companypage_id = m.id AND x.slug IN ({marks}))"
+                    f"WHERE x.slug IN ({marks}))"
                 )
             else:
                 sql = f"m.place_id IN (SELECT id FROM {qn(taxonomy)} WHERE slug IN ({marks}))"  # noqa: S608
