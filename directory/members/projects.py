@@ -16,7 +16,7 @@ from wagtail.models import WorkflowState
 
 from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage
 
-from .changes import preview_response, submit_changes, why_not_editable
+from .changes import preview_response, submit_changes, why_not_editable, working_copy
 from .forms import MemberPageForm
 from .permissions import membership_or_404
 
@@ -127,7 +127,7 @@ def project_edit(request, company_id, project_id=None):
         project = ProjectPage(owner=request.user)
     else:
         index = None
-        project = _project_or_404(company, project_id).get_latest_revision_as_object()
+        project = working_copy(_project_or_404(company, project_id))
     form = ProjectForm(request.POST or None, instance=project, company=company)
     blocked = ""
     if request.method == "POST" and project_id is not None:

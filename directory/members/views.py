@@ -20,7 +20,13 @@ from wagtail.models import Collection
 
 from django_ratelimit.decorators import ratelimit
 
-from .changes import change_status, preview_response, submit_changes, why_not_editable
+from .changes import (
+    change_status,
+    preview_response,
+    submit_changes,
+    why_not_editable,
+    working_copy,
+)
 from .forms import (
     CompanyProfileForm,
     InviteForm,
@@ -168,7 +174,7 @@ def home(request):
 def dashboard(request, company_id):
     membership = membership_or_404(request.user, company_id)
     company = membership.company.specific
-    draft = company.get_latest_revision_as_object()
+    draft = working_copy(company)
     percent, missing = draft.profile_completeness()
     return render(
         request,
@@ -190,7 +196,7 @@ def dashboard(request, company_id):
 def edit_profile(request, company_id):
     membership = membership_or_404(request.user, company_id)
     company = membership.company.specific
-    draft = company.get_latest_revision_as_object()
+    draft = working_copy(company)
     form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=draft)
     blocked = why_not_editable(request, company) if request.method == "POST" else ""
     if blocked:
