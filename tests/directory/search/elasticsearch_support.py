@@ -172,6 +172,17 @@ class PrivateElasticsearch:
         return os.path.dirname(os.path.dirname(java))
 
     def start(self, timeout: float = 90) -> None:
+        """Start the node and wait until it answers; one retry, as a busy machine can
+        make a restart trip over the previous process's last moments."""
+        try:
+            self._start(timeout)
+        except RuntimeError:
+            import time
+
+            time.sleep(3)
+            self._start(timeout)
+
+    def _start(self, timeout: float) -> None:
         import subprocess
 
         if os.path.exists(self.pidfile):
@@ -191,7 +202,17 @@ class PrivateElasticsearch:
         ]
         if self.user:
             command = ["runuser", "-u", self.user, "--", *command]
-        subprocess.run(command, check=True, timeout=timeout, stdout=subprocess.DEVNULL)  # noqa: S603
+        started = subprocess.run(command, timeout=timeout, capture_output=True, text=True)  # noqa: S603
+        if started.returncode != 0:
+            log = os.path.join(self.root, "logs", "elasticsearch.log")
+            tail = ""
+            if os.path.exists(log):
+                with open(log) as lines:
+                    tail = lines.read()[-3000:]
+            raise RuntimeError(
+                f"Elasticsearch did not start ({started.returncode}): "
+                f"{started.stdout[-2000:]}{started.stderr[-2000:]}\n{tail}"
+            )
         self.wait_until_healthy(timeout)
         with open(self.pidfile) as pidfile:
             self.pid = int(pidfile.read().strip())
