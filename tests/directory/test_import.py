@@ -220,3 +220,20 @@ def test_imported_companies_are_found_by_the_directory_search(
     with django_capture_on_commit_callbacks(execute=True):
         run(tmp_path, HEADER + lapsed)
     assert run_search(parse_search_params(QueryDict("skill=stop-motion"))).total == 0
+
+
+def test_a_company_with_a_pending_draft_is_not_overwritten(tmp_path, terms):
+    run(tmp_path, HEADER + GOOD)
+    kiln = CompanyPage.objects.get(slug="kiln-light")
+    kiln.strapline = "A member's edit awaiting review"
+    kiln.save_revision()  # a draft: live values unchanged
+    changed = GOOD.replace("Stop motion for TV", "Imported strapline")
+    out, err = run(tmp_path, HEADER + changed)
+    assert "Line 2: 'Kiln Light' has unpublished changes" in err
+    assert "0 updated, 1 unchanged, 1 bad row(s)" in out
+    kiln.refresh_from_db()
+    assert kiln.strapline == "Stop motion for TV"
+    assert kiln.get_latest_revision_as_object().strapline == "A member's edit awaiting review"
+    # An unchanged row does not touch the company, draft or not.
+    out, _ = run(tmp_path, HEADER + GOOD)
+    assert "2 unchanged, 0 bad row(s)" in out

@@ -388,6 +388,12 @@ class Command(BaseCommand):
             compare["credits"] = credits
         if not differs(page, compare):
             return "unchanged"
+        if page.has_unpublished_changes:
+            # Publishing from the live page would bury a member's pending edit.
+            raise RowError(
+                f"{page.title!r} has unpublished changes (a draft or an edit awaiting "
+                "review): publish or reject them in the admin, then import again"
+            )
         for name, value in values.items():
             setattr(page, name, value)
         for name, chosen in related.items():
