@@ -141,6 +141,10 @@ def accept_invitation(request, token):
             locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
             if locked.accepted_at is not None:
                 return render(request, "members/invitation_invalid.html", status=404)
+            if get_user_model().objects.filter(username__iexact=invitation.email).exists():
+                # An account appeared meanwhile (another invitation): join by signing in.
+                context["login_url"] = f"{reverse('members:login')}?next={request.path}"
+                return render(request, "members/invitation_sign_in.html", context)
             user = form.create_user()
             _accept(locked, user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")

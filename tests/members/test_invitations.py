@@ -186,3 +186,19 @@ def test_sign_in_and_out(client, owner, acme):
     assert client.get(reverse("members:dashboard", args=[acme.pk])).status_code == 200
     assert client.post(reverse("members:logout")).status_code == 302
     assert client.get(reverse("members:dashboard", args=[acme.pk])).status_code == 302
+
+
+def test_an_account_created_meanwhile_is_asked_to_sign_in_not_duplicated(client, acme, rival):
+    _a, token_a = Invitation.create(email="twice@example.com", company=acme, role="editor")
+    _b, token_b = Invitation.create(email="twice@example.com", company=rival, role="editor")
+    url_b = reverse("members:accept_invitation", args=[token_b])
+    client.get(url_b)  # the form is open in one tab...
+    other = client.__class__()
+    other.post(  # ...while the other invitation is accepted in another
+        reverse("members:accept_invitation", args=[token_a]),
+        {"first_name": "T", "password1": STRONG, "password2": STRONG},
+    )
+    response = client.post(url_b, {"first_name": "T", "password1": STRONG, "password2": STRONG})
+    assert response.status_code == 200
+    assert b"Sign in to accept" in response.content
+    assert get_user_model().objects.filter(email="twice@example.com").count() == 1
