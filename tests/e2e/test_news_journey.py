@@ -97,6 +97,9 @@ def test_editor_publishes_news_and_visitor_finds_it(
     editor = page.locator(".public-DraftEditor-content").first
     editor.click()
     editor.type("The studio opens its doors to members in March.")
+    expect(editor).to_contain_text("opens its doors to members in March.")
+    # Leave the editor so Draftail writes its content to the form before publishing.
+    page.get_by_role("textbox", name="Author").click()
 
     page.locator("li.tagit-new input").fill("animation")
     page.keyboard.press("Enter")
@@ -112,6 +115,7 @@ def test_editor_publishes_news_and_visitor_finds_it(
     assert article.featured_image is not None and article.featured_image.title == "Longton studio"
     assert article.featured_image_alt == ALT
     assert "animation" in article.tags.names()
+    assert "opens its doors to members in March." in str(article.body)
 
     # --- a visitor finds it: home page, listing, article, feed --------------------
     page.context.clear_cookies()
