@@ -16,3 +16,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Ordinary tests use the database backend; Elasticsearch tests build their own
 # backend from ELASTICSEARCH_URL (exported by `make test`) with a unique prefix.
 DIRECTORY_SEARCH_BACKEND = {"BACKEND": "directory.search.database.DatabaseBackend"}
+
+# Tests serve static files through Django's finders (no collectstatic), so
+# WhiteNoise should look for files per request rather than warn at start-up
+# that STATIC_ROOT does not exist.
+WHITENOISE_AUTOREFRESH = True
