@@ -53,7 +53,9 @@ TEST_ENV := env -u DJANGO_SETTINGS_MODULE
 # The suite: Django's own checks, then every test; Elasticsearch is started
 # (and stopped again) unless ELASTICSEARCH_URL names one. pytest exits non-zero
 # on failures and when no test ran (exit 5).
-test: install ## Checks, then every test (starts a local Elasticsearch if needed)
+test: install ## Lint, checks, then every test (starts a local Elasticsearch if needed)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(LOCAL_ENV) $(MANAGE) check --fail-level WARNING
 	$(LOCAL_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) scripts/with-services -- $(PY) -m pytest $(PYTEST_ARGS)
