@@ -163,12 +163,17 @@ class MemberPageForm(ClusterForm):
 
     rich_text = ("", "")  # (model field, form field)
     ordered_formset = ""
+    # (image field on the page, what members call it, an example description):
+    # adds "<field>_upload", "<field>_description" and "remove_<field>".
+    image = ("", "", "")
     skills_help = ""
     sectors_help = ""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.image[0]:
+            self._add_image_fields(*self.image)
         self.fields["skills"] = forms.TypedMultipleChoiceField(
             label=self.fields["skills"].label,
             required=False,
@@ -192,9 +197,47 @@ class MemberPageForm(ClusterForm):
         for index, row in enumerate(self.formsets[self.ordered_formset].forms):
             row.fields["ORDER"].initial = index + 1
 
+    def _add_image_fields(self, field, noun, example):
+        self.fields[f"{field}_upload"] = forms.FileField(
+            label=f"Upload a new {noun}",
+            required=False,
+            help_text=HELP_TEXT,
+            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        )
+        self.fields[f"{field}_description"] = forms.CharField(
+            label=f"Describe the {noun}",
+            required=False,
+            max_length=255,
+            help_text=f"Read out by screen readers, e.g. “{example}”.",
+        )
+        self.fields[f"remove_{field}"] = forms.BooleanField(
+            label=f"Remove the current {noun}", required=False
+        )
+        current = getattr(self.instance, field) if getattr(self.instance, f"{field}_id") else None
+        self.initial[f"{field}_description"] = current.description if current else ""
+
     def clean_skills(self):
         ids = self.cleaned_data.get("skills") or []
         return list(Skill.objects.filter(pk__in=ids))
+
+    def clean(self):
+        cleaned = super().clean()
+        field, noun, _example = self.image
+        if field:
+            upload = cleaned.get(f"{field}_upload")
+            if upload:
+                try:
+                    # The extension comes from the content, never from the name.
+                    self.image_extension = validate_image_upload(upload)
+                except forms.ValidationError as error:
+                    self.add_error(f"{field}_upload", error)
+                else:
+                    if not cleaned.get(f"{field}_description", "").strip():
+                        self.add_error(
+                            f"{field}_description",
+                            f"Describe the {noun} for people who can't see it.",
+                        )
+        return cleaned
 
     def save(self, commit=False):
         page = super().save(commit=commit)
@@ -216,22 +259,9 @@ class CompanyProfileForm(MemberPageForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="What you do and for whom. Separate paragraphs with a blank line.",
     )
-    logo_upload = forms.FileField(
-        label="Upload a new logo",
-        required=False,
-        help_text=HELP_TEXT,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-    )
-    logo_description = forms.CharField(
-        label="Describe the logo",
-        required=False,
-        max_length=255,
-        help_text="Read out by screen readers, e.g. “Acme Studios logo”.",
-    )
-    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
-
     rich_text = ("about", "about_text")
     ordered_formset = "credits"
+    image = ("logo", "logo", "Acme Studios logo")
     skills_help = "Tick everything the company does."
     sectors_help = "Tick the markets the company works for."
 
@@ -274,20 +304,5 @@ class CompanyProfileForm(MemberPageForm):
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Place.objects.order_by("name")
         self.fields["place"].empty_label = "Choose a town"
-        self.initial["logo_description"] = (
-            self.instance.logo.description if self.instance.logo_id and self.instance.logo else ""
-        )
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs["step"] = "any"
-
-    def clean_logo_upload(self):
-        upload = self.cleaned_data.get("logo_upload")
-        if upload:
-            self.logo_extension = validate_image_upload(upload)
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("logo_upload") and not cleaned.get("logo_description", "").strip():
-            self.add_error("logo_description", "Describe the logo for people who can't see it.")
-        return cleaned

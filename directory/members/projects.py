@@ -19,6 +19,7 @@ from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage
 from .changes import preview_response, submit_changes, why_not_editable, working_copy
 from .forms import MemberPageForm
 from .permissions import membership_or_404
+from .views import apply_image
 
 
 class ProjectForm(MemberPageForm):
@@ -38,6 +39,7 @@ class ProjectForm(MemberPageForm):
 
     rich_text = ("synopsis", "synopsis_text")
     ordered_formset = "credits"
+    image = ("poster", "poster", "Animator posing a clay figure on a kitchen set")
     skills_help = "The skills the work shows."
     sectors_help = "The genres or markets it belongs to."
 
@@ -128,7 +130,9 @@ def project_edit(request, company_id, project_id=None):
     else:
         index = None
         project = working_copy(_project_or_404(company, project_id))
-    form = ProjectForm(request.POST or None, instance=project, company=company)
+    form = ProjectForm(
+        request.POST or None, request.FILES or None, instance=project, company=company
+    )
     blocked = ""
     if request.method == "POST" and project_id is not None:
         blocked = why_not_editable(request, ProjectPage.objects.get(pk=project_id))
@@ -137,6 +141,7 @@ def project_edit(request, company_id, project_id=None):
     elif request.method == "POST":
         if form.is_valid():
             page = form.save(commit=False)
+            apply_image(form, page, request.user)
             if index is not None:
                 page.slug = _unique_slug(index, page.title)
                 page.live = False

@@ -208,7 +208,7 @@ def edit_profile(request, company_id):
     elif request.method == "POST":
         if form.is_valid():
             page = form.save(commit=False)
-            _apply_logo(form, page, request.user)
+            apply_image(form, page, request.user)
             submit_changes(page, request.user)
             messages.success(
                 request,
@@ -231,26 +231,34 @@ def edit_profile(request, company_id):
     )
 
 
-def _apply_logo(form, page, user):
-    upload = form.cleaned_data.get("logo_upload")
-    description = form.cleaned_data.get("logo_description", "").strip()
+def apply_image(form, page, user):
+    """Store the form's uploaded image (logo, poster) on ``page``, or remove or re-describe it.
+
+    The upload becomes a Wagtail image in the "Member uploads" collection at
+    once; the page only points at it in the revision sent for approval.
+    """
+    field, noun, _example = form.image
+    upload = form.cleaned_data.get(f"{field}_upload")
+    description = form.cleaned_data.get(f"{field}_description", "").strip()
+    current = getattr(page, field) if getattr(page, f"{field}_id") else None
     if upload:
         image_model = get_image_model()
         image = image_model(
-            title=f"{page.title} logo",
+            title=f"{page.title} {noun}",
             description=description,
             uploaded_by_user=user,
             collection=_member_collection(),
         )
-        image.file = ImageFile(upload, name=f"logo-{page.slug}.{form.logo_extension}")
+        name = f"{noun}-{page.slug or 'new'}.{form.image_extension}"
+        image.file = ImageFile(upload, name=name)
         image._set_image_file_metadata()
         image.save()
-        page.logo = image
-    elif form.cleaned_data.get("remove_logo"):
-        page.logo = None
-    elif page.logo_id and description and description != page.logo.description:
-        page.logo.description = description
-        page.logo.save(update_fields=["description"])
+        setattr(page, field, image)
+    elif form.cleaned_data.get(f"remove_{field}"):
+        setattr(page, field, None)
+    elif current and description and description != current.description:
+        current.description = description
+        current.save(update_fields=["description"])
 
 
 def _member_collection():

@@ -26,21 +26,21 @@
     });
   });
 
-  // Logo preview of the chosen file, read locally (nothing is uploaded until saving).
-  var logoInput = document.querySelector('input[name="logo_upload"]');
-  var preview = document.querySelector("[data-logo-preview]");
-  if (logoInput && preview) {
-    logoInput.addEventListener("change", function () {
-      var file = logoInput.files && logoInput.files[0];
+  // Preview of a chosen image (logo, poster), read locally: nothing is uploaded until saving.
+  document.querySelectorAll("[data-image-preview]").forEach(function (preview) {
+    var input = document.querySelector('input[name="' + preview.getAttribute("data-image-preview") + '"]');
+    if (!input) return;
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
       if (!file || !/^image\/(png|jpeg|webp)$/.test(file.type)) return;
-      var img = preview.querySelector("img[data-logo-new]") || document.createElement("img");
-      img.setAttribute("data-logo-new", "");
-      img.alt = "Preview of the new logo";
+      var img = preview.querySelector("img[data-image-new]") || document.createElement("img");
+      img.setAttribute("data-image-new", "");
+      img.alt = "Preview of the new " + (preview.getAttribute("data-image-noun") || "image");
       img.src = URL.createObjectURL(file);
-      preview.querySelectorAll("[data-logo-empty]").forEach(function (el) { el.remove(); });
+      preview.querySelectorAll("[data-image-empty]").forEach(function (el) { el.remove(); });
       preview.appendChild(img);
     });
-  }
+  });
 
   // Credits: add rows from the empty form template.
   var credits = document.querySelector("[data-credits]");

@@ -105,7 +105,7 @@ def test_member_journey_from_invitation_to_search(
     member.get_by_label("Upload a new logo").set_input_files(
         {"name": "kiln-logo.png", "mimeType": "image/png", "buffer": logo_png()}
     )
-    expect(member.locator("img[data-logo-new]")).to_be_visible()
+    expect(member.locator("img[data-image-new]")).to_be_visible()
     member.get_by_label("Describe the logo").fill("Kiln Clay Studio logo")
     credit = member.locator("[data-credit]").first
     credit.get_by_label("Production").fill("The Clay Detectives")

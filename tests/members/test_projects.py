@@ -7,7 +7,7 @@ from wagtail.models import WorkflowState
 from showcase.models import ProjectCompany, ProjectPage
 from tests.showcase.factories import project, showcase_index
 
-from .factories import editor
+from .factories import editor, image_bytes, upload
 
 
 def project_data(page=None, **overrides):
@@ -103,3 +103,41 @@ def test_invalid_project_redisplays(owner_client, acme):
     assert response.status_code == 200
     assert {"title", "year"} <= set(response.context["form"].errors)
     assert not ProjectPage.objects.exists()
+
+
+def test_member_uploads_a_described_poster_that_waits_for_approval(owner_client, acme):
+    film = project("Kiln Nights", companies=[(acme, "Animation")])
+    url = reverse("members:project_edit", args=[acme.pk, film.pk])
+    response = owner_client.post(
+        url,
+        project_data(
+            film,
+            poster_upload=upload("still.jpg", image_bytes("JPEG", (640, 360)), "image/jpeg"),
+            poster_description="Two clay detectives under a street lamp",
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    film.refresh_from_db()
+    assert film.poster_id is None  # the public page keeps the approved version
+    pending = film.get_latest_revision_as_object()
+    assert pending.poster.description == "Two clay detectives under a street lamp"
+    assert pending.poster.file.name.endswith(".jpg")  # named from the content
+    assert pending.poster.collection.name == "Member uploads"
+    film.current_workflow_state.current_task_state.approve(user=editor())
+    film.refresh_from_db()
+    assert film.poster == pending.poster
+
+
+def test_poster_must_be_a_real_image_and_described(owner_client, acme):
+    film = project("Glaze Days", companies=[(acme, "Animation")])
+    url = reverse("members:project_edit", args=[acme.pk, film.pk])
+    svg = upload("poster.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/png")
+    response = owner_client.post(url, project_data(film, poster_upload=svg))
+    assert response.status_code == 200
+    assert response.context["form"].errors["poster_upload"]
+    assert ProjectPage.objects.get(pk=film.pk).current_workflow_state is None  # nothing sent
+
+    png = upload("poster.png", image_bytes("PNG", (640, 360)))
+    response = owner_client.post(url, project_data(film, poster_upload=png))
+    assert response.status_code == 200
+    assert "Describe the poster" in response.context["form"].errors["poster_description"][0]
