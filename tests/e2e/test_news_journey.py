@@ -98,8 +98,13 @@ def test_editor_publishes_news_and_visitor_finds_it(
     editor.click()
     editor.type("The studio opens its doors to members in March.")
     expect(editor).to_contain_text("opens its doors to members in March.")
-    # Leave the editor so Draftail writes its content to the form before publishing.
+    # Draftail copies its content into the form's hidden input a moment after the
+    # last keystroke; publishing before that would save an empty paragraph.
     page.get_by_role("textbox", name="Author").click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('input[type=hidden], textarea')]
+                .some((field) => field.value.includes('opens its doors to members'))"""
+    )
 
     page.locator("li.tagit-new input").fill("animation")
     page.keyboard.press("Enter")
