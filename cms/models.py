@@ -93,6 +93,13 @@ class SiteSettings(BaseSiteSetting):
 class HomePage(Page):
     """The site's root page; the directory, news and showcase live beneath it."""
 
+    hero_eyebrow = models.CharField(
+        "hero kicker",
+        max_length=80,
+        blank=True,
+        default="Stoke-on-Trent & Staffordshire",
+        help_text="The short line above the heading, e.g. the region the cluster serves.",
+    )
     hero_heading = models.CharField(
         max_length=120, blank=True, help_text="Large heading; the page title when empty."
     )
@@ -112,7 +119,12 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")],
+            [
+                FieldPanel("hero_eyebrow"),
+                FieldPanel("hero_heading"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+            ],
             heading="Hero",
         ),
         FieldPanel("search_label"),

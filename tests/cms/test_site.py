@@ -127,6 +127,22 @@ def test_home_page_search_box_targets_the_directory(client):
 
 
 @pytest.mark.django_db
+def test_home_page_hero_kicker_is_the_editors_words(client):
+    home = home_page()
+    assert '<p class="hero__eyebrow">Stoke-on-Trent &amp; Staffordshire</p>' in (
+        client.get("/").content.decode()
+    )
+    home.hero_eyebrow = "Staffordshire Moorlands"
+    home.save_revision().publish()
+    assert (
+        '<p class="hero__eyebrow">Staffordshire Moorlands</p>' in client.get("/").content.decode()
+    )
+    home.hero_eyebrow = ""
+    home.save_revision().publish()
+    assert "hero__eyebrow" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
 def test_home_page_features_listed_members_only(client):
     home = home_page()
     shown = company("Kiln Animation", strapline="Stop-motion for broadcast")
