@@ -16,7 +16,12 @@ register = template.Library()
 
 @register.simple_tag
 def company_projects(company, limit=24):
-    """The live projects a company took part in, newest first, each with ``.company_role``."""
+    """The live projects a company took part in, newest first.
+
+    Each carries ``.company_role`` (what this company did) and ``.partners``
+    (the other companies credited), so its card on the company's own page
+    doesn't say "By" the company whose page it is.
+    """
     if company is None or not getattr(company, "pk", None):
         return []
     roles = dict(
@@ -31,6 +36,11 @@ def company_projects(company, limit=24):
     )
     for project in projects:
         project.company_role = roles.get(project.pk, "")
+        project.partners = [
+            credit.company
+            for credit in project.project_companies.all()
+            if credit.company_id != company.pk
+        ]
     return projects
 
 

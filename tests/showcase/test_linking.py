@@ -33,6 +33,9 @@ def test_a_company_lists_the_live_projects_it_took_part_in(django_assert_max_num
     assert html.index("Saggar") < html.index("Clay Hearts")  # newest first
     assert "Stop-motion animation" in html and "Character design" in html
     assert "Not Theirs" not in html and "Draft" not in html
+    # On its own page a card names the partners, not the company itself.
+    assert "With Potbank Post" in html
+    assert "By Kiln Light" not in html and "With Kiln Light" not in html
 
     for n in range(5):
         project(f"More {n}", companies=[kiln, company(f"Partner {n}")])
