@@ -41,6 +41,10 @@ MILES_PER_DEGREE_LATITUDE = 69.05
 TITLE_WEIGHT = 3
 KEYWORD_WEIGHT = 2
 BODY_WEIGHT = 1
+# The whole query as the company's name outranks any number of word matches;
+# the whole query as a phrase inside the name comes next.
+EXACT_NAME_WEIGHT = 100
+NAME_PHRASE_WEIGHT = 4
 
 ENTRY_FIELDS = ("title_text", "keyword_text", "body_text")
 
@@ -96,8 +100,21 @@ class DatabaseBackend(SearchBackend):
             (self._phrase_q(field, phrase) for phrase in clause for field in fields),
         )
 
-    def _score(self, clauses: list[list[str]]):
+    def _score(self, clauses: list[list[str]], text: str = ""):
         parts = []
+        phrase = normalise(text)
+        if phrase:
+            parts.append(
+                Case(
+                    When(search_entry__title_text=phrase, then=Value(EXACT_NAME_WEIGHT)),
+                    When(
+                        search_entry__title_text__contains=phrase,
+                        then=Value(NAME_PHRASE_WEIGHT),
+                    ),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
         for clause in clauses:
             for field, weight in zip(
                 ENTRY_FIELDS, (TITLE_WEIGHT, KEYWORD_WEIGHT, BODY_WEIGHT), strict=True
@@ -186,7 +203,7 @@ class DatabaseBackend(SearchBackend):
         # One page of ids, ordered in SQL.
         ordered = matching
         if clauses:
-            ordered = ordered.annotate(score=self._score(clauses))
+            ordered = ordered.annotate(score=self._score(clauses, query.text))
         # Entries hold the folded title: name order without the page table.
         name_order = ("search_entry__title_text", "pk")
         if query.sort is Sort.NAME:
