@@ -154,15 +154,29 @@ def paragraphs_to_html(text: str) -> str:
     )
 
 
+def ordered_rows(fields, *, max_num=50, **options):
+    """A child formset members arrange themselves: a blank extra row, order and delete."""
+    return {
+        "fields": fields,
+        "extra": 1,
+        "can_delete": True,
+        "can_order": True,
+        "max_num": max_num,
+        "validate_max": True,
+        "inherit_kwargs": ["label_suffix"],  # rows label their fields like the page form
+        **options,
+    }
+
+
 class MemberPageForm(ClusterForm):
     """What member forms for pages share: taxonomy pickers, plain-text rich text, ordered rows.
 
     Subclasses name their rich-text field and its plain-text form field in
-    ``rich_text`` and the ordered child formset in ``ordered_formset``.
+    ``rich_text`` and their ordered child formsets in ``ordered_formsets``.
     """
 
     rich_text = ("", "")  # (model field, form field)
-    ordered_formset = ""
+    ordered_formsets = ()
     # (image field on the page, what members call it, an example description):
     # adds "<field>_upload", "<field>_description" and "remove_<field>".
     image = ("", "", "")
@@ -194,8 +208,9 @@ class MemberPageForm(ClusterForm):
         self.initial[form_field] = html_to_paragraphs(getattr(self.instance, model_field))
         # Django numbers existing rows only; a blank extra row would sort after
         # rows that members.js adds, so number it too: new rows go at the end.
-        for index, row in enumerate(self.formsets[self.ordered_formset].forms):
-            row.fields["ORDER"].initial = index + 1
+        for name in self.ordered_formsets:
+            for index, row in enumerate(self.formsets[name].forms):
+                row.fields["ORDER"].initial = index + 1
 
     def _add_image_fields(self, field, noun, example):
         self.fields[f"{field}_upload"] = forms.FileField(
@@ -239,6 +254,15 @@ class MemberPageForm(ClusterForm):
                         )
         return cleaned
 
+    @property
+    def formset_errors(self):
+        """Errors about whole formsets (too many rows), for the summary at the top."""
+        return [error for fs in self.formsets.values() for error in fs.non_form_errors()]
+
+    @property
+    def has_errors(self):
+        return bool(self.errors) or any(fs.total_error_count() for fs in self.formsets.values())
+
     def save(self, commit=False):
         page = super().save(commit=commit)
         model_field, form_field = self.rich_text
@@ -260,7 +284,7 @@ class CompanyProfileForm(MemberPageForm):
         help_text="What you do and for whom. Separate paragraphs with a blank line.",
     )
     rich_text = ("about", "about_text")
-    ordered_formset = "credits"
+    ordered_formsets = ("credits",)
     image = ("logo", "logo", "Acme Studios logo")
     skills_help = "Tick everything the company does."
     sectors_help = "Tick the markets the company works for."
@@ -290,14 +314,7 @@ class CompanyProfileForm(MemberPageForm):
         ]
         labels = {"title": "Company name"}
         formsets = {
-            "credits": {
-                "fields": ["production", "client", "year", "role"],
-                "extra": 1,
-                "can_delete": True,
-                "can_order": True,
-                "max_num": 50,
-                "validate_max": True,
-            }
+            "credits": ordered_rows(["production", "client", "year", "role"]),
         }
 
     def __init__(self, *args, **kwargs):

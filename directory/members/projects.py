@@ -17,9 +17,25 @@ from wagtail.models import WorkflowState
 from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage
 
 from .changes import preview_response, submit_changes, why_not_editable, working_copy
-from .forms import MemberPageForm
+from .forms import MemberPageForm, ordered_rows
 from .permissions import membership_or_404
 from .views import apply_image
+
+
+class AwardRowForm(forms.ModelForm):
+    """One award, nomination or festival selection, in words a member recognises."""
+
+    class Meta:
+        labels = {
+            "kind": "Result",
+            "name": "Festival or award",
+            "category": "Category",
+            "year": "Year",
+        }
+        help_texts = {
+            "name": "e.g. Annecy, BAFTA Craft, Sheffield DocFest.",
+            "category": "Optional, e.g. Best Short Animation.",
+        }
 
 
 class ProjectForm(MemberPageForm):
@@ -38,7 +54,7 @@ class ProjectForm(MemberPageForm):
     )
 
     rich_text = ("synopsis", "synopsis_text")
-    ordered_formset = "credits"
+    ordered_formsets = ("awards", "credits")
     image = ("poster", "poster", "Animator posing a clay figure on a kitchen set")
     skills_help = "The skills the work shows."
     sectors_help = "The genres or markets it belongs to."
@@ -48,14 +64,8 @@ class ProjectForm(MemberPageForm):
         fields = ["title", "kind", "year", "client", "video_url", "skills", "sectors"]
         labels = {"title": "Project title"}
         formsets = {
-            "credits": {
-                "fields": ["role", "name"],
-                "extra": 1,
-                "can_delete": True,
-                "can_order": True,
-                "max_num": 50,
-                "validate_max": True,
-            }
+            "awards": ordered_rows(["kind", "name", "category", "year"], form=AwardRowForm),
+            "credits": ordered_rows(["role", "name"]),
         }
 
     def __init__(self, *args, company, **kwargs):

@@ -1,5 +1,5 @@
 // Member profile form enhancements. Everything works without this file:
-// checkboxes are plain, credits get an empty row after each save.
+// checkboxes are plain, ordered rows get an empty row after each save.
 (function () {
   "use strict";
 
@@ -42,29 +42,33 @@
     });
   });
 
-  // Credits: add rows from the empty form template.
-  var credits = document.querySelector("[data-credits]");
-  if (credits) {
-    var list = credits.querySelector("[data-credits-list]");
-    var template = credits.querySelector("[data-credit-template]");
-    var total = credits.querySelector('input[name$="-TOTAL_FORMS"]');
-    var addWrapper = credits.querySelector("[data-credit-add-wrapper]");
-    var add = credits.querySelector("[data-credit-add]");
-    if (list && template && total && add) {
-      addWrapper.hidden = false;
-      add.addEventListener("click", function () {
-        var index = parseInt(total.value, 10);
-        var html = template.innerHTML.replace(/__prefix__/g, String(index));
-        list.insertAdjacentHTML("beforeend", html);
-        total.value = String(index + 1);
-        var added = list.lastElementChild;
-        var order = added.querySelector('input[name$="-ORDER"]');
-        if (order) order.value = String(index + 1);
-        var first = added.querySelector("input:not([type=hidden])");
-        if (first) first.focus();
-      });
-    }
-  }
+  // Ordered rows (credits, awards): add rows from the empty form template,
+  // up to the formset's maximum.
+  document.querySelectorAll("[data-formset]").forEach(function (formset) {
+    var list = formset.querySelector("[data-formset-list]");
+    var template = formset.querySelector("[data-formset-template]");
+    var total = formset.querySelector('input[name$="-TOTAL_FORMS"]');
+    var max = formset.querySelector('input[name$="-MAX_NUM_FORMS"]');
+    var addWrapper = formset.querySelector("[data-formset-add-wrapper]");
+    var add = formset.querySelector("[data-formset-add]");
+    if (!list || !template || !total || !add) return;
+    var full = function () {
+      return max && parseInt(total.value, 10) >= parseInt(max.value, 10);
+    };
+    addWrapper.hidden = full();
+    add.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      list.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var added = list.lastElementChild;
+      var order = added.querySelector('input[name$="-ORDER"]');
+      if (order) order.value = String(index + 1);
+      var first = added.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) first.focus();
+      if (full()) addWrapper.hidden = true;
+    });
+  });
 
   var errors = document.getElementById("form-errors");
   if (errors) errors.focus();

@@ -107,12 +107,12 @@ def test_member_journey_from_invitation_to_search(
     )
     expect(member.locator("img[data-image-new]")).to_be_visible()
     member.get_by_label("Describe the logo").fill("Kiln Clay Studio logo")
-    credit = member.locator("[data-credit]").first
+    credit = member.locator("[data-formset=credits] [data-row]").first
     credit.get_by_label("Production").fill("The Clay Detectives")
     credit.get_by_label("Client or broadcaster").fill("CBBC")
     credit.get_by_label("Year").fill("2025")
     member.get_by_role("button", name="Add another credit").click()
-    second = member.locator("[data-credit]").nth(1)
+    second = member.locator("[data-formset=credits] [data-row]").nth(1)
     second.get_by_label("Production").fill("Puppet Pier")
     screenshot(member, "members-edit-profile-filled")
     member.get_by_role("button", name="Send changes for approval").click()

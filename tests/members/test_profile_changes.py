@@ -50,12 +50,17 @@ def profile_data(company, **overrides):
     return data
 
 
-def credits_data(*rows, initial=0):
-    data = {"credits-TOTAL_FORMS": str(len(rows)), "credits-INITIAL_FORMS": str(initial)}
+def formset_data(prefix, *rows, initial=0):
+    """POST data for the ``prefix`` formset's rows, the first ``initial`` being existing ones."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(initial)}
     for i, row in enumerate(rows):
         for key, value in row.items():
-            data[f"credits-{i}-{key}"] = value
+            data[f"{prefix}-{i}-{key}"] = value
     return data
+
+
+def credits_data(*rows, initial=0):
+    return formset_data("credits", *rows, initial=initial)
 
 
 def edit_url(company):

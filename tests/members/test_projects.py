@@ -8,6 +8,7 @@ from showcase.models import ProjectCompany, ProjectPage
 from tests.showcase.factories import project, showcase_index
 
 from .factories import editor, image_bytes, upload
+from .test_profile_changes import formset_data
 
 
 def project_data(page=None, **overrides):
@@ -22,6 +23,8 @@ def project_data(page=None, **overrides):
         "sectors": [],
         "credits-TOTAL_FORMS": "0",
         "credits-INITIAL_FORMS": "0",
+        "awards-TOTAL_FORMS": "0",
+        "awards-INITIAL_FORMS": "0",
         "base_revision": ProjectPage.objects.get(pk=page.pk).latest_revision_id if page else "",
     }
     data.update(overrides)
@@ -141,3 +144,53 @@ def test_poster_must_be_a_real_image_and_described(owner_client, acme):
     response = owner_client.post(url, project_data(film, poster_upload=png))
     assert response.status_code == 200
     assert "Describe the poster" in response.context["form"].errors["poster_description"][0]
+
+
+def test_member_adds_reorders_and_removes_awards_shown_after_approval(owner_client, acme):
+    film = project("Kiln Nights", companies=[(acme, "Animation")])
+    url = reverse("members:project_edit", args=[acme.pk, film.pk])
+    page = owner_client.get(url).content.decode()
+    assert "<legend>Awards and festival selections</legend>" in page
+    assert ">Festival or award</label>" in page and ">Result</label>" in page
+    rows = [
+        {"kind": "selection", "name": "Annecy", "category": "", "year": "2025", "ORDER": "2"},
+        {"kind": "win", "name": "BAFTA Craft", "category": "Animation", "year": "", "ORDER": "1"},
+        {"kind": "selection", "name": "", "category": "", "year": "", "ORDER": "3"},  # blank
+    ]
+    response = owner_client.post(url, project_data(film, **formset_data("awards", *rows)))
+    assert response.status_code == 302, response.context["form"].formsets["awards"].errors
+    assert not film.awards.exists()  # live version unchanged until approval
+    film.refresh_from_db()
+    film.current_workflow_state.current_task_state.approve(user=editor())
+    assert [str(a) for a in film.awards.all()] == [
+        "Winner: BAFTA Craft",
+        "Official selection: Annecy",
+    ]
+    public = owner_client.get(film.url).content.decode()
+    assert public.index("BAFTA Craft") < public.index("Annecy")
+    assert "BAFTA Craft, Animation" in public and "Annecy (2025)" in public
+
+    bafta, annecy = film.awards.all()
+    rows = [
+        {"id": bafta.pk, "kind": "win", "name": "BAFTA Craft", "ORDER": "1", "DELETE": "on"},
+        {"id": annecy.pk, "kind": "nomination", "name": "Annecy", "year": "2025", "ORDER": "2"},
+    ]
+    response = owner_client.post(
+        url, project_data(film, **formset_data("awards", *rows, initial=2))
+    )
+    assert response.status_code == 302, response.context["form"].formsets["awards"].errors
+    film.refresh_from_db()
+    film.current_workflow_state.current_task_state.approve(user=editor())
+    assert [str(a) for a in film.awards.all()] == ["Nominated: Annecy"]
+    public = owner_client.get(film.url).content.decode()
+    assert "Nominated</strong> — Annecy (2025)" in public and "BAFTA" not in public
+
+
+def test_an_award_needs_its_name(owner_client, acme):
+    film = project("Glaze Days", companies=[(acme, "Animation")])
+    url = reverse("members:project_edit", args=[acme.pk, film.pk])
+    row = {"kind": "win", "name": "", "category": "Best Short", "year": "2024", "ORDER": "1"}
+    response = owner_client.post(url, project_data(film, **formset_data("awards", row)))
+    assert response.status_code == 200
+    assert "name" in response.context["form"].formsets["awards"].forms[0].errors
+    assert b"Please correct the highlighted fields." in response.content
