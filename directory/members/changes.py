@@ -36,17 +36,17 @@ def submit_changes(page, user):
     return revision
 
 
-def working_copy(page):
+def working_copy(page, related=("skills", "sectors", "credits")):
     """What the member works from: the pending revision if there is one, else the page.
 
-    Rebuilding a page from its revision costs queries per credit and skill
-    (Wagtail checks each stored reference), so it is only done when a change
-    is actually pending; otherwise the page itself, with its relations
-    prefetched, holds exactly the same content.
+    Rebuilding a page from its revision costs queries per credit, skill and
+    gallery image (Wagtail checks each stored reference), so it is only done
+    when a change is actually pending; otherwise the page itself, with the
+    ``related`` lookups prefetched, holds exactly the same content.
     """
     if page.has_unpublished_changes:
         return page.get_latest_revision_as_object()
-    return type(page).objects.prefetch_related("skills", "sectors", "credits").get(pk=page.pk)
+    return type(page).objects.prefetch_related(*related).get(pk=page.pk)
 
 
 def why_not_editable(request, page) -> str:

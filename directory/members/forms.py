@@ -5,14 +5,16 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
+from django.utils.translation import ngettext_lazy
 
-from modelcluster.forms import ClusterForm
+from modelcluster.forms import BaseChildFormSet, ClusterForm
 
 from directory.models import CompanyPage, Place, Sector, Skill
 
 from .models import CompanyMembership
-from .uploads import ACCEPT_ATTRIBUTE, HELP_TEXT, validate_image_upload
+from .uploads import ACCEPT_ATTRIBUTE, HELP_TEXT, clean_described_upload
 
 User = get_user_model()
 
@@ -154,6 +156,9 @@ def paragraphs_to_html(text: str) -> str:
     )
 
 
+GALLERY_LIMIT = 12
+
+
 def ordered_rows(fields, *, max_num=50, **options):
     """A child formset members arrange themselves: a blank extra row, order and delete."""
     return {
@@ -168,15 +173,86 @@ def ordered_rows(fields, *, max_num=50, **options):
     }
 
 
+class GalleryRowForm(forms.ModelForm):
+    """One gallery image: the current one kept, or a new upload described for screen readers.
+
+    The image itself is not a form field, so no row can name an image by id.
+    A row of the pending (not yet approved) version has no id of its own
+    either; it says which of *this page's* gallery images it holds in
+    ``current_image``, whose choices are those images only.
+    """
+
+    upload = forms.FileField(
+        label="Upload an image",
+        required=False,
+        help_text=HELP_TEXT,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    description = forms.CharField(
+        label="Describe the image",
+        required=False,
+        max_length=255,
+        help_text="Read out by screen readers, e.g. “Puppet maker painting a clay face”.",
+    )
+    current_image = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, widget=forms.HiddenInput
+    )
+    field_order = ["upload", "description", "caption"]
+
+    def __init__(self, *args, kept_images=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.image_extension = ""
+        self.fields["current_image"].choices = [(pk, pk) for pk in kept_images]
+        self.fields["current_image"].initial = self.instance.image_id
+        if self.instance.image_id:
+            self.initial.setdefault("description", self.instance.image.description)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.image_id and cleaned.get("current_image"):
+            self.instance.image_id = cleaned["current_image"]
+        self.image_extension = clean_described_upload(self, "upload", "description", "image")
+        missing = not (self.instance.image_id or self.image_extension or "upload" in self.errors)
+        if missing and not cleaned.get("DELETE"):
+            self.add_error("upload", "Choose an image for this row.")
+        return cleaned
+
+
+class GalleryFormSet(BaseChildFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "A gallery holds at most %(num)d image: delete one to add another.",
+            "A gallery holds at most %(num)d images: delete one to add another.",
+            "num",
+        )
+    }
+
+    @cached_property
+    def kept_images(self):
+        """The images of the page's own rows: the only ones a row may keep."""
+        return [row.image_id for row in self.get_queryset() if row.image_id]
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "kept_images": self.kept_images}
+
+
+GALLERY_ROWS = ordered_rows(
+    ["caption"], max_num=GALLERY_LIMIT, form=GalleryRowForm, formset=GalleryFormSet
+)
+
+
 class MemberPageForm(ClusterForm):
     """What member forms for pages share: taxonomy pickers, plain-text rich text, ordered rows.
 
     Subclasses name their rich-text field and its plain-text form field in
     ``rich_text`` and their ordered child formsets in ``ordered_formsets``.
+    A ``gallery_images`` formset built from ``GALLERY_ROWS`` takes uploads.
     """
 
     rich_text = ("", "")  # (model field, form field)
     ordered_formsets = ()
+    # What the edit page shows of the page, prefetched by ``working_copy``.
+    related = ("skills", "sectors", "credits", "gallery_images__image__renditions")
     # (image field on the page, what members call it, an example description):
     # adds "<field>_upload", "<field>_description" and "remove_<field>".
     image = ("", "", "")
@@ -186,6 +262,7 @@ class MemberPageForm(ClusterForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.image_extension = ""
         if self.image[0]:
             self._add_image_fields(*self.image)
         self.fields["skills"] = forms.TypedMultipleChoiceField(
@@ -239,20 +316,19 @@ class MemberPageForm(ClusterForm):
         cleaned = super().clean()
         field, noun, _example = self.image
         if field:
-            upload = cleaned.get(f"{field}_upload")
-            if upload:
-                try:
-                    # The extension comes from the content, never from the name.
-                    self.image_extension = validate_image_upload(upload)
-                except forms.ValidationError as error:
-                    self.add_error(f"{field}_upload", error)
-                else:
-                    if not cleaned.get(f"{field}_description", "").strip():
-                        self.add_error(
-                            f"{field}_description",
-                            f"Describe the {noun} for people who can't see it.",
-                        )
+            # The extension comes from the content, never from the name.
+            self.image_extension = clean_described_upload(
+                self, f"{field}_upload", f"{field}_description", noun
+            )
         return cleaned
+
+    def gallery_rows(self):
+        """The gallery rows kept after saving (valid, not deleted), in the order given."""
+        gallery = self.formsets.get("gallery_images")
+        if gallery is None:
+            return []
+        deleted = gallery.deleted_forms
+        return [row for row in gallery.forms if row.has_changed() and row not in deleted]
 
     @property
     def formset_errors(self):
@@ -274,7 +350,7 @@ class MemberPageForm(ClusterForm):
 
 
 class CompanyProfileForm(MemberPageForm):
-    """Every field a member may change, plus credits as an ordered formset."""
+    """Every field a member may change, plus credits and the gallery as ordered formsets."""
 
     about_text = forms.CharField(
         label="About the company",
@@ -284,7 +360,7 @@ class CompanyProfileForm(MemberPageForm):
         help_text="What you do and for whom. Separate paragraphs with a blank line.",
     )
     rich_text = ("about", "about_text")
-    ordered_formsets = ("credits",)
+    ordered_formsets = ("credits", "gallery_images")
     image = ("logo", "logo", "Acme Studios logo")
     skills_help = "Tick everything the company does."
     sectors_help = "Tick the markets the company works for."
@@ -315,6 +391,7 @@ class CompanyProfileForm(MemberPageForm):
         labels = {"title": "Company name"}
         formsets = {
             "credits": ordered_rows(["production", "client", "year", "role"]),
+            "gallery_images": GALLERY_ROWS,
         }
 
     def __init__(self, *args, **kwargs):

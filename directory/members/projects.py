@@ -17,9 +17,9 @@ from wagtail.models import WorkflowState
 from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage
 
 from .changes import preview_response, submit_changes, why_not_editable, working_copy
-from .forms import MemberPageForm, ordered_rows
+from .forms import GALLERY_ROWS, MemberPageForm, ordered_rows
 from .permissions import membership_or_404
-from .views import apply_image
+from .views import apply_uploads
 
 
 class AwardRowForm(forms.ModelForm):
@@ -54,7 +54,8 @@ class ProjectForm(MemberPageForm):
     )
 
     rich_text = ("synopsis", "synopsis_text")
-    ordered_formsets = ("awards", "credits")
+    ordered_formsets = ("awards", "credits", "gallery_images")
+    related = (*MemberPageForm.related, "awards")
     image = ("poster", "poster", "Animator posing a clay figure on a kitchen set")
     skills_help = "The skills the work shows."
     sectors_help = "The genres or markets it belongs to."
@@ -66,6 +67,7 @@ class ProjectForm(MemberPageForm):
         formsets = {
             "awards": ordered_rows(["kind", "name", "category", "year"], form=AwardRowForm),
             "credits": ordered_rows(["role", "name"]),
+            "gallery_images": GALLERY_ROWS,
         }
 
     def __init__(self, *args, company, **kwargs):
@@ -139,7 +141,7 @@ def project_edit(request, company_id, project_id=None):
         project = ProjectPage(owner=request.user)
     else:
         index = None
-        project = working_copy(_project_or_404(company, project_id))
+        project = working_copy(_project_or_404(company, project_id), ProjectForm.related)
     form = ProjectForm(
         request.POST or None, request.FILES or None, instance=project, company=company
     )
@@ -151,7 +153,7 @@ def project_edit(request, company_id, project_id=None):
     elif request.method == "POST":
         if form.is_valid():
             page = form.save(commit=False)
-            apply_image(form, page, request.user)
+            apply_uploads(form, page, request.user)
             if index is not None:
                 page.slug = _unique_slug(index, page.title)
                 page.live = False

@@ -4,14 +4,23 @@ Only JPEG, PNG and WebP are accepted. The header is read first so that a
 picture claiming billions of pixels (a decompression bomb) is refused before
 any pixel is decoded; then Pillow ``verify()`` checks the file's structure and
 a full decode proves the data is really an image.
+
+Every member image (logo, poster, gallery) goes through the same two steps:
+``clean_described_upload`` in the form, ``described_image`` once it is valid.
 """
 
 import warnings
 
 from django.core.exceptions import ValidationError
+from django.core.files.images import ImageFile
 from django.template.defaultfilters import filesizeformat
 
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
 from PIL import Image, UnidentifiedImageError
+
+MEMBER_UPLOADS_COLLECTION = "Member uploads"
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -95,3 +104,55 @@ def _check_dimensions(width, height):
             f"{MIN_SIDE} pixels on each side.",
             code="too_small",
         )
+
+
+def clean_described_upload(form, upload_field, description_field, noun) -> str:
+    """Check ``form``'s optional upload and insist on its description.
+
+    Errors go on the form's own fields, so they show next to the upload the
+    member chose. Returns the extension the content deserves, or "" when
+    nothing usable was uploaded.
+    """
+    upload = form.cleaned_data.get(upload_field)
+    if not upload:
+        return ""
+    try:
+        extension = validate_image_upload(upload)
+    except ValidationError as error:
+        form.add_error(upload_field, error)
+        return ""
+    if not form.cleaned_data.get(description_field, "").strip():
+        form.add_error(description_field, f"Describe the {noun} for people who can't see it.")
+    return extension
+
+
+def described_image(current, upload, *, extension, description, title, name, user):
+    """The image a page should point at after a member's edit.
+
+    A validated ``upload`` becomes a new Wagtail image in the "Member uploads"
+    collection at once (the page only points at it in the revision sent for
+    approval). Without one, ``current`` is kept, re-described if the member
+    changed its description.
+    """
+    description = (description or "").strip()
+    if upload:
+        image = get_image_model()(
+            title=title,
+            description=description,
+            uploaded_by_user=user,
+            collection=member_collection(),
+        )
+        image.file = ImageFile(upload, name=f"{name}.{extension}")
+        image._set_image_file_metadata()
+        image.save()
+        return image
+    if current and description and description != current.description:
+        current.description = description
+        current.save(update_fields=["description"])
+    return current
+
+
+def member_collection():
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=MEMBER_UPLOADS_COLLECTION).first()
+    return existing or root.add_child(name=MEMBER_UPLOADS_COLLECTION)

@@ -7,16 +7,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.files.images import ImageFile
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
-
-from wagtail.images import get_image_model
-from wagtail.models import Collection
 
 from django_ratelimit.decorators import ratelimit
 
@@ -37,8 +33,7 @@ from .forms import (
 from .models import CompanyMembership, Invitation
 from .notifications import send_invitation
 from .permissions import companies_for, membership_or_404
-
-MEMBER_UPLOADS_COLLECTION = "Member uploads"
+from .uploads import described_image
 
 
 def too_many_requests(request, what):
@@ -200,7 +195,7 @@ def dashboard(request, company_id):
 def edit_profile(request, company_id):
     membership = membership_or_404(request.user, company_id)
     company = membership.company.specific
-    draft = working_copy(company)
+    draft = working_copy(company, CompanyProfileForm.related)
     form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=draft)
     blocked = why_not_editable(request, company) if request.method == "POST" else ""
     if blocked:
@@ -208,7 +203,7 @@ def edit_profile(request, company_id):
     elif request.method == "POST":
         if form.is_valid():
             page = form.save(commit=False)
-            apply_image(form, page, request.user)
+            apply_uploads(form, page, request.user)
             submit_changes(page, request.user)
             messages.success(
                 request,
@@ -231,40 +226,40 @@ def edit_profile(request, company_id):
     )
 
 
-def apply_image(form, page, user):
-    """Store the form's uploaded image (logo, poster) on ``page``, or remove or re-describe it.
+def apply_uploads(form, page, user):
+    """Point ``page`` at the images the member uploaded, removed or re-described.
 
-    The upload becomes a Wagtail image in the "Member uploads" collection at
-    once; the page only points at it in the revision sent for approval.
+    The page's own image (logo, poster) and every kept gallery row; the page
+    is the edited copy that ``submit_changes`` turns into a revision.
     """
     field, noun, _example = form.image
     upload = form.cleaned_data.get(f"{field}_upload")
-    description = form.cleaned_data.get(f"{field}_description", "").strip()
-    current = getattr(page, field) if getattr(page, f"{field}_id") else None
-    if upload:
-        image_model = get_image_model()
-        image = image_model(
-            title=f"{page.title} {noun}",
-            description=description,
-            uploaded_by_user=user,
-            collection=_member_collection(),
-        )
-        name = f"{noun}-{page.slug or 'new'}.{form.image_extension}"
-        image.file = ImageFile(upload, name=name)
-        image._set_image_file_metadata()
-        image.save()
-        setattr(page, field, image)
-    elif form.cleaned_data.get(f"remove_{field}"):
+    if form.cleaned_data.get(f"remove_{field}") and not upload:
         setattr(page, field, None)
-    elif current and description and description != current.description:
-        current.description = description
-        current.save(update_fields=["description"])
-
-
-def _member_collection():
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=MEMBER_UPLOADS_COLLECTION).first()
-    return existing or root.add_child(name=MEMBER_UPLOADS_COLLECTION)
+    else:
+        current = getattr(page, field) if getattr(page, f"{field}_id") else None
+        image = described_image(
+            current,
+            upload,
+            extension=form.image_extension,
+            description=form.cleaned_data.get(f"{field}_description"),
+            title=f"{page.title} {noun}",
+            name=f"{noun}-{page.slug or 'new'}",
+            user=user,
+        )
+        setattr(page, field, image)
+    for row in form.gallery_rows():
+        row_upload = row.cleaned_data.get("upload")
+        if row_upload or "description" in row.changed_data:
+            row.instance.image = described_image(
+                row.instance.image if row.instance.image_id else None,
+                row_upload,
+                extension=row.image_extension,
+                description=row.cleaned_data.get("description"),
+                title=f"{page.title} gallery image",
+                name=f"gallery-{page.slug or 'new'}",
+                user=user,
+            )
 
 
 @login_required

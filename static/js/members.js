@@ -26,23 +26,23 @@
     });
   });
 
-  // Preview of a chosen image (logo, poster), read locally: nothing is uploaded until saving.
-  document.querySelectorAll("[data-image-preview]").forEach(function (preview) {
-    var input = document.querySelector('input[name="' + preview.getAttribute("data-image-preview") + '"]');
-    if (!input) return;
-    input.addEventListener("change", function () {
-      var file = input.files && input.files[0];
-      if (!file || !/^image\/(png|jpeg|webp)$/.test(file.type)) return;
-      var img = preview.querySelector("img[data-image-new]") || document.createElement("img");
-      img.setAttribute("data-image-new", "");
-      img.alt = "Preview of the new " + (preview.getAttribute("data-image-noun") || "image");
-      img.src = URL.createObjectURL(file);
-      preview.querySelectorAll("[data-image-empty]").forEach(function (el) { el.remove(); });
-      preview.appendChild(img);
-    });
+  // Preview of a chosen image (logo, poster, gallery rows), read locally: nothing is
+  // uploaded until saving. Delegated, so rows added below get previews too.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches('input[type="file"]')) return;
+    var preview = document.querySelector('[data-image-preview="' + input.name + '"]');
+    var file = input.files && input.files[0];
+    if (!preview || !file || !/^image\/(png|jpeg|webp)$/.test(file.type)) return;
+    var img = preview.querySelector("img[data-image-new]") || document.createElement("img");
+    img.setAttribute("data-image-new", "");
+    img.alt = "Preview of the new " + (preview.getAttribute("data-image-noun") || "image");
+    img.src = URL.createObjectURL(file);
+    preview.querySelectorAll("[data-image-empty]").forEach(function (el) { el.remove(); });
+    preview.appendChild(img);
   });
 
-  // Ordered rows (credits, awards): add rows from the empty form template,
+  // Ordered rows (credits, awards, gallery): add rows from the empty form template,
   // up to the formset's maximum.
   document.querySelectorAll("[data-formset]").forEach(function (formset) {
     var list = formset.querySelector("[data-formset-list]");

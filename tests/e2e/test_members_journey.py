@@ -114,10 +114,21 @@ def test_member_journey_from_invitation_to_search(
     member.get_by_role("button", name="Add another credit").click()
     second = member.locator("[data-formset=credits] [data-row]").nth(1)
     second.get_by_label("Production").fill("Puppet Pier")
+    still = member.locator("[data-formset=gallery_images] [data-row]").first
+    still.get_by_label("Upload an image").set_input_files(
+        {"name": "stage.png", "mimeType": "image/png", "buffer": logo_png()}
+    )
+    still.get_by_label("Describe the image").fill("Six puppets on a miniature stage")
+    still.get_by_label("Caption").fill("Stage two in Longton")
     screenshot(member, "members-edit-profile-filled")
     member.get_by_role("button", name="Send changes for approval").click()
     expect(member.get_by_text("Waiting for an editor to review")).to_be_visible()
     axe_check(member, "members-dashboard-pending")
+    # The form now starts from the pending version: the gallery shows its thumbnail.
+    member.goto(f"/members/companies/{kiln.pk}/edit/")
+    expect(member.get_by_alt_text("Six puppets on a miniature stage")).to_be_visible()
+    axe_check(member, "members-edit-profile-pending")
+    member.goto(f"/members/companies/{kiln.pk}/")
 
     # The public page still shows the approved version; the member can preview theirs.
     public = member.context.new_page()
@@ -153,6 +164,9 @@ def test_member_journey_from_invitation_to_search(
         "Puppet Pier",
     ]
     assert expect_live.logo.description == "Kiln Clay Studio logo"
+    [still_row] = expect_live.gallery_images.all()
+    assert still_row.caption == "Stage two in Longton"
+    assert still_row.image.description == "Six puppets on a miniature stage"
     assert any("approved" in m.subject for m in mail.outbox if MEMBER_EMAIL in m.to)
 
     member.goto(f"/members/companies/{kiln.pk}/")

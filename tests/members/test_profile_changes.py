@@ -43,6 +43,8 @@ def profile_data(company, **overrides):
         "credits-INITIAL_FORMS": "0",
         "credits-MIN_NUM_FORMS": "0",
         "credits-MAX_NUM_FORMS": "1000",
+        "gallery_images-TOTAL_FORMS": "0",
+        "gallery_images-INITIAL_FORMS": "0",
         # The revision the member started from, as the form page gives it.
         "base_revision": CompanyPage.objects.get(pk=company.pk).latest_revision_id,
     }

@@ -25,6 +25,8 @@ def project_data(page=None, **overrides):
         "credits-INITIAL_FORMS": "0",
         "awards-TOTAL_FORMS": "0",
         "awards-INITIAL_FORMS": "0",
+        "gallery_images-TOTAL_FORMS": "0",
+        "gallery_images-INITIAL_FORMS": "0",
         "base_revision": ProjectPage.objects.get(pk=page.pk).latest_revision_id if page else "",
     }
     data.update(overrides)

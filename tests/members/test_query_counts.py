@@ -6,6 +6,7 @@ from directory.models import Enquiry
 from tests.directory.factories import SkillFactory
 
 from .factories import editor
+from .test_gallery import gallery_data, new_row
 from .test_profile_changes import credits_data, edit_url, profile_data
 
 
@@ -21,10 +22,17 @@ def grow(client, company, n):
         Enquiry.objects.create(company=company, name=f"N{i}", email="n@example.com", message="Hi")
     skills = [SkillFactory(name=f"Count skill {n}-{i}") for i in range(n)]
     rows = [{"production": f"P{n}-{i}", "ORDER": str(i + 1)} for i in range(n)]
-    client.post(
+    images = [new_row(f"Still {n}-{i}", order=str(i + 1)) for i in range(n // 2)]
+    response = client.post(
         edit_url(company),
-        profile_data(company, skills=[s.pk for s in skills], **credits_data(*rows)),
+        profile_data(
+            company,
+            skills=[s.pk for s in skills],
+            **credits_data(*rows),
+            **gallery_data(*images),
+        ),
     )
+    assert response.status_code == 302
     company.refresh_from_db()
     company.current_workflow_state.current_task_state.approve(user=editor())
 
