@@ -390,12 +390,37 @@ class CompanyPage(RoutablePageMixin, Page):
         context.setdefault("enquiry_form", EnquiryForm())
         return context
 
-    def serve(self, request, *args, **kwargs):
+    def serve(self, request, view=None, args=None, kwargs=None):
         # Editors previewing a lapsed member's page still see it.
         is_preview = getattr(request, "is_preview", False)
         if self.membership_status != self.MembershipStatus.ACTIVE and not is_preview:
-            raise Http404("This company is no longer a member.")
-        return super().serve(request, *args, **kwargs)
+            if view is not None and view.__name__ != "index_route":
+                # Its sub-routes (the enquiry form) are simply gone.
+                raise Http404("This company is no longer a member.")
+            return self.serve_lapsed(request)
+        return super().serve(request, view, args, kwargs)
+
+    def serve_lapsed(self, request):
+        """410 Gone: the company left, and old links lead to others who do the same work.
+
+        None of its details are shown; only its name, and its skills as
+        directory searches.
+        """
+        from django.template.response import TemplateResponse
+
+        from .search.results import directory_url, skill_filter_url
+
+        base = directory_url()
+        skills = [
+            (skill.name, skill_filter_url(skill.slug, base))
+            for skill in self.skills.all().order_by("name")[:6]
+        ]
+        return TemplateResponse(
+            request,
+            "directory/company_lapsed.html",
+            {"page": self, "directory_url": base, "skills": skills},
+            status=410,
+        )
 
     @path("enquiry/", name="enquiry")
     def enquiry(self, request):

@@ -91,7 +91,7 @@ def test_an_editor_publishes_a_new_company_from_the_admin(admin_client):
 
 def test_editors_still_preview_a_lapsed_members_page(admin_client, rf, admin_user, client):
     page = company("Lapsed Films", membership_status="lapsed")
-    assert client.get(page.url).status_code == 404  # gone for the public
+    assert client.get(page.url).status_code == 410  # gone for the public
     request = rf.get(page.url)
     request.user = admin_user
     response = page.serve_preview(request, page.default_preview_mode)

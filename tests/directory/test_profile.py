@@ -129,9 +129,27 @@ def test_showreel_makes_no_request_to_the_video_site_before_play(client, clay_pi
     assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in html
 
 
-def test_lapsed_member_has_left_the_directory(client, leek):
-    page = company("Gone Films", place=leek, membership_status="lapsed")
-    assert client.get(page.url).status_code == 404
+def test_lapsed_member_has_left_the_directory(client, leek, clay_pixel):
+    grading, editing = list(clay_pixel.skills.all())
+    page = company(
+        "Gone Films",
+        place=leek,
+        skills=[grading],
+        membership_status="lapsed",
+        email="studio@gone.example",
+        strapline="Colour for drama",
+    )
+    response = client.get(page.url)
+    assert response.status_code == 410  # gone, not missing: old links explain why
+    html = response.content.decode()
+    assert "Gone Films is no longer a member" in html
+    assert '<meta name="robots" content="noindex">' in html
+    # Old links lead on to members who do the same work ...
+    assert f'href="/directory/?skill={grading.slug}"' in html
+    assert editing.name not in html
+    # ... and nothing of the former member's profile is published.
+    assert "studio@gone.example" not in html and "Colour for drama" not in html
+    assert "application/ld+json" not in html
 
 
 def test_draft_company_is_not_public(client, leek):
