@@ -1,0 +1,91 @@
+"""Member uploads nobody uses any more: images left behind by rejected or replaced changes.
+
+A member's upload becomes a Wagtail image in the "Member uploads" collection
+as soon as the form is saved; the page only points at it in the revision sent
+for approval. When editors reject that change, or the member replaces the
+picture before approval, the image stays behind: unreferenced, but still a
+file on the media storage. :func:`unused_member_uploads` finds them; the
+``prune_member_uploads`` command deletes them.
+
+An upload is kept while anything could still need it:
+
+* a row points at it (a logo, poster, gallery row, hero or featured image,
+  any model with a foreign key to images, live or draft);
+* Wagtail's reference index knows a use of it (e.g. inside a StreamField);
+* any page revision saved since the upload names it, so a pending change,
+  or an older one an editor might revert to, keeps its pictures;
+* it is younger than the grace period (a form being saved right now).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from wagtail.images import get_image_model
+from wagtail.models import Collection, ReferenceIndex, Revision
+
+from .uploads import MEMBER_UPLOADS_COLLECTION
+
+
+def _image_foreign_keys():
+    """(model, field name, attname) of every foreign key to the image model but renditions'."""
+    Image = get_image_model()
+    return [
+        (rel.related_model, rel.field.name, rel.field.attname)
+        for rel in Image._meta.get_fields(include_hidden=True)
+        if rel.auto_created
+        and not rel.concrete
+        and rel.related_model is not Image.get_rendition_model()
+    ]
+
+
+def _ids_in(content, keys: set[str]) -> Iterator[int]:
+    """Integers stored under any of ``keys`` anywhere in a revision's JSON content."""
+    if isinstance(content, dict):
+        for key, value in content.items():
+            if key in keys and isinstance(value, int):
+                yield value
+            else:
+                yield from _ids_in(value, keys)
+    elif isinstance(content, list):
+        for item in content:
+            yield from _ids_in(item, keys)
+
+
+def unused_member_uploads(grace: datetime.timedelta = datetime.timedelta(days=7)):
+    """The member uploads older than ``grace`` that nothing uses or may use again."""
+    Image = get_image_model()
+    collection = Collection.objects.filter(name=MEMBER_UPLOADS_COLLECTION).first()
+    if collection is None:
+        return Image.objects.none()
+    candidates = Image.objects.filter(collection=collection, created_at__lt=timezone.now() - grace)
+    ids = set(candidates.values_list("pk", flat=True))
+    if not ids:
+        return Image.objects.none()
+
+    used: set[int] = set()
+    foreign_keys = _image_foreign_keys()
+    for model, name, attname in foreign_keys:
+        used.update(
+            model._base_manager.filter(**{f"{name}__in": ids}).values_list(attname, flat=True)
+        )
+    used.update(
+        int(pk)
+        for pk in ReferenceIndex.objects.filter(
+            to_content_type=ContentType.objects.get_for_model(Image),
+            to_object_id__in=[str(i) for i in ids],
+        ).values_list("to_object_id", flat=True)
+    )
+    # Only revisions saved after the oldest candidate can name one of them.
+    oldest = min(candidates.values_list("created_at", flat=True))
+    keys = {name for _model, name, _attname in foreign_keys} | {
+        attname for _model, _name, attname in foreign_keys
+    }
+    revisions = Revision.objects.filter(created_at__gte=oldest).values_list("content", flat=True)
+    for content in revisions.iterator(chunk_size=500):
+        used.update(i for i in _ids_in(content, keys) if i in ids)
+    return candidates.exclude(pk__in=used).order_by("created_at")
