@@ -9,6 +9,7 @@ Every member image (logo, poster, gallery) goes through the same two steps:
 ``clean_described_upload`` in the form, ``described_image`` once it is valid.
 """
 
+import os
 import warnings
 
 from django.core.exceptions import ValidationError
@@ -131,25 +132,32 @@ def described_image(current, upload, *, extension, description, title, name, use
 
     A validated ``upload`` becomes a new Wagtail image in the "Member uploads"
     collection at once (the page only points at it in the revision sent for
-    approval). Without one, ``current`` is kept, re-described if the member
-    changed its description.
+    approval). Without one, ``current`` is kept; if the member changed its
+    description, a copy carrying the new description takes its place, so the
+    public page keeps the approved alt text until an editor approves.
     """
     description = (description or "").strip()
     if upload:
-        image = get_image_model()(
-            title=title,
-            description=description,
-            uploaded_by_user=user,
-            collection=member_collection(),
-        )
-        image.file = ImageFile(upload, name=f"{name}.{extension}")
-        image._set_image_file_metadata()
-        image.save()
-        return image
+        return _stored_image(upload, f"{name}.{extension}", title, description, user)
     if current and description and description != current.description:
-        current.description = description
-        current.save(update_fields=["description"])
+        with current.open_file() as existing:
+            return _stored_image(
+                existing, os.path.basename(current.file.name), current.title, description, user
+            )
     return current
+
+
+def _stored_image(content, filename, title, description, user):
+    image = get_image_model()(
+        title=title,
+        description=description,
+        uploaded_by_user=user,
+        collection=member_collection(),
+    )
+    image.file = ImageFile(content, name=filename)
+    image._set_image_file_metadata()
+    image.save()
+    return image
 
 
 def member_collection():

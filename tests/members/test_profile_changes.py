@@ -283,3 +283,32 @@ def test_a_page_locked_by_an_editor_cannot_be_saved(owner_client, acme):
     assert response.status_code == 200
     assert "An editor is working on this page" in response.content.decode()
     assert acme.get_latest_revision().user is None
+
+
+def test_a_new_logo_description_waits_for_approval_too(owner_client, acme):
+    owner_client.post(
+        edit_url(acme), profile_data(acme, logo_upload=upload(), logo_description="Old words")
+    )
+    acme.current_workflow_state.current_task_state.approve(user=editor())
+    acme.refresh_from_db()
+    live_logo = acme.logo
+    assert live_logo.description == "Old words"
+
+    response = owner_client.post(
+        edit_url(acme), profile_data(acme, logo_description="Acme's red kiln logo")
+    )
+    assert response.status_code == 302
+    live_logo.refresh_from_db()
+    assert live_logo.description == "Old words"  # the public alt text is unchanged
+    acme.refresh_from_db()
+    assert acme.logo_id == live_logo.pk
+    draft_logo = acme.get_latest_revision_as_object().logo
+    assert draft_logo.pk != live_logo.pk
+    assert draft_logo.description == "Acme's red kiln logo"
+    assert draft_logo.collection.name == "Member uploads"
+    with draft_logo.open_file() as copy, live_logo.open_file() as original:
+        assert copy.read() == original.read()  # the same picture, newly described
+
+    acme.current_workflow_state.current_task_state.approve(user=editor())
+    acme.refresh_from_db()
+    assert acme.logo.description == "Acme's red kiln logo"
