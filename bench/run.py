@@ -66,7 +66,7 @@ def summary(samples: list[float]) -> dict:
 # -- child: one size, one database ---------------------------------------------
 
 
-def child(size: int, repeat: int) -> dict:
+def child(size: int, repeat: int, only: set[str] | None = None) -> dict:
     import django
 
     django.setup()
@@ -129,6 +129,8 @@ def child(size: int, repeat: int) -> dict:
             "URLS": [es_url],
             "INDEX_PREFIX": f"bench-{size}",
         }
+    if only:
+        backends = {name: config for name, config in backends.items() if name in only}
 
     client = Client()
     results: dict = {"reference": {}, "backends": {}}
@@ -213,11 +215,22 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=0, help="samples per query (default by size)")
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the databases")
     parser.add_argument("--json", help="also write all figures to this file")
+    parser.add_argument(
+        "--backends",
+        default="",
+        help="comma-separated: database, elasticsearch (default: every available one)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    only = {b.strip() for b in args.backends.split(",") if b.strip()}
+    unknown = only - {"database", "elasticsearch"}
+    if unknown:
+        parser.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
+    if "elasticsearch" in only and not os.environ.get("ELASTICSEARCH_URL"):
+        parser.error("elasticsearch needs ELASTICSEARCH_URL (`make bench` starts a server)")
     if args.child:
-        print(json.dumps(child(args.child, args.repeat)))
+        print(json.dumps(child(args.child, args.repeat, only)))
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -245,6 +258,8 @@ def main(argv=None) -> int:
                 str(size),
                 "--repeat",
                 str(repeat),
+                "--backends",
+                args.backends,
             ],
             env=env,
             cwd=ROOT,
