@@ -261,23 +261,22 @@ PRODUCTIONS = [
     "Five Towns",
     "Wild Staffordshire",
 ]
+# Fictional broadcasters and clients: demo companies are invented, and so is
+# every credit they claim.
 CLIENTS = [
-    "BBC One",
-    "BBC Three",
-    "Channel 4",
-    "ITV",
-    "Sky Arts",
-    "Channel 5",
-    "Netflix",
-    "BFI Network",
-    "Film4",
-    "Wedgwood",
-    "Stoke-on-Trent City Council",
-    "Arts Council England",
-    "Staffordshire University",
-    "Team17",
-    "Sumo Digital",
-    "Port Vale FC",
+    "Channel Trent",
+    "Five Towns TV",
+    "Moorland Screen",
+    "Northlight Pictures",
+    "Kilnhouse Streaming",
+    "Marl Films",
+    "Bottle Oven Records",
+    "Saggar Tableware",
+    "Potteries Borough Council",
+    "Midlands Screen Fund",
+    "Churnet Valley University",
+    "Jasper Games",
+    "Burslem Athletic FC",
     "",
 ]
 SIZE_WORDS = {

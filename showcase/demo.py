@@ -18,6 +18,7 @@ from wagtail.embeds.models import Embed
 
 from cms.demo import generated_image
 from cms.models import HomePage
+from directory.demo import CLIENTS
 from directory.models import CompanyPage, DirectoryIndexPage
 
 from .models import (
@@ -68,19 +69,6 @@ SECOND = [
     "Stories",
     "Parade",
     "Lines",
-]
-CLIENTS = [
-    "BBC Three",
-    "Channel 4",
-    "Sky Arts",
-    "ITV",
-    "BFI Network",
-    "Stoke-on-Trent City Council",
-    "Wedgwood",
-    "Netflix",
-    "Film4",
-    "Arts Council England",
-    "",
 ]
 TAGS = [
     "stop-motion",
