@@ -235,6 +235,30 @@ class GalleryFormSet(BaseChildFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "kept_images": self.kept_images}
 
+    def clean(self):
+        """Count the gallery as it will be saved, not only the rows that were posted.
+
+        Saved rows that the post leaves out stay on the page (modelcluster only
+        adds and removes what the formset names), so a hand-made post of new
+        rows alone must not grow the gallery past the limit.
+        """
+        super().clean()
+        if any(self.errors):
+            return
+        posted = {form.instance.pk for form in self.initial_forms if form.instance.pk}
+        left_out = [row for row in self.get_queryset() if row.pk and row.pk not in posted]
+        kept = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form)
+            and (form in self.initial_forms or form.has_changed())
+        ]
+        if len(left_out) + len(kept) > GALLERY_LIMIT:
+            raise forms.ValidationError(
+                self.error_messages["too_many_forms"] % {"num": GALLERY_LIMIT},
+                code="too_many_forms",
+            )
+
 
 GALLERY_ROWS = ordered_rows(
     ["caption"], max_num=GALLERY_LIMIT, form=GalleryRowForm, formset=GalleryFormSet

@@ -193,6 +193,22 @@ def test_the_gallery_is_capped(owner_client, acme):
     assert get_image_model().objects.count() == 0
 
 
+def test_the_cap_counts_saved_rows_a_post_leaves_out(owner_client, acme):
+    for n in range(12):
+        CompanyGalleryImage.objects.create(company=acme, image=image(f"Still {n}"))
+    images_before = get_image_model().objects.count()
+    revision_before = CompanyPage.objects.get(pk=acme.pk).latest_revision_id
+    # A hand-made post naming only a new row: the twelve saved rows would stay.
+    response = owner_client.post(
+        edit_url(acme), profile_data(acme, **gallery_data(new_row("Thirteenth")))
+    )
+    assert response.status_code == 200
+    gallery = response.context["form"].formsets["gallery_images"]
+    assert "at most 12 images" in gallery.non_form_errors()[0]
+    assert get_image_model().objects.count() == images_before
+    assert CompanyPage.objects.get(pk=acme.pk).latest_revision_id == revision_before
+
+
 def test_rows_cannot_take_another_companys_images(owner_client, acme, rival):
     theirs = CompanyGalleryImage.objects.create(
         company=rival, image=image("Rival still"), caption="Their still"
