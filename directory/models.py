@@ -400,6 +400,11 @@ class CompanyPage(RoutablePageMixin, Page):
             return self.serve_lapsed(request)
         return super().serve(request, view, args, kwargs)
 
+    def get_sitemap_urls(self, request=None):
+        if self.membership_status != self.MembershipStatus.ACTIVE:
+            return []  # gone from the directory, so gone from the sitemap
+        return super().get_sitemap_urls(request)
+
     def serve_lapsed(self, request):
         """410 Gone: the company left, and old links lead to others who do the same work.
 

@@ -150,6 +150,9 @@ def test_lapsed_member_has_left_the_directory(client, leek, clay_pixel):
     # ... and nothing of the former member's profile is published.
     assert "studio@gone.example" not in html and "Colour for drama" not in html
     assert "application/ld+json" not in html
+    # Search engines are not sent there any more.
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert clay_pixel.slug in sitemap and page.slug not in sitemap
 
 
 def test_draft_company_is_not_public(client, leek):
