@@ -5,6 +5,9 @@
 - Browser journeys (tests/e2e) run last: they are the slowest, and Playwright's
   event loop must not be running while ordinary database tests run.
 - ``elasticsearch_url``: the server ``make test`` starts (``ELASTICSEARCH_URL``).
+- Every test starts with an empty cache: the database a test sees is rolled
+  back afterwards, so nothing cached from it (the site frame, rate-limit
+  counters) may leak into the next.
 """
 
 from __future__ import annotations
@@ -46,6 +49,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = outcome.get_result()
     if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         _fail_skip(report, f"in {report.when}")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

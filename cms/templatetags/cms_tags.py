@@ -11,6 +11,8 @@ from django.utils.text import Truncator
 
 from wagtail.models import Page, Site
 
+from cms.frame import site_frame
+
 register = template.Library()
 
 DEFAULT_SITE_NAME = "Platform"
@@ -91,24 +93,21 @@ def share_image_url(context, page):
 
 @register.inclusion_tag("includes/main_nav.html", takes_context=True)
 def main_nav(context):
-    """The home page's live children that are marked "show in menus"."""
+    """The home page's live children that are marked "show in menus" (cached: ``cms.frame``)."""
     request = context.get("request")
     site = _site(request)
     current = context.get("page")
     items = []
     if site is not None:
-        root = site.root_page
-        for child in root.get_children().live().in_menu().public():
-            active = bool(
-                isinstance(current, Page)
-                and (current.pk == child.pk or current.path.startswith(child.path))
-            )
+        for child in site_frame(site)["nav"]:
+            is_page = isinstance(current, Page)
             items.append(
                 {
-                    "title": child.title,
-                    "url": child.get_url(request),
-                    "active": active,
-                    "current": isinstance(current, Page) and current.pk == child.pk,
+                    "title": child["title"],
+                    "url": child["url"],
+                    "active": is_page
+                    and (current.pk == child["pk"] or current.path.startswith(child["path"])),
+                    "current": is_page and current.pk == child["pk"],
                 }
             )
     return {"items": items, "request": request}
@@ -117,18 +116,11 @@ def main_nav(context):
 @register.inclusion_tag("includes/feed_links.html", takes_context=True)
 def news_feed_links(context):
     """<link rel="alternate"> for the RSS and Atom feeds of the site's news index."""
-    from cms.models import NewsIndexPage
-
-    request = context.get("request")
-    news_index = None
-    if request is not None:
-        if not hasattr(request, "_cms_news_index"):
-            request._cms_news_index = NewsIndexPage.objects.live().first()
-        news_index = request._cms_news_index
-    if news_index is None:
+    site = _site(context.get("request"))
+    news = site_frame(site)["news"] if site is not None else None
+    if news is None:
         return {"feeds": []}
-    base = news_index.get_url(request)
-    title = news_index.title
+    base, title = news["url"], news["title"]
     return {
         "feeds": [
             ("application/rss+xml", f"{title} (RSS)", f"{base}feed/rss/"),
