@@ -13,6 +13,7 @@ import re
 from django.core import mail
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.directory.factories import SectorFactory, SkillFactory, company
 from tests.showcase.factories import project, showcase_index
@@ -61,14 +62,14 @@ def test_commissioner_finds_work_plays_it_and_contacts_the_company(
     # Browse the showcase.
     page.goto("/showcase/")
     page.get_by_role("heading", name="Showcase", level=1).wait_for()
-    assert page.get_by_role("heading", name=re.compile(r"^3 projects")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^3 projects"))).to_be_visible()
     axe_check(page, "showcase-listing")
     screenshot(page, "showcase-listing")
 
     # Filter by sector: ticking the box applies it (the script submits the GET form).
     page.get_by_label(re.compile(r"^Film")).check()
     page.wait_for_url(re.compile(r"sector=e2e-film"))
-    assert page.get_by_role("heading", name=re.compile(r"^1 project")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^1 project"))).to_be_visible()
     assert page.get_by_role("link", name="Kiln Nights").count() == 0
     screenshot(page, "showcase-filtered-film")
 
@@ -94,8 +95,8 @@ def test_commissioner_finds_work_plays_it_and_contacts_the_company(
     page.get_by_role("link", name="Kiln Light Studio").click()
     page.get_by_role("heading", name="Kiln Light Studio", level=1).wait_for()
     # The company's profile lists the project, with the company's role in it.
-    assert page.get_by_role("link", name="Clay Hearts").is_visible()
-    assert page.get_by_text("Stop-motion animation").first.is_visible()
+    expect(page.get_by_role("link", name="Clay Hearts")).to_be_visible()
+    expect(page.get_by_text("Stop-motion animation").first).to_be_visible()
 
     # Send an enquiry.
     form = page.locator("#enquiry form")
@@ -126,7 +127,7 @@ def test_filters_and_pages_work_without_javascript(browser, live_url, showcase, 
         page.get_by_label(re.compile(r"^Games")).check()
         page.get_by_role("button", name="Apply filters").click()
         page.wait_for_url(re.compile(r"sector=e2e-games"))
-        assert page.get_by_role("heading", name=re.compile(r"^2 projects")).is_visible()
+        expect(page.get_by_role("heading", name=re.compile(r"^2 projects"))).to_be_visible()
         assert page.get_by_role("link", name="Clay Hearts").count() == 0
         # The URL is the whole state: opening it afresh shows the same selection.
         shared = page.url
@@ -136,7 +137,7 @@ def test_filters_and_pages_work_without_javascript(browser, live_url, showcase, 
         screenshot(other, "showcase-filtered-no-js")
         # A filter chip removes its filter.
         other.get_by_role("link", name="Sector / genre: Games").click()
-        assert other.get_by_role("heading", name=re.compile(r"^3 projects")).is_visible()
+        expect(other.get_by_role("heading", name=re.compile(r"^3 projects"))).to_be_visible()
     finally:
         context.close()
 
@@ -144,8 +145,8 @@ def test_filters_and_pages_work_without_javascript(browser, live_url, showcase, 
 def test_showcase_on_a_phone(phone_page, showcase, axe_check, screenshot):
     phone_page.goto("/showcase/")
     # Results come first on a phone; the filters are one tap away.
-    assert not phone_page.get_by_label(re.compile(r"^Film")).is_visible()
-    assert phone_page.get_by_role("link", name="Clay Hearts").is_visible()
+    expect(phone_page.get_by_label(re.compile(r"^Film"))).to_be_hidden()
+    expect(phone_page.get_by_role("link", name="Clay Hearts")).to_be_visible()
     axe_check(phone_page, "showcase-listing-phone")
     phone_page.get_by_role("link", name="Clay Hearts").click()
     phone_page.get_by_role("heading", name="Clay Hearts", level=1).wait_for()
