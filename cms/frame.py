@@ -72,12 +72,10 @@ def connect() -> None:
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
-    from wagtail.signals import page_unpublished, post_page_move
-
+    # Publishing, unpublishing and moving all save the page, so post_save
+    # covers them (a move saves it as a plain Page, hence Page itself here).
     senders = [m for m in apps.get_models() if issubclass(m, Page)]
     senders += [PageViewRestriction, Site]
     for sender in senders:
         post_save.connect(clear_frames, sender=sender, dispatch_uid=f"cms-frame-save-{sender}")
         post_delete.connect(clear_frames, sender=sender, dispatch_uid=f"cms-frame-delete-{sender}")
-    post_page_move.connect(clear_frames, dispatch_uid="cms-frame-move")
-    page_unpublished.connect(clear_frames, dispatch_uid="cms-frame-unpublish")

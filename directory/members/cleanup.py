@@ -26,9 +26,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from wagtail.images import get_image_model
-from wagtail.models import Collection, ReferenceIndex, Revision
+from wagtail.models import ReferenceIndex, Revision
 
-from .uploads import MEMBER_UPLOADS_COLLECTION
+from .uploads import existing_member_collection
 
 
 def _image_foreign_keys():
@@ -59,7 +59,7 @@ def _ids_in(content, keys: set[str]) -> Iterator[int]:
 def unused_member_uploads(grace: datetime.timedelta = datetime.timedelta(days=7)):
     """The member uploads older than ``grace`` that nothing uses or may use again."""
     Image = get_image_model()
-    collection = Collection.objects.filter(name=MEMBER_UPLOADS_COLLECTION).first()
+    collection = existing_member_collection()
     if collection is None:
         return Image.objects.none()
     candidates = Image.objects.filter(collection=collection, created_at__lt=timezone.now() - grace)

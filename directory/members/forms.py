@@ -347,7 +347,7 @@ class MemberPageForm(ClusterForm):
         return cleaned
 
     def gallery_rows(self):
-        """The gallery rows kept after saving (valid, not deleted), in the order given."""
+        """Kept gallery rows the member changed: those whose image may need storing."""
         gallery = self.formsets.get("gallery_images")
         if gallery is None:
             return []

@@ -160,7 +160,13 @@ def _stored_image(content, filename, title, description, user):
     return image
 
 
-def member_collection():
+def existing_member_collection():
+    """The "Member uploads" collection, or None before the first upload."""
     root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=MEMBER_UPLOADS_COLLECTION).first()
-    return existing or root.add_child(name=MEMBER_UPLOADS_COLLECTION)
+    return root.get_children().filter(name=MEMBER_UPLOADS_COLLECTION).first()
+
+
+def member_collection():
+    return existing_member_collection() or Collection.get_first_root_node().add_child(
+        name=MEMBER_UPLOADS_COLLECTION
+    )

@@ -45,13 +45,3 @@ def _company_page_template(settings):
         templates = [dict(engine) for engine in settings.TEMPLATES]
         templates[0]["DIRS"] = [*templates[0]["DIRS"], Path(__file__).parent / "templates"]
         settings.TEMPLATES = templates
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache: start every test with none."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
