@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",  # login throttling and lockout, for /members/ and the Wagtail admin
+    "django_tasks",
+    "django_tasks_db",  # the background queue: tasks stored in the database
 ]
 
 MIDDLEWARE = [
@@ -158,6 +160,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (mail, search index writes, clean-up): Django's task framework
+# with tasks stored in the database and run by `python manage.py db_worker`
+# (docs/deploy.md). Nothing slow or fallible runs in a visitor's or editor's
+# request. dev.py (`make run`) and test.py run tasks inline instead.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Platform"

@@ -21,3 +21,7 @@ DIRECTORY_SEARCH_BACKEND = {"BACKEND": "directory.search.database.DatabaseBacken
 # WhiteNoise should look for files per request rather than warn at start-up
 # that STATIC_ROOT does not exist.
 WHITENOISE_AUTOREFRESH = True
+
+# Unit tests run tasks inline; tests of retries and of the queue itself switch
+# to the database backend and run the real worker (tests/worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,75 @@
+"""Handing slow or fallible work to the background worker.
+
+Everything that may wait on another service (mail, the search engine) or take
+long (clean-up) is a task of Django's task framework (``django_tasks``). In
+production the tasks are stored in the database (``django_tasks_db``) and run
+by ``python manage.py db_worker``; ``make run`` and unit tests run them inline.
+
+Two rules every caller follows, written once here:
+
+* **After the commit.** A task is enqueued only once the transaction that
+  made its work necessary has committed, so the worker never sees a row that
+  might still roll back, and a rolled-back edit leaves no task behind.
+* **The record comes first.** Each kind of work keeps its own durable record
+  (an outbox row, a pending index update) *inside* the edit's transaction.
+  The task only says "look now"; if enqueueing fails or the worker dies,
+  the record survives and a later task, or the sweep command, finds it.
+
+Retries with back-off are the task's own business: it calls
+:func:`retry_later`, which defers a new run on a backend that can wait and
+reports False on one that cannot (inline), where the sweeps cover it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from django_tasks import task_backends
+
+logger = logging.getLogger(__name__)
+
+
+def backend_can_defer(task) -> bool:
+    """True when ``task``'s backend stores work for later (a real worker runs it)."""
+    return bool(getattr(task_backends[task.backend], "supports_defer", False))
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Enqueue now; never raises (the caller's durable record covers a failure)."""
+    try:
+        task.enqueue(*args, **kwargs)
+    except Exception:
+        logger.exception("Could not enqueue %s", task.name)
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Enqueue ``task`` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: enqueue(task, *args, **kwargs), robust=True)
+
+
+def retry_later(task, delay_seconds: float, *args, **kwargs) -> bool:
+    """Run ``task`` again after ``delay_seconds``, if its backend can wait.
+
+    Returns False on an inline backend: it cannot wait, and running the task
+    again at once would only fail again; the sweep command retries instead.
+    """
+    if not backend_can_defer(task):
+        return False
+    run_after = timezone.now() + datetime.timedelta(seconds=delay_seconds)
+    try:
+        task.using(run_after=run_after).enqueue(*args, **kwargs)
+    except Exception:
+        logger.exception("Could not schedule a retry of %s", task.name)
+        return False
+    return True
+
+
+def backoff_seconds(attempts: int, *, base: float = 30.0, most: float = 6 * 60 * 60) -> float:
+    """Exponential back-off: 30 s, 1 min, 2 min, ... capped at ``most`` (6 h)."""
+    return min(most, base * 2 ** max(0, attempts - 1))

@@ -1,0 +1,55 @@
+"""The real background worker, for tests of the queue itself and of retries.
+
+Most tests run tasks inline (``cms.settings.test``). A test that needs tasks to
+be *stored* and then run by the worker, as in production, uses the
+``task_worker`` fixture: it switches the task backend to ``django_tasks_db``
+and its ``run()`` runs ``manage.py db_worker --batch`` (every task that is due,
+then exit), in this process, against the test database.
+
+The worker takes an exclusive transaction per task (``BEGIN EXCLUSIVE`` on
+SQLite), so tests that use it must not run inside a test transaction: mark them
+``@pytest.mark.django_db(transaction=True)``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.management import call_command
+from django.utils import timezone
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+class TaskWorker:
+    def queued(self, name_contains: str = ""):
+        """Tasks stored and not yet run, optionally those whose path contains a string."""
+        rows = DBTaskResult.objects.filter(status="READY")
+        if name_contains:
+            rows = rows.filter(task_path__contains=name_contains)
+        return rows
+
+    def run(self, *, including_deferred: bool = False) -> int:
+        """Run every task that is due (and, if asked, those deferred for later).
+
+        Returns how many tasks ran. ``including_deferred`` brings deferred
+        tasks (retries with back-off) forward to now first, as if their time
+        had come.
+        """
+        if including_deferred:
+            now = timezone.now()
+            DBTaskResult.objects.filter(status="READY", run_after__gt=now).update(
+                run_after=now - datetime.timedelta(seconds=1)
+            )
+        before = DBTaskResult.objects.exclude(status="READY").count()
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        return DBTaskResult.objects.exclude(status="READY").count() - before
+
+
+@pytest.fixture
+def task_worker(settings):
+    settings.TASKS = DATABASE_TASKS
+    return TaskWorker()
