@@ -16,9 +16,6 @@ import os
 
 import pytest
 
-# The real background worker (``task_worker``), for any test that needs it.
-pytest_plugins = ["tests.worker"]
-
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
