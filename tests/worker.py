@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.management import call_command
-from django.utils import timezone
-
 import pytest
-from django_tasks_db.models import DBTaskResult
+
+# Loaded as a plugin (pyproject's addopts) before Django is set up: Django
+# imports wait until a test uses the fixture.
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -27,6 +26,8 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 class TaskWorker:
     def queued(self, name_contains: str = ""):
         """Tasks stored and not yet run, optionally those whose path contains a string."""
+        from django_tasks_db.models import DBTaskResult
+
         rows = DBTaskResult.objects.filter(status="READY")
         if name_contains:
             rows = rows.filter(task_path__contains=name_contains)
@@ -39,6 +40,11 @@ class TaskWorker:
         tasks (retries with back-off) forward to now first, as if their time
         had come.
         """
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from django_tasks_db.models import DBTaskResult
+
         if including_deferred:
             now = timezone.now()
             DBTaskResult.objects.filter(status="READY", run_after__gt=now).update(
