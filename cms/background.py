@@ -38,6 +38,25 @@ def backend_can_defer(task) -> bool:
     return bool(getattr(task_backends[task.backend], "supports_defer", False))
 
 
+def already_queued(task, *, deferred: bool) -> bool:
+    """True if a run of ``task`` is stored and waiting (deferred to later, or due now).
+
+    Only a backend that stores tasks can say; inline backends answer False.
+    Used for tasks that work through a durable record (they take no
+    arguments and do everything pending), where one waiting run is enough.
+    """
+    if not backend_can_defer(task):
+        return False
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=task.module_path)
+    if deferred:
+        return (
+            waiting.filter(run_after__gt=timezone.now()).exclude(run_after=get_date_max()).exists()
+        )
+    return waiting.filter(run_after=get_date_max()).exists()
+
+
 def enqueue(task, *args, **kwargs) -> bool:
     """Enqueue now; never raises (the caller's durable record covers a failure)."""
     try:
@@ -53,14 +72,17 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs), robust=True)
 
 
-def retry_later(task, delay_seconds: float, *args, **kwargs) -> bool:
+def retry_later(task, delay_seconds: float, *args, once: bool = False, **kwargs) -> bool:
     """Run ``task`` again after ``delay_seconds``, if its backend can wait.
 
     Returns False on an inline backend: it cannot wait, and running the task
     again at once would only fail again; the sweep command retries instead.
+    ``once``: do nothing (and return True) if a deferred run is already waiting.
     """
     if not backend_can_defer(task):
         return False
+    if once and already_queued(task, deferred=True):
+        return True
     run_after = timezone.now() + datetime.timedelta(seconds=delay_seconds)
     try:
         task.using(run_after=run_after).enqueue(*args, **kwargs)

@@ -38,9 +38,12 @@ sending reads there for ``cooldown`` seconds instead of making every visitor
 wait for the timeout. After the cool-down the next search tries Elasticsearch
 again, so it is used again as soon as it is back, without a restart.
 
-**Writes are durable**: ``update_companies`` never raises; if the server is
-unreachable the ids are recorded as ``PendingIndexUpdate`` rows and written
-later (see ``tasks``).
+**Writes are durable and never in a request**: an edit records its companies
+as ``PendingIndexUpdate`` rows and the background worker writes them (see
+``tasks``); reads never do index work, so a visitor's search is never slowed
+by catching up after an outage. ``update_companies`` (a direct write, for
+tools and tests) never raises either: what it cannot write is kept for the
+worker.
 """
 
 from __future__ import annotations
@@ -341,11 +344,10 @@ class ElasticsearchBackend(SearchBackend):
         return answer()
 
     def _engine_answered(self) -> None:
+        # Only the breaker: missed writes are the worker's (its deferred retry),
+        # never a visitor's to wait for.
         if self.breaker.succeeded():
-            logger.info("Elasticsearch answers again; retrying writes it missed")
-            from .tasks import retry_pending
-
-            retry_pending(self, max_batches=1)  # a visitor is waiting: one batch
+            logger.info("Elasticsearch answers searches again")
 
     # -- query building (no server needed; tested on its own) --------------
     @staticmethod
@@ -593,9 +595,9 @@ class ElasticsearchBackend(SearchBackend):
     def update_companies(self, company_ids: list[int]) -> None:
         """Write these companies (or remove them); on failure keep them for a retry.
 
-        Never raises for an engine failure: an editor's save has already
-        committed, and the change is recorded as ``PendingIndexUpdate`` rows
-        that ``tasks.retry_pending`` writes later.
+        A direct write, for tools and tests: edits go through the worker
+        (``tasks.write_index_updates``). Never raises for an engine failure:
+        the change is recorded as ``PendingIndexUpdate`` rows for the worker.
         """
         from . import tasks
 
@@ -614,8 +616,6 @@ class ElasticsearchBackend(SearchBackend):
             return
         self.breaker.succeeded()
         tasks.forget(ids)
-        # The engine took this write: a good moment to send any it missed.
-        tasks.retry_pending(self)
 
     def changes_pending(self, company_ids) -> None:
         """Called by ``sync`` inside the edit's transaction: see ``tasks.record_intent``."""

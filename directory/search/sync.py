@@ -5,10 +5,10 @@ Two things happen for every change that can alter what the directory shows:
 1. the database backend's entries are rewritten *inside* the edit's own
    transaction, so they commit or roll back with it (the database fallback is
    never stale, and tests see the change without committing);
-2. after the transaction commits, the configured backend's
-   ``update_companies(ids)`` is called — for Elasticsearch that backend makes
-   the write durable and retries it; here a failure is logged, never raised,
-   so an unreachable search engine cannot fail an editor's save.
+2. a search engine (Elasticsearch) records the companies as pending, in the
+   same transaction, and once it commits the background worker is asked to
+   write them (``tasks.write_index_updates``). The edit never waits on the
+   engine, and an unreachable engine cannot fail or slow an editor's save.
 
 What counts as a change: publishing (``page_published``, after the page's
 skills and sectors are saved), saving the live row (``post_save``, e.g. a
@@ -75,20 +75,18 @@ def _pending_ids() -> set[int]:
 
 
 def _flush_to_backend() -> None:
-    from . import get_search_backend
+    from . import get_search_backend, tasks
     from .database import DatabaseBackend
 
     ids = sorted(_pending_ids())
     _pending_ids().clear()
     if not ids:
         return
-    backend = get_search_backend()
-    if isinstance(backend, DatabaseBackend):
+    if isinstance(get_search_backend(), DatabaseBackend):
         return  # its entries were written in the transaction itself
-    try:
-        backend.update_companies(ids)
-    except Exception:  # an engine outage must never turn a saved edit into an error
-        logger.exception("Search backend %s could not update companies %s", backend.name, ids)
+    # The worker writes them; the rows recorded in the transaction keep them
+    # safe until it has.
+    tasks.schedule_write(ids)
 
 
 # -- receivers ---------------------------------------------------------------

@@ -1,44 +1,62 @@
-"""Durable index writes: changes the engine missed are kept in the database and retried.
+"""Search-engine writes, done by the background worker, never in a request.
 
 Every edit that ``sync`` sees records its companies as ``PendingIndexUpdate``
-rows *inside the edit's own transaction* (:func:`record_intent`); after the
-commit ``ElasticsearchBackend.update_companies`` writes them and removes the
-rows. When it cannot reach the server (or the process dies first) the rows
-stay, with the attempt count and the last error, and :func:`retry_pending`
-writes them later. It runs
+rows *inside the edit's own transaction* (:func:`record_intent`). Once the
+transaction commits, ``sync`` enqueues :data:`write_index_updates` with their
+ids; the worker (``manage.py db_worker``) runs it: the backend writes them and
+removes their rows, then anything else still pending follows. So publishing,
+approving or importing costs a few row inserts and never waits on
+Elasticsearch, whether it is up, stopped or frozen; and no visitor's search
+ever does index work.
 
-* on the next write the engine accepts (any editor's save),
-* when a search finds the engine answering again after an outage,
-* from ``python manage.py retry_index_updates`` (cron, or by hand), and
-* as the ``retry_index_updates_task`` task of Django's task framework, when
-  the configured task backend can run a task later (``supports_defer``): it
-  is enqueued with a back-off after each failure. The default immediate
-  backend cannot wait, so nothing is enqueued there; the other triggers
-  cover it.
+When the engine cannot take the write, the rows stay (attempts counted, the
+last error kept) and the task defers one more run of itself with exponential
+back-off (``cms.background.backoff_seconds`` of the most-tried row: 30 s,
+1 min, 2 min, ... 6 h). If the worker dies, or the task could not be
+enqueued, the rows are still there: the next edit's task, or
+``python manage.py retry_index_updates`` (by hand or from cron), writes them.
 
-A retry rewrites each company from the database as it is *then*, so several
-missed changes to one company cost one write, and the latest state wins.
+A write sends each company as it is in the database *then*, so several missed
+changes to one company cost one write, and the latest state wins (documents
+also carry an external version, see ``index``).
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Max
 
-from django_tasks import default_task_backend, task
+from django_tasks import task
+
+from cms import background
 
 logger = logging.getLogger(__name__)
 
 RETRY_BATCH = 500
-MAX_BACKOFF_SECONDS = 15 * 60
+
+
+def record_intent(company_ids) -> None:
+    """Write-ahead: note these companies inside the edit's own transaction.
+
+    Called by ``sync`` before the commit; the worker removes the rows once the
+    engine has the change. If the engine is down or the process dies first,
+    the rows survive; if the edit rolls back, so do they.
+    """
+    from .models import PendingIndexUpdate
+
+    ids = {int(i) for i in company_ids}
+    existing = set(
+        PendingIndexUpdate.objects.filter(company_id__in=ids).values_list("company_id", flat=True)
+    )
+    PendingIndexUpdate.objects.bulk_create(
+        [PendingIndexUpdate(company_id=i) for i in sorted(ids - existing)]
+    )
 
 
 def record_failure(company_ids, error: str) -> None:
-    """Remember these companies until the engine has their change (never raises)."""
+    """A direct write failed: keep these companies for the worker (never raises)."""
     from .models import PendingIndexUpdate
 
     ids = sorted({int(i) for i in company_ids})
@@ -59,29 +77,10 @@ def record_failure(company_ids, error: str) -> None:
                     if i not in existing
                 ]
             )
-    except Exception:  # the database itself failing here must not fail the save either
+    except Exception:  # the database itself failing here must not fail the caller either
         logger.exception("Could not record pending index updates for %s", ids)
         return
-    _schedule_retry()
-
-
-def record_intent(company_ids) -> None:
-    """Write-ahead: note these companies inside the edit's own transaction.
-
-    Called by ``sync`` before the commit; the after-commit write removes the
-    rows once the engine has the change. If the process dies in between, or
-    the engine is down, the rows survive and a retry sends the change later;
-    if the edit rolls back, so do the rows.
-    """
-    from .models import PendingIndexUpdate
-
-    ids = {int(i) for i in company_ids}
-    existing = set(
-        PendingIndexUpdate.objects.filter(company_id__in=ids).values_list("company_id", flat=True)
-    )
-    PendingIndexUpdate.objects.bulk_create(
-        [PendingIndexUpdate(company_id=i) for i in sorted(ids - existing)]
-    )
+    schedule_retry()
 
 
 def forget(company_ids) -> None:
@@ -97,13 +96,12 @@ def pending_count() -> int:
     return PendingIndexUpdate.objects.count()
 
 
-def retry_pending(backend=None, max_batches: int | None = None) -> int:
+def write_pending(backend=None, max_batches: int | None = None) -> int:
     """Write pending companies to the engine; returns how many were written.
 
     Stops at the first failure (the engine is still away), leaving the rest
-    for the next attempt with their counters raised. ``max_batches`` bounds
-    the work when a visitor's request is the trigger (the rest follows on the
-    next trigger, or from the command).
+    with their counters raised and a retry deferred. ``max_batches`` bounds
+    the work of one call.
     """
     from . import get_search_backend
     from .models import PendingIndexUpdate
@@ -133,9 +131,10 @@ def retry_pending(backend=None, max_batches: int | None = None) -> int:
             PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _ in rows]).update(
                 attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:500]
             )
-            logger.warning("Retry of %d pending index updates failed: %s", len(ids), error)
-            _schedule_retry()
+            logger.warning("Writing %d pending index updates failed: %s", len(ids), error)
+            schedule_retry()
             break
+        backend.breaker.succeeded()
         # Only the rows read above: a change recorded meanwhile stays pending.
         PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
         written += len(ids)
@@ -145,22 +144,38 @@ def retry_pending(backend=None, max_batches: int | None = None) -> int:
 
 
 @task()
-def retry_index_updates_task() -> int:
-    """The task-framework entry point (for a backend with a worker)."""
-    return retry_pending()
+def write_index_updates(company_ids: list[int] | None = None) -> int:
+    """The worker's job: write these companies, then anything else still pending.
+
+    ``company_ids`` are the companies one commit changed (empty for a deferred
+    retry). The backend's ``update_companies`` records what it cannot write
+    and defers a retry, so this never needs to raise for an engine outage.
+    """
+    from . import get_search_backend
+
+    backend = get_search_backend()
+    ids = sorted({int(i) for i in company_ids or ()})
+    if ids:
+        try:
+            backend.update_companies(ids)
+        except Exception:  # a backend that raises: say which, and let the task fail visibly
+            logger.exception("Search backend %s could not update companies %s", backend.name, ids)
+            raise
+        if getattr(backend, "breaker", None) is not None and backend.breaker.is_open:
+            return 0  # it just failed: the deferred retry writes the rest
+    return len(ids) + write_pending(backend)
 
 
-def _schedule_retry() -> None:
-    if not getattr(default_task_backend, "supports_defer", False):
-        return
+def schedule_write(company_ids) -> None:
+    """After a commit that changed these companies: have the worker write them."""
+    background.enqueue(write_index_updates, sorted(company_ids))
+
+
+def schedule_retry() -> None:
+    """Defer one more run (one at a time), later the more often the engine has refused."""
     from .models import PendingIndexUpdate
 
-    attempts = PendingIndexUpdate.objects.order_by("-attempts").values_list("attempts", flat=True)
-    most = attempts.first() or 1
-    delay = min(MAX_BACKOFF_SECONDS, 5 * 2 ** min(most, 10))
-    try:
-        retry_index_updates_task.using(
-            run_after=timezone.now() + datetime.timedelta(seconds=delay)
-        ).enqueue()
-    except Exception:
-        logger.exception("Could not enqueue the index retry task")
+    attempts = PendingIndexUpdate.objects.aggregate(most=Max("attempts"))["most"] or 1
+    background.retry_later(
+        write_index_updates, background.backoff_seconds(attempts, base=5.0, most=15 * 60), once=True
+    )

@@ -19,11 +19,13 @@ from directory.search import get_search_backend
 from directory.search.elasticsearch import ElasticsearchBackend
 from directory.search.models import PendingIndexUpdate
 from directory.search.query import parse_search_params
+from directory.search.tasks import write_pending
 from tests.directory.factories import company
 from tests.directory.search.elasticsearch_support import (
     backend_config,
     private_elasticsearch_server,
 )
+from tests.html_forms import form_fields
 
 pytestmark = pytest.mark.elasticsearch
 
@@ -114,10 +116,13 @@ def test_stopped_server_reads_fall_back_writes_wait_and_both_recover(
     assert PendingIndexUpdate.objects.count() == 2
 
     # The same process, no restart: once the server is back and the cool-down
-    # is over, the next search goes to Elasticsearch and the missed writes follow.
+    # is over, the next search goes to Elasticsearch. A visitor's search never
+    # catches up on writes: they stay pending until the worker's task runs.
     private_elasticsearch.start()
     time.sleep(COOLDOWN + 0.1)
     assert search(backend, "kiln").backend == "elasticsearch"
+    assert PendingIndexUpdate.objects.count() == 2
+    assert write_pending(backend) == 2  # what the worker's task does
     assert PendingIndexUpdate.objects.count() == 0
     backend.refresh()
     results = search(backend, "saggar")
@@ -155,6 +160,75 @@ def test_editors_saves_succeed_while_stopped_and_reach_the_index_later(private_e
             assert report.ok, report
             source = backend.client.get(index=backend.alias, id=page.pk)["_source"]
             assert source["strapline"] == "Changed during the outage"
+        finally:
+            if private_elasticsearch.pid is None:
+                private_elasticsearch.start()
+            backend.index.delete_all()
+
+
+def _publish_from_the_admin(client, page, strapline) -> float:
+    """An editor changes the strapline in the admin and publishes; returns the seconds it took."""
+    data = form_fields(
+        client.get(f"/admin/pages/{page.pk}/edit/").content.decode(), "page-edit-form"
+    )
+    data.update(strapline=strapline, **{"action-publish": "publish"})
+    started = time.monotonic()
+    response = client.post(f"/admin/pages/{page.pk}/edit/", data)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return elapsed
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_editors_publish_never_waits_on_elasticsearch_up_frozen_or_stopped(
+    private_elasticsearch, task_worker, client, django_user_model
+):
+    """The real worker writes the index; the editor's request only records the change.
+
+    Before the worker existed, the write ran after the commit inside the
+    request, so a frozen server held the editor for the whole write timeout.
+    """
+    config = backend_config(private_elasticsearch.url, COOLDOWN=COOLDOWN, WRITE_TIMEOUT=10.0)
+    editor = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(editor)
+    with override_settings(DIRECTORY_SEARCH_BACKEND=config):
+        backend = get_search_backend()
+        try:
+            page = company("Frozen Assets", strapline="Before")
+            assert task_worker.run() >= 1  # its creation is written by the worker
+            backend.refresh()
+            assert backend.index.check().ok
+
+            up = _publish_from_the_admin(client, page, "Published while up")
+            private_elasticsearch.pause()
+            try:
+                frozen = _publish_from_the_admin(client, page, "Published while frozen")
+            finally:
+                private_elasticsearch.resume()
+            private_elasticsearch.stop()
+            stopped = _publish_from_the_admin(client, page, "Published while stopped")
+            # A frozen engine would have held the request for the 10 s write timeout.
+            assert frozen < up + 2.0, (up, frozen)
+            assert stopped < up + 2.0, (up, stopped)
+            assert PendingIndexUpdate.objects.filter(company_id=page.pk).exists()
+            assert task_worker.queued("write_index_updates").count() == 3  # one per publish
+
+            # The worker tries, fails, and defers a retry with back-off.
+            task_worker.run()
+            row = PendingIndexUpdate.objects.get(company_id=page.pk)
+            assert row.attempts == 1 and row.last_error
+            assert task_worker.run() == 0  # the retry is not due yet
+
+            # Back up: visitors' searches use it again but never drain the queue.
+            private_elasticsearch.start()
+            time.sleep(COOLDOWN + 0.1)
+            assert search(backend, "frozen").backend == "elasticsearch"
+            assert PendingIndexUpdate.objects.filter(company_id=page.pk).exists()
+
+            assert task_worker.run(including_deferred=True) == 1
+            assert not PendingIndexUpdate.objects.exists()
+            source = backend.client.get(index=backend.alias, id=page.pk)["_source"]
+            assert source["strapline"] == "Published while stopped"
         finally:
             if private_elasticsearch.pid is None:
                 private_elasticsearch.start()

@@ -1,13 +1,14 @@
 """Send the search engine the changes it missed while it was unreachable.
 
-Usually unnecessary (the next accepted write or search retries them), but
-handy from cron or after an outage: ``python manage.py retry_index_updates``.
+Usually unnecessary (the worker retries with back-off, and every edit's task
+writes whatever is pending), but handy after an outage or from cron as a
+safety net: ``python manage.py retry_index_updates``.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from directory.search import get_search_backend
-from directory.search.tasks import pending_count, retry_pending
+from directory.search.tasks import pending_count, write_pending
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         if not before:
             self.stdout.write("No pending index updates.")
             return
-        written = retry_pending(get_search_backend())
+        written = write_pending(get_search_backend())
         left = pending_count()
         self.stdout.write(f"Wrote {written} of {before} pending index updates; {left} left.")
         if left:
