@@ -2,8 +2,10 @@
 
 Privacy rule: a visitor's browser makes no request to the video site until
 they press play. So the oEmbed answer (title, thumbnail URL, size) is fetched
-server-side when an editor saves a project and kept in Wagtail's ``Embed``
-table; pages read it from there (``stored()``) and never call the finder.
+server-side by the background worker after an editor saves a project
+(``fetch_video_embed``, so a slow provider never holds the editor's request)
+and kept in Wagtail's ``Embed`` table; pages read it from there
+(``stored()``) and never call the finder.
 The thumbnail URL is stored but not shown: hot-linking it would tell the video
 site who looks at our pages, and copying the image would make us host a picture
 we did not choose. Projects show their own poster image, or a poster drawn
@@ -17,6 +19,8 @@ import logging
 from wagtail.embeds.embeds import get_embed, get_embed_hash
 from wagtail.embeds.exceptions import EmbedException
 from wagtail.embeds.models import Embed
+
+from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,12 @@ def fetch(url: str) -> Embed | None:
     except EmbedException as error:
         logger.warning("No oEmbed answer for %s: %s", url, error)
         return None
+
+
+@task()
+def fetch_video_embed(url: str) -> bool:
+    """The worker's job after a project is saved: fetch and store its video's description."""
+    return fetch(url) is not None
 
 
 def stored(url: str) -> Embed | None:

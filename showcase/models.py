@@ -10,12 +10,11 @@ tags, skills, sectors) is added to the companies' search documents by
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 
@@ -27,6 +26,8 @@ from wagtail.search import index
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+
+from cms import background
 
 from . import embeds
 
@@ -157,11 +158,11 @@ class ProjectPage(Page):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # Ask the video site about the video once, when the editor saves, so
+        # Ask the video site about the video once, after the editor saves, so
         # rendering never has to: the answer is stored in Wagtail's Embed table.
-        # After commit, so a slow provider never holds the page's row locked.
+        # On the worker, after commit: a slow provider never holds the editor.
         if self.video_url:
-            transaction.on_commit(functools.partial(embeds.fetch, self.video_url))
+            background.enqueue_on_commit(embeds.fetch_video_embed, self.video_url)
 
     @cached_property
     def video(self):

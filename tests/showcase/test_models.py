@@ -213,3 +213,15 @@ def test_project_page_query_count_does_not_grow_with_its_content(client):
         big.credits.add(ProjectCredit(role=f"Role {n}", name=f"Person {n}"))
     big.save_revision().publish()
     assert queries_for(big) == queries_for(small)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_editors_save_only_queues_the_video_lookup_for_the_worker(oembed, task_worker):
+    kiln = company("Kiln Light")
+    page = project("Queued reel", companies=[kiln], video_url=YOUTUBE)
+    assert oembed.calls == []  # nothing asked during the save
+    assert page.embed is None
+    assert task_worker.queued("fetch_video_embed").exists()
+    task_worker.run()
+    assert [call for call in oembed.calls if "youtube.com/oembed" in call]
+    assert Embed.objects.get(url=YOUTUBE).provider_name == "YouTube"
