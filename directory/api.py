@@ -20,7 +20,16 @@ from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import ValidationError
 
 from .search import get_search_backend, run_search
-from .search.base import FACET_PARAMS, SearchHit, SearchResults
+from .search.base import (
+    DEFAULT_PAGE_SIZE,
+    FACET_PARAMS,
+    MAX_PAGE_SIZE,
+    MAX_RADIUS_MILES,
+    MAX_RESULT_WINDOW,
+    SearchHit,
+    SearchResults,
+    Sort,
+)
 from .search.documents import listed_companies
 from .search.query import MAX_VALUE_LENGTH, SearchParamError, parse_search_params
 
@@ -88,17 +97,32 @@ class SearchOut(Schema):
 
 
 class SearchParams(Schema):
-    """Documented here for the schema; the values are read by the shared parser."""
+    """Typed and bounded here, for the schema and a first check; the shared parser reads them."""
 
-    q: str | None = Field(None, description="Free text, at most 200 characters.")
+    q: str | None = Field(None, description="Free text; longer than 200 characters is cut.")
     skill: list[str] = Field([], description="Skill slugs (repeatable; OR within skills).")
     sector: list[str] = Field([], description="Sector slugs (repeatable; OR within sectors).")
     place: list[str] = Field([], description="Place slugs (repeatable; OR within places).")
     near: str | None = Field(None, description="A place slug or postcode district, e.g. `st1`.")
-    radius: str | None = Field(None, description="Miles from `near` (default 10, at most 500).")
-    sort: str | None = Field(None, description="`relevance`, `name`, `newest` or `distance`.")
-    page: str | None = Field(None, description="Page number, from 1.")
-    page_size: str | None = Field(None, description="Results per page (default 20, at most 100).")
+    radius: float | None = Field(
+        None, gt=0, le=MAX_RADIUS_MILES, description="Miles from `near` (default 10)."
+    )
+    sort: Sort | None = Field(None, description="Default `relevance` (`distance` with `near`).")
+    page: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_RESULT_WINDOW,
+        description=(
+            f"Page number, from 1. `page` × `page_size` may be at most {MAX_RESULT_WINDOW:,}: "
+            "deeper pages answer 400 (narrow the search instead)."
+        ),
+    )
+    page_size: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"Results per page (default {DEFAULT_PAGE_SIZE}).",
+    )
 
 
 class CreditOut(Schema):
@@ -149,12 +173,18 @@ def _bad_search_param(request, exc: SearchParamError):
 
 @api.exception_handler(ValidationError)
 def _bad_request(request, exc: ValidationError):
-    # Ninja's default is 422; the contract promises 400 naming the parameter.
+    # Ninja's default is 422; the contract promises 400 naming the parameter,
+    # in the shared parser's own words where it has them (the page shows those).
+    if request.resolver_match and request.resolver_match.url_name == "search":
+        try:
+            parse_search_params(request.GET)
+        except SearchParamError as error:
+            return _bad_search_param(request, error)
     first = exc.errors[0] if exc.errors else {}
     location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
     param = location[0] if location else None
     message = first.get("msg", "Invalid request.")
-    detail = f"{param}: {message}" if param else message
+    detail = f"{param.replace('_', ' ')}: {message}" if param else message
     return api.create_response(request, {"detail": detail, "param": param}, status=400)
 
 
@@ -209,6 +239,7 @@ def search_payload(request: HttpRequest, results: SearchResults) -> dict:
 @router.get(
     "/search",
     response={200: SearchOut, 400: ErrorOut},
+    url_name="search",
     summary="Search member companies",
     description=(
         "Facets combine with AND, values within one facet with OR; each facet's counts "
@@ -280,7 +311,7 @@ def company_detail(request, slug: str):
 
 @router.get(
     "/suggest",
-    response=list[SuggestionOut],
+    response={200: list[SuggestionOut], 400: ErrorOut},
     summary="Completions for the search box: company names, then skills",
     url_name="suggest",
 )

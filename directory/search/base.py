@@ -56,6 +56,11 @@ MAX_PAGE_SIZE = 100
 DEFAULT_RADIUS_MILES = 10.0
 MAX_RADIUS_MILES = 500.0
 MAX_TEXT_LENGTH = 200
+# How deep anyone may page: page x page_size stays within this many results.
+# It is Elasticsearch's own result window (index.max_result_window), so no
+# request the parser accepts is one the engine refuses; past it, narrowing the
+# search serves a commissioner better than page 501.
+MAX_RESULT_WINDOW = 10_000
 
 
 @dataclass(frozen=True)

@@ -323,23 +323,24 @@ class ElasticsearchBackend(SearchBackend):
         return self._suggestions(response, limit)
 
     def _fall_back(self, what: str, error: Exception, answer):
-        self.breaker.failed()
         status = getattr(error, "status_code", None) or getattr(error, "status", None)
-        # A refused request (4xx other than a missing index or throttling) is
-        # our bug, not an outage: log it loudly, but still answer the visitor.
-        log = (
-            logger.error
-            if isinstance(status, int) and status < 500 and status not in (404, 429)
-            else logger.warning
-        )
+        # A refused request (4xx other than a missing index or throttling) says
+        # nothing about the engine's health: it is this request (our bug, as
+        # the parser only builds requests the engine accepts). Opening the
+        # breaker for it would let anyone send everyone's searches to the
+        # database with a few crafted URLs, so only outages open it.
+        refused = isinstance(status, int) and status < 500 and status not in (404, 429)
+        if not refused:
+            self.breaker.failed()
+        log = logger.error if refused else logger.warning
         reason = f"{type(error).__name__}: {str(error)[:200]}"
         if isinstance(error, NotFoundError):
             reason = f"no index {self.alias} yet; run `manage.py rebuild_directory_index`"
         log(
-            "Elasticsearch could not %s (%s); the database answers for %.0f s",
+            "Elasticsearch could not %s (%s); the database answers %s",
             what,
             reason,
-            self.breaker.cooldown,
+            "this request" if refused else f"for {self.breaker.cooldown:.0f} s",
         )
         return answer()
 

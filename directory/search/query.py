@@ -27,15 +27,13 @@ from .base import (
     FACETS,
     MAX_PAGE_SIZE,
     MAX_RADIUS_MILES,
+    MAX_RESULT_WINDOW,
     MAX_TEXT_LENGTH,
     NearPoint,
     SearchQuery,
     Sort,
 )
 
-# Deep pages cost the database an ever larger OFFSET and nobody reads them;
-# a higher number is treated as "past the end" rather than sent to the engine.
-MAX_PAGE = 1000
 # Parameters longer than this are junk (a slug is at most 100 characters).
 MAX_VALUE_LENGTH = 100
 MAX_VALUES_PER_FACET = 50
@@ -167,11 +165,18 @@ def parse_search_params(params: Mapping) -> SearchQuery:
         notes.append(f"Your search was shortened to its first {MAX_TEXT_LENGTH} characters.")
 
     page = _parse_int(params, "page", 1, "The page number")
-    page = min(page, MAX_PAGE)
     page_size = _parse_int(params, "page_size", DEFAULT_PAGE_SIZE, "The page size")
     if page_size > MAX_PAGE_SIZE:
         page_size = MAX_PAGE_SIZE
         notes.append(f"At most {MAX_PAGE_SIZE} results are shown per page.")
+    deepest = MAX_RESULT_WINDOW // page_size
+    if page > deepest:
+        raise SearchParamError(
+            "page",
+            f"Only the first {MAX_RESULT_WINDOW:,} results can be paged through "
+            f"(page {deepest} at {page_size} a page): add a skill, sector or place "
+            "to narrow the search instead.",
+        )
     radius = _parse_radius(params)
 
     filters: dict[str, tuple[str, ...]] = {}

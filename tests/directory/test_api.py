@@ -165,6 +165,35 @@ def test_openapi_schema_and_docs_without_cdn(client):
     assert "cdn" not in html.lower()
 
 
+def test_the_schema_types_and_bounds_every_number_and_documents_every_400(client):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    def params(path):
+        return {p["name"]: p["schema"] for p in schema["paths"][path]["get"]["parameters"]}
+
+    def bounds(param):
+        # Optional parameters are ``anyOf: [{type...}, {type: null}]``.
+        typed = next((s for s in param.get("anyOf", [param]) if s.get("type") != "null"), param)
+        return typed.get("type"), typed.get("minimum"), typed.get("maximum")
+
+    search = params("/api/v1/directory/search")
+    assert bounds(search["page"]) == ("integer", 1, 10_000)
+    assert bounds(search["page_size"]) == ("integer", 1, 100)
+    radius = next(s for s in search["radius"]["anyOf"] if s.get("type") == "number")
+    assert radius["exclusiveMinimum"] == 0 and radius["maximum"] == 500
+    assert bounds(params("/api/v1/directory/suggest")["limit"]) == ("integer", 1, 20)
+    for path in ("/api/v1/directory/search", "/api/v1/directory/suggest"):
+        assert "400" in schema["paths"][path]["get"]["responses"], path
+    assert "404" in schema["paths"]["/api/v1/directory/companies/{slug}"]["get"]["responses"]
+
+
+def test_values_outside_the_schemas_bounds_are_refused_with_400(client, companies):
+    for query in ("page_size=101", "page=0", "radius=501&near=api-stoke", "sort=cheapest"):
+        response = client.get(f"/api/v1/directory/search?{query}")
+        assert response.status_code == 400, query
+        assert response.json()["param"] == query.split("=")[0], query
+
+
 PARAM_NAMES = ["q", "skill", "sector", "place", "near", "radius", "sort", "page", "page_size", "x"]
 
 

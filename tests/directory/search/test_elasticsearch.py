@@ -246,3 +246,41 @@ def test_the_site_runs_on_elasticsearch_end_to_end(request, client, studios, es)
         response = client.get("/directory/", {"q": "colur grading"})
         assert response.status_code == 200
         assert "Glaze Grade" in response.content.decode()
+
+
+def test_deep_pages_cannot_switch_everyone_off_elasticsearch(request, client, studios, es):
+    """A burst of requests past the result window gets 400s; the breaker stays closed.
+
+    Before, the engine's refusal of ``page=101&page_size=100`` counted as an
+    outage: each one sent everyone's searches to the database for 10 s.
+    """
+    from django.test import override_settings
+
+    from directory.search import get_search_backend
+    from tests.directory.search.elasticsearch_support import backend_config, elasticsearch_url
+
+    config = backend_config(elasticsearch_url(request))
+    config["INDEX_PREFIX"] = es.index.prefix
+    with override_settings(DIRECTORY_SEARCH_BACKEND=config):
+        for _ in range(12):
+            response = client.get("/api/v1/directory/search", {"page": 101, "page_size": 100})
+            assert response.status_code == 400
+            assert response.json()["param"] == "page"
+            assert "10,000" in response.json()["detail"]
+            page = client.get("/directory/", {"page": 501, "q": "animation"})
+            assert page.status_code == 200
+            assert "narrow the search" in page.content.decode()
+        assert not get_search_backend().breaker.is_open
+        payload = client.get("/api/v1/directory/search", {"q": "animaton"}).json()
+        assert payload["backend"] == "elasticsearch"
+
+
+def test_a_request_the_engine_refuses_is_answered_without_opening_the_breaker(es, studios):
+    from dataclasses import replace
+
+    # Past the window, built by hand: the parser never sends this.
+    query = replace(parse_search_params(QueryDict("q=animation")), page=200, page_size=100)
+    results = es.search(query)
+    assert results.backend == "database"  # the visitor still gets an answer
+    assert not es.breaker.is_open
+    assert search(es, "q=animaton").backend == "elasticsearch"

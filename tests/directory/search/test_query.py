@@ -6,9 +6,14 @@ from django.http import QueryDict
 
 import pytest
 
-from directory.search.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_TEXT_LENGTH, Sort
+from directory.search.base import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    MAX_RESULT_WINDOW,
+    MAX_TEXT_LENGTH,
+    Sort,
+)
 from directory.search.query import (
-    MAX_PAGE,
     SearchParamError,
     parse_search_params,
     query_to_params,
@@ -108,11 +113,32 @@ def test_malformed_numbers_raise_naming_the_parameter(query_string, param):
     assert error.value.message
 
 
-def test_page_size_capped_and_huge_page_clamped():
-    query = parse("page_size=1000&page=99999999")
+def test_page_size_capped_with_a_note():
+    query = parse("page_size=1000")
     assert query.page_size == MAX_PAGE_SIZE
-    assert query.page == MAX_PAGE
     assert query.notes
+
+
+@pytest.mark.parametrize(
+    ("query_string", "allowed"),
+    [
+        ("page=100&page_size=100", True),
+        ("page=101&page_size=100", False),
+        ("page=500", True),  # 20 a page
+        ("page=501", False),
+        ("page=10000&page_size=1", True),
+        ("page=99999999&page_size=1000", False),  # capped to 100 a page first
+    ],
+)
+def test_deep_pages_stop_at_the_result_window(query_string, allowed):
+    if allowed:
+        query = parse(query_string)
+        assert query.page * query.page_size <= MAX_RESULT_WINDOW
+    else:
+        with pytest.raises(SearchParamError) as error:
+            parse(query_string)
+        assert error.value.param == "page"
+        assert "10,000" in error.value.message
 
 
 def test_sort_values():
