@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from django.apps import apps
 from django.utils.text import slugify
 
+from cms.middleware import clean_text
+
 from .base import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_RADIUS_MILES,
@@ -38,9 +40,6 @@ from .base import (
 MAX_VALUE_LENGTH = 100
 MAX_VALUES_PER_FACET = 50
 
-# Control characters (NUL in particular) are refused by PostgreSQL and mean
-# nothing in a search; they are removed before anything else looks at a value.
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _FULL_POSTCODE = re.compile(r"([a-z]{1,2}\d[a-z\d]?)\s*(\d[a-z]{2})")
 _DISTRICT = re.compile(r"[a-z]{1,2}\d[a-z\d]?")
 
@@ -60,7 +59,8 @@ class SearchParamError(ValueError):
 
 
 def _clean(value) -> str:
-    return _CONTROL_CHARS.sub(" ", str(value)).strip()
+    # Requests arrive cleaned (cms.middleware); other callers pass dicts.
+    return clean_text(str(value))
 
 
 def _get(params: Mapping, name: str) -> str:
