@@ -73,12 +73,16 @@ INSTALLED_APPS = [
     "axes",  # login throttling and lockout, for /members/ and the Wagtail admin
     "django_tasks",
     "django_tasks_db",  # the background queue: tasks stored in the database
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the path or the query (redirect lookups included).
     "cms.middleware.CleanRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cms.middleware.AdminContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -178,6 +182,9 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from Gravatar: the admin would tell another site who our editors
+# are on every page, and the Content-Security-Policy keeps other origins out.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
@@ -203,6 +210,48 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+# Content-Security-Policy (django-csp): the public site runs only our own
+# scripts and styles, never inline ones, and frames only the two video players
+# the facade opens on a click. JSON-LD blocks are data, not scripts, so they
+# need no exception. The Wagtail admin (which still has inline scripts and
+# styles) gets its own, looser policy from cms.middleware.
+# The only other origins a page loads from, and only after a click on "play"
+# (directory.video builds these privacy-friendly player URLs).
+VIDEO_PLAYERS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Media from a bucket lives on another origin (HTTPS only).
+        "img-src": ["'self'", "data:", *(["https:"] if MEDIA_BUCKET else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": VIDEO_PLAYERS,
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Permissions-Policy: no page of ours needs a camera, a microphone, a location
+# or payment; the video players (framed from their own origins) may go full
+# screen and play media.
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "browsing-topics": [],
+    **{
+        feature: ["self", *VIDEO_PLAYERS]
+        for feature in ("autoplay", "fullscreen", "encrypted-media", "picture-in-picture")
+    },
+}
 
 LOGIN_URL = "/members/login/"
 LOGIN_REDIRECT_URL = "/members/"

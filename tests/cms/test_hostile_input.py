@@ -96,3 +96,23 @@ def test_hostile_parameters_never_500(client, site, listing, values):
 def test_hostile_path_segments_never_500(client, site, prefix, segment):
     response = client.get(prefix + quote(segment, safe="") + "/")
     assert response.status_code < 500, (prefix, segment, response.status_code)
+
+
+def test_public_pages_send_a_strict_content_security_policy_and_permissions_policy(client, site):
+    response = client.get("/directory/")
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"  # no inline scripts, no other origins
+    assert policy["style-src"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert "https://www.youtube-nocookie.com" in policy["frame-src"]
+    permissions = response["Permissions-Policy"]
+    assert "camera=()" in permissions and "geolocation=()" in permissions
+    assert 'fullscreen=(self "https://www.youtube-nocookie.com"' in permissions
+
+
+def test_the_admin_has_its_own_policy(admin_client):
+    policy = admin_client.get("/admin/")["Content-Security-Policy"]
+    assert "object-src 'none'" in policy and "frame-ancestors 'self'" in policy

@@ -7,8 +7,10 @@ through Playwright's sync API against pytest-django's ``live_server``:
   1280x800, phone 390x844) whose relative URLs resolve against the live server.
   Every request to another host is aborted, so a page that tries to fetch
   something from elsewhere cannot, and the attempt is listed in
-  ``blocked_requests``. An uncaught JavaScript error fails the test (mark a test
-  ``allow_js_errors`` to opt out).
+  ``blocked_requests``. An uncaught JavaScript error, a console error or a
+  Content-Security-Policy violation fails the test (mark a test
+  ``allow_js_errors`` to opt out). The site's real policy is on: axe-core is
+  served from the site's own origin so that it may run.
 - ``axe_check(page, name)``: runs axe-core on the page, writes the full report
   to ``test-output/axe/<name>.json`` and fails on serious or critical
   violations, naming each rule and the elements it found.
@@ -27,7 +29,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -35,6 +37,14 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_URL_PATH = "/__tests__/axe.min.js"  # answered by the browser context, never the site
+CSP_VIOLATION_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    console.error(`Content-Security-Policy violation: ${event.violatedDirective} `
+        + `blocked ${event.blockedURI || "inline code"} in ${event.sourceFile || event.documentURI}`
+        + `:${event.lineNumber}`);
+});
+"""
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -173,17 +183,39 @@ def _new_context(browser: Browser, live_url: str, blocked: list[str], **options)
             route.abort("blockedbyclient")
 
     context.route("**/*", guard)
+    # Report every Content-Security-Policy violation to the test as a console
+    # error (init scripts run outside the page's policy).
+    context.add_init_script(CSP_VIOLATION_REPORTER)
     return context
+
+
+def _console_error(page: Page, message) -> str | None:
+    """A console error worth failing for, or None.
+
+    A page we deliberately open that answers 404 or 410 logs "Failed to load
+    resource" for itself: that is the test's point, not a fault of the page.
+    """
+    if message.type != "error":
+        return None
+    text = message.text
+    if text.startswith("Failed to load resource") and message.location.get("url") == page.url:
+        return None
+    return f"console error: {text} ({message.location.get('url', '')})"
 
 
 def _open_page(request: pytest.FixtureRequest, context: BrowserContext) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(_console_error(page, message)))
     yield page
     context.close()
+    errors = [error for error in errors if error]
     if errors and not request.node.get_closest_marker("allow_js_errors"):
-        pytest.fail("JavaScript errors on the page:\n" + "\n".join(f"- {e}" for e in errors))
+        pytest.fail(
+            "JavaScript errors, console errors or Content-Security-Policy violations on the "
+            "page:\n" + "\n".join(f"- {e}" for e in errors)
+        )
 
 
 @pytest.fixture
@@ -251,7 +283,16 @@ def axe_check():
 
     def check(page: Page, name: str, *, disable: tuple[str, ...] = ()) -> dict:
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.add_script_tag(path=str(AXE_JS))
+            if page.url.startswith("http"):
+                # Served from the site's own origin (answered here, never by the
+                # site), so the strict Content-Security-Policy lets it run.
+                page.route(
+                    f"**{AXE_URL_PATH}",
+                    lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"),
+                )
+                page.add_script_tag(url=urljoin(page.url, AXE_URL_PATH))
+            else:  # set_content: no site, no policy
+                page.add_script_tag(path=str(AXE_JS))
         options = {"rules": {rule: {"enabled": False} for rule in disable}}
         results = page.evaluate("options => window.axe.run(document, options)", options)
         path = OUTPUT / "axe" / f"{_safe_name(name)}.json"
