@@ -16,7 +16,7 @@ locks the whole database. One transaction for the whole file held those locks
 until the last row, so a member saving their profile waited for the entire
 import (on SQLite the save failed at once). A batch closes after
 ``BATCH_SECONDS`` or ``BATCH_ROWS``, whichever comes first, so nobody waits
-longer than that. Rows already committed stay when a later one fails or the
+much longer than that. Rows already committed stay when a later one fails or the
 import is interrupted, and running the same file again resumes it.
 """
 
@@ -46,8 +46,9 @@ from directory.models import (
 )
 
 # A batch's transaction holds its locks until it commits: these bound how long
-# a person's save can wait behind the import (well under a second).
-BATCH_SECONDS = 0.25
+# a person's save can wait behind the import. A batch may overrun by one row
+# (on a busy machine a row can take half a second), so the time is kept short.
+BATCH_SECONDS = 0.1
 BATCH_ROWS = 50
 # SQLite has no queue for writers: a waiting save polls (busy timeout) and
 # would rarely catch the instant between one batch's commit and the next
