@@ -64,13 +64,16 @@ class LongestStatement:
 
     def __init__(self):
         self.longest = 0.0
+        self.total = 0.0  # in the database altogether: every wait plus the queries' own time
 
     def __call__(self, execute, sql, params, many, context):
         started = time.monotonic()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.longest = max(self.longest, time.monotonic() - started)
+            took = time.monotonic() - started
+            self.longest = max(self.longest, took)
+            self.total += took
 
 
 def database_url() -> str:
@@ -106,8 +109,8 @@ def import_beside_member_saves(tmp_path, client_class):
         + "".join(f"New company {n},Imported\n" for n in range(NEW_COMPANIES))
     )
 
-    def save(page, client, strapline) -> tuple[float, float]:
-        """(seconds the save took, seconds its longest statement waited)."""
+    def save(page, client, strapline) -> tuple[float, float, float]:
+        """Seconds the save took, spent in the database, and its longest statement waited."""
         page.refresh_from_db()
         timer = LongestStatement()
         started = time.monotonic()
@@ -115,7 +118,7 @@ def import_beside_member_saves(tmp_path, client_class):
             response = client.post(edit_url(page), profile_data(page, strapline=strapline))
         took = time.monotonic() - started
         assert response.status_code == 302, response.content.decode()[:2000]
-        return took, timer.longest
+        return took, timer.total, timer.longest
 
     alone = save(bystander, bystander_client, "Saved before the import")
     env = {"DJANGO_SETTINGS_MODULE": "cms.settings.test", "DATABASE_URL": database_url()}
@@ -147,10 +150,11 @@ def import_beside_member_saves(tmp_path, client_class):
             process.kill()
     errors = errors_file.read_text()
     print(
-        f"\n{connection.vendor}: a save alone took {alone[0]:.3f} s, waited {alone[1]:.3f} s; "
-        "during the import (took, waited): " + ", ".join(f"({t:.3f}, {w:.3f})" for t, w in waits)
+        f"\n{connection.vendor}, seconds (took, in the database, longest wait): a save alone "
+        + "({:.3f}, {:.3f}, {:.3f}); during the import: ".format(*alone)
+        + ", ".join("({:.3f}, {:.3f}, {:.3f})".format(*save) for save in waits)
     )
-    assert all(waited < MAX_WAIT for _took, waited in waits), waits
+    assert all(waited < MAX_WAIT for _took, _in_database, waited in waits), waits
     # Otherwise the saves did not overlap the import and this test proved nothing.
     assert overlapped, "the import finished before the members had saved"
     assert process.returncode == 0, errors
