@@ -2,6 +2,9 @@
 
 - Under ``CI=true`` a skipped test is a failure: CI installs every service, so a
   skip there means something is missing, not optional. The reason is shown.
+- A test marked ``postgres`` or ``sqlite`` is about that database's own
+  locking; CI runs the suite once on each, so on the other database it is
+  deselected (counted as such, not skipped).
 - Browser journeys (tests/e2e) run last: they are the slowest, and Playwright's
   event loop must not be running while ordinary database tests run.
 - ``elasticsearch_url``: the server ``make test`` starts (``ELASTICSEARCH_URL``).
@@ -23,8 +26,25 @@ def _is_browser_test(item: pytest.Item) -> bool:
     return item.get_closest_marker("e2e") is not None or "e2e" in item.path.parts
 
 
+DATABASE_MARKERS = {"postgres": "postgresql", "sqlite": "sqlite"}  # marker: connection.vendor
+
+
+def _for_another_database(item: pytest.Item) -> bool:
+    wanted = {vendor for name, vendor in DATABASE_MARKERS.items() if item.get_closest_marker(name)}
+    if not wanted:
+        return False
+    from django.db import connection
+
+    return connection.vendor not in wanted
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    other = [item for item in items if _for_another_database(item)]
+    if other:
+        config.hook.pytest_deselected(items=other)
+        dropped = {id(item) for item in other}
+        items[:] = [item for item in items if id(item) not in dropped]
     # A stable sort: everything else first, in its usual order, then e2e.
     items.sort(key=_is_browser_test)
 

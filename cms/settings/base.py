@@ -116,6 +116,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. A save that finds the database locked
+    # waits up to `timeout` seconds (long imports commit in short batches, so
+    # the wait is short) instead of failing. IMMEDIATE takes the write lock when
+    # a transaction begins: a deferred transaction that read first and then
+    # tries to write while another commits gets "database is locked" at once,
+    # without waiting at all.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

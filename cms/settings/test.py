@@ -13,6 +13,14 @@ STORAGES["staticfiles"] = {  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "test-output" / "media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's default in-memory database: tests that run work in
+    # several threads or processes at once (an import beside member saves)
+    # need SQLite's real locking, which an in-memory shared cache replaces with
+    # table locks that fail instead of waiting.
+    (BASE_DIR / "test-output").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-output" / "test.sqlite3")}  # noqa: F405
+
 # Ordinary tests use the database backend; Elasticsearch tests build their own
 # backend from ELASTICSEARCH_URL (exported by `make test`) with a unique prefix.
 DIRECTORY_SEARCH_BACKEND = {"BACKEND": "directory.search.database.DatabaseBackend"}

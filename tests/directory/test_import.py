@@ -237,3 +237,65 @@ def test_a_company_with_a_pending_draft_is_not_overwritten(tmp_path, terms):
     # An unchanged row does not touch the company, draft or not.
     out, _ = run(tmp_path, HEADER + GOOD)
     assert "2 unchanged, 0 bad row(s)" in out
+
+
+def test_an_interrupted_import_keeps_the_batches_before_and_resumes(tmp_path, terms, monkeypatch):
+    from directory.management.commands import import_companies
+
+    names = ["Alder", "Birch", "Cedar", "Damson", "Elder"]
+    text = "name\n" + "".join(f"{name}\n" for name in names)  # rows on lines 2-6
+    real_save = import_companies.Command.save
+
+    def save_until_cedar(self, index, page, values):
+        if values["title"] == "Cedar":
+            raise KeyboardInterrupt  # Ctrl-C, or the process being stopped
+        return real_save(self, index, page, values)
+
+    monkeypatch.setattr(import_companies, "BATCH_ROWS", 2, raising=False)
+    monkeypatch.setattr(import_companies.Command, "save", save_until_cedar)
+    # KeyboardInterrupt too, so that a regression fails this test, not the whole run.
+    with pytest.raises((CommandError, KeyboardInterrupt)) as stopped:
+        run(tmp_path, text)
+    assert stopped.type is CommandError, "Ctrl-C escaped: no message, no line to resume from"
+    assert stopped.match("Stopped at line 4 .interrupted.*run the same file again")
+    assert sorted(CompanyPage.objects.values_list("title", flat=True)) == ["Alder", "Birch"]
+
+    monkeypatch.setattr(import_companies.Command, "save", real_save)
+    out, _ = run(tmp_path, text)
+    assert "3 created, 0 updated, 2 unchanged, 0 bad row(s)" in out
+    assert CompanyPage.objects.count() == 5
+
+
+def test_a_member_edit_submitted_during_the_import_is_not_published_over(tmp_path, terms):
+    from wagtail.signals import page_published
+
+    run(tmp_path, HEADER + GOOD)
+    saggar = CompanyPage.objects.get(slug="saggar")
+
+    def member_edits_saggar(sender, instance, **kwargs):
+        # While the import works on Kiln Light, Saggar's member sends a change.
+        if instance.slug == "kiln-light":
+            draft = CompanyPage.objects.get(pk=saggar.pk)
+            draft.strapline = "The member's edit"
+            draft.save_revision()
+
+    changed = GOOD.replace("Stop motion for TV", "New").replace("Colour and finishing", "Newer")
+    page_published.connect(member_edits_saggar, sender=CompanyPage, dispatch_uid="member_edit")
+    try:
+        out, err = run(tmp_path, HEADER + changed)
+    finally:
+        page_published.disconnect(sender=CompanyPage, dispatch_uid="member_edit")
+    assert "1 updated, 0 unchanged, 1 bad row(s)" in out
+    assert "Line 5: 'Saggar Post' has unpublished changes" in err
+    saggar.refresh_from_db()
+    assert saggar.strapline == "Colour and finishing"
+    assert saggar.get_latest_revision_as_object().strapline == "The member's edit"
+
+
+def test_a_dry_run_rolls_back_every_batch(tmp_path, terms, monkeypatch):
+    from directory.management.commands import import_companies
+
+    monkeypatch.setattr(import_companies, "BATCH_ROWS", 1, raising=False)
+    out, _ = run(tmp_path, HEADER + GOOD + "Saggar Again,saggar\n", "--dry-run")
+    assert "Dry run, nothing written: 2 to create, 0 to update, 0 unchanged, 1 bad" in out
+    assert not CompanyPage.objects.exists()

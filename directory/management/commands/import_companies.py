@@ -5,20 +5,32 @@ The columns are documented in ``docs/import.md``. Rows are matched by slug (the
 updates companies and never duplicates them; a row whose values already match
 the live page is left alone (no new revision). Each row is checked on its own:
 a bad row is reported with its line number and reason and the others still
-import. ``--dry-run`` checks and reports everything inside a transaction that
-is rolled back, so it writes nothing.
+import. ``--dry-run`` checks and reports everything inside transactions that
+are rolled back, so it writes nothing.
+
+Rows are committed in small batches, each a short transaction, because an
+import runs beside people's saves: every new company locks the directory
+page's row (treebeard allocates the child's path and counts it there), every
+updated company locks its own page and search entry, and on SQLite any write
+locks the whole database. One transaction for the whole file held those locks
+until the last row, so a member saving their profile waited for the entire
+import (on SQLite the save failed at once). A batch closes after
+``BATCH_SECONDS`` or ``BATCH_ROWS``, whichever comes first, so nobody waits
+much longer than that. Rows already committed stay when a later one fails or the
+import is interrupted, and running the same file again resumes it.
 """
 
 from __future__ import annotations
 
 import csv
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -32,6 +44,18 @@ from directory.models import (
     Sector,
     Skill,
 )
+
+# A batch's transaction holds its locks until it commits: these bound how long
+# a person's save can wait behind the import. A batch may overrun by one row
+# (on a busy machine a row can take half a second), so the time is kept short.
+BATCH_SECONDS = 0.1
+BATCH_ROWS = 50
+# SQLite has no queue for writers: a waiting save polls (busy timeout) and
+# would rarely catch the instant between one batch's commit and the next
+# batch's start. Pausing for longer than its polling interval (100 ms at most)
+# after each commit lets every waiting writer in. PostgreSQL queues lock
+# waiters, so it needs no pause.
+SQLITE_PAUSE_SECONDS = 0.12
 
 REQUIRED_COLUMNS = {"name"}
 TEXT_COLUMNS = (
@@ -98,6 +122,12 @@ class Summary:
     updated: int = 0
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, other: Summary) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.errors += other.errors
 
 
 class Lookups:
@@ -305,11 +335,12 @@ class Command(BaseCommand):
         except UnicodeDecodeError as error:
             raise CommandError(f"{file} is not UTF-8 text: save it as CSV UTF-8") from error
         summary = Summary()
-        with transaction.atomic():
-            self.import_rows(rows, index, summary, progress=options["verbosity"] > 0)
-            if dry_run:
-                transaction.set_rollback(True)
-        self.report(summary, dry_run)
+        try:
+            self.import_rows(
+                rows, index, summary, dry_run=dry_run, progress=options["verbosity"] > 0
+            )
+        finally:  # also when stopped: what was committed is worth knowing
+            self.report(summary, dry_run)
 
     def read(self, handle) -> list[tuple[int, dict]]:
         """(first line number, row) for every row; the header is checked first."""
@@ -334,39 +365,91 @@ class Command(BaseCommand):
             raise CommandError(f"Line {reader.line_num}: the CSV is malformed ({error})") from error
         return rows
 
-    def import_rows(self, rows, index, summary: Summary, progress: bool) -> None:
+    def import_rows(self, rows, index, summary: Summary, *, dry_run: bool, progress: bool) -> None:
+        """Import ``rows`` in short batches, adding to ``summary`` as each batch commits."""
         from tqdm import tqdm
 
         lookups = Lookups()
-        existing = {
-            page.slug: page
-            for page in CompanyPage.objects.child_of(index).prefetch_related(
-                "skills", "sectors", "credits"
-            )
-        }
         seen: dict[str, int] = {}
-        for line, row in tqdm(
-            rows, desc="Companies", unit="row", file=sys.stderr, disable=not progress
-        ):
-            try:
-                values = row_values(row, lookups)
-                if values["slug"] in seen:
-                    raise RowError(
-                        f"slug {values['slug']!r} already used on line {seen[values['slug']]}"
-                    )
-                seen[values["slug"]] = line
-                with transaction.atomic():
-                    outcome = self.save(index, existing.get(values["slug"]), values)
-            except RowError as error:
-                summary.errors.append((line, str(error)))
-                continue
-            except ValidationError as error:
-                summary.errors.append((line, validation_message(error)))
-                continue
-            except DatabaseError as error:  # e.g. a value too long for its column
-                summary.errors.append((line, f"could not be saved ({error})"))
-                continue
+        bar = tqdm(
+            total=len(rows), desc="Companies", unit="row", file=sys.stderr, disable=not progress
+        )
+        position = 0
+        try:
+            while position < len(rows):
+                batch = Summary()
+                position = self.import_batch(
+                    rows, position, index, lookups, seen, batch, dry_run, bar
+                )
+                summary.add(batch)
+                if connection.vendor == "sqlite" and position < len(rows):
+                    time.sleep(SQLITE_PAUSE_SECONDS)
+        except KeyboardInterrupt:
+            raise CommandError(self.stopped(rows[position][0], "interrupted", dry_run)) from None
+        except DatabaseError as error:  # e.g. SQLite still locked after its timeout
+            raise CommandError(self.stopped(rows[position][0], str(error), dry_run)) from error
+        finally:
+            bar.close()
+
+    def import_batch(self, rows, position, index, lookups, seen, batch, dry_run, bar) -> int:
+        """Import rows from ``position`` in one transaction; returns the position after them."""
+        last = min(position + BATCH_ROWS, len(rows))
+        with transaction.atomic():
+            started = time.monotonic()
+            while position < last and time.monotonic() - started < BATCH_SECONDS:
+                line, row = rows[position]
+                self.import_row(line, row, index, lookups, seen, batch)
+                position += 1
+                bar.update()
+            if dry_run:
+                transaction.set_rollback(True)
+        return position
+
+    def import_row(self, line, row, index, lookups, seen, summary: Summary) -> None:
+        try:
+            values = row_values(row, lookups)
+            if values["slug"] in seen:
+                raise RowError(
+                    f"slug {values['slug']!r} already used on line {seen[values['slug']]}"
+                )
+            seen[values["slug"]] = line
+            # A savepoint: a row that fails half-way leaves nothing behind and
+            # the rest of its batch still commits.
+            with transaction.atomic():
+                outcome = self.save(index, self.current_page(index, values["slug"]), values)
+        except RowError as error:
+            summary.errors.append((line, str(error)))
+        except ValidationError as error:
+            summary.errors.append((line, validation_message(error)))
+        except DatabaseError as error:  # e.g. a value too long for its column
+            summary.errors.append((line, f"could not be saved ({error})"))
+        else:
             setattr(summary, outcome, getattr(summary, outcome) + 1)
+
+    @staticmethod
+    def current_page(index, slug: str) -> CompanyPage | None:
+        """The company with this slug as it is now, locked until the batch commits.
+
+        Read for each row rather than once per import: a member may have
+        submitted an edit since the import started, and judging "unpublished
+        changes" from an older copy would publish over it.
+        """
+        return (
+            CompanyPage.objects.child_of(index)
+            .filter(slug=slug)
+            .select_for_update()
+            .prefetch_related("skills", "sectors", "credits")
+            .first()
+        )
+
+    @staticmethod
+    def stopped(line: int, reason: str, dry_run: bool) -> str:
+        if dry_run:
+            return f"Stopped at line {line} ({reason}); nothing was written."
+        return (
+            f"Stopped at line {line} ({reason}). The rows before it are imported: "
+            "run the same file again to import the rest."
+        )
 
     def save(self, index, page: CompanyPage | None, values: dict) -> str:
         related = {name: values.pop(name) for name in ("skills", "sectors") if name in values}
