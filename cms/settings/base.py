@@ -43,6 +43,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "cms",
+    "cms.outbox",  # every mail is stored, then sent by the worker
     "directory",
     "directory.search",
     "showcase",
