@@ -31,14 +31,6 @@ LEASE = datetime.timedelta(minutes=10)
 Status = OutboundEmail.Status
 
 
-def max_attempts() -> int:
-    return int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8))
-
-
-def retention_days() -> int:
-    return int(getattr(settings, "OUTBOX_RETENTION_DAYS", 30))
-
-
 def due(now=None):
     """Rows whose time has come, and rows a dead sender left behind."""
     now = now or timezone.now()
@@ -95,7 +87,7 @@ def attempt(email_id: int, expected_attempts: int | None = None) -> str:
 def _failed(email: OutboundEmail, error: Exception) -> str:
     attempts = email.attempts + 1
     message = f"{type(error).__name__}: {error}"[:1000]
-    if attempts >= max_attempts():
+    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         logger.error(
             "Gave up on outbound email %s after %s attempts: %s", email.pk, attempts, message
         )
@@ -134,6 +126,6 @@ def send_again(email: OutboundEmail) -> bool:
 def prune(now=None) -> int:
     """Delete sent messages older than the retention period (their bodies may hold links)."""
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=retention_days())
+    cutoff = now - datetime.timedelta(days=settings.OUTBOX_RETENTION_DAYS)
     deleted, _ = OutboundEmail.objects.filter(status=Status.SENT, sent_at__lt=cutoff).delete()
     return deleted
