@@ -74,7 +74,7 @@ class OutboundEmail(models.Model):
     @property
     def state(self) -> str:
         """One line for editors: what happened to this message."""
-        if self.status == self.Status.SENT:
+        if self.status == self.Status.SENT and self.sent_at:
             return f"Sent {timezone.localtime(self.sent_at):%d %b %Y %H:%M}"
         if self.status == self.Status.FAILED:
             return f"Failed after {self.attempts} attempts: {self.last_error}"
