@@ -19,13 +19,11 @@ from cms.outbox import sending
 from cms.outbox.mail import fold_header, queue_mail
 from cms.outbox.models import OutboundEmail
 from tests.cms import factories as f
+from tests.worker import committed
 
 Status = OutboundEmail.Status
 VALID = {"your_name": "Ada Lovelace", "email": "ada@example.com", "message": "Hello there"}
 TASK = "send_outbound_email"
-# The worker needs real commits; the pages (and the Wagtail root the migrations
-# made) are restored for each test, since an earlier one may have flushed them.
-committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def run_after_of_the_retry(task_worker):
@@ -266,3 +264,35 @@ def test_send_again_needs_permission_on_what_the_message_is_about(
 @pytest.mark.django_db
 def test_send_again_of_a_missing_message_is_404(admin_client):
     assert admin_client.get("/admin/outbox/999999/send-again/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_outbox_listing_is_read_only_for_superusers_and_never_shows_bodies(
+    admin_client, client, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    email = OutboundEmail.objects.create(
+        subject="Choose a new password for Platform",
+        body="https://platform.example/members/password-reset/SECRET-LINK/",
+        from_email="x@e.com",
+        to=["member@example.com"],
+        kind="password_reset",
+        status=Status.FAILED,
+        attempts=12,
+        last_error="SMTPAuthenticationError: 535",
+    )
+    html = admin_client.get("/admin/outbox/").content.decode()
+    assert "Choose a new password for Platform" in html and "member@example.com" in html
+    assert "Failed after 12 attempts: SMTPAuthenticationError: 535" in html
+    assert send_again_url(email) in html
+    assert "SECRET-LINK" not in html and "/admin/outbox/new/" not in html
+    inspect = admin_client.get(f"/admin/outbox/inspect/{email.pk}/")
+    assert inspect.status_code == 200 and "SECRET-LINK" not in inspect.content.decode()
+    assert admin_client.get(f"/admin/outbox/edit/{email.pk}/").status_code == 404
+
+    editor = django_user_model.objects.create_user("ed", "ed@example.com", "pw-Editor-1")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert client.get("/admin/outbox/").status_code == 302  # Wagtail's "permission denied"
+    assert client.get(f"/admin/outbox/inspect/{email.pk}/").status_code == 302

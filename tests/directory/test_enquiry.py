@@ -7,6 +7,7 @@ import pytest
 
 from cms.outbox.models import OutboundEmail
 from directory.models import Enquiry
+from tests.worker import committed
 
 from .factories import PlaceFactory, company
 
@@ -153,7 +154,7 @@ def test_lapsed_company_takes_no_enquiries(client):
     assert Enquiry.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@committed
 def test_an_unsent_enquiry_is_retried_by_the_worker_until_smtp_is_back(client, smtp, task_worker):
     """Issue 11: nothing ever retried an unsent enquiry."""
     studio = company("Kiln Animation", email="hello@kiln.example")

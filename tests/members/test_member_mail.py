@@ -10,11 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-import pytest
-
 from cms.outbox.models import OutboundEmail
 from directory.members.models import Invitation
 from tests.directory.factories import company
+from tests.worker import committed
 
 from .factories import editor, member
 
@@ -73,7 +72,7 @@ def test_with_smtp_down_a_password_reset_is_queued_and_the_sweep_sends_it(
     assert "/members/password-reset/" in message.get_payload(decode=True).decode()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@committed
 def test_the_worker_delivers_the_invitation_once_smtp_is_back_and_the_link_works(
     client, smtp, task_worker
 ):
