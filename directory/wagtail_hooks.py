@@ -7,7 +7,6 @@ commissioners' messages: editors read and filter them here, never write them.
 
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -16,6 +15,7 @@ import django_filters
 
 from cms.outbox.admin import outbox_column
 from cms.outbox.models import OutboundEmail
+from cms.permissions import WrittenBySitePolicy
 
 from .models import Enquiry, Place, PostcodeDistrict, Sector, Skill, SkillGroup
 
@@ -98,13 +98,10 @@ class EnquiryFilterSet(WagtailFilterSet):
         return queryset.filter(pk__in=sent) if value else queryset.exclude(pk__in=sent)
 
 
-class EnquiryPermissionPolicy(ModelPermissionPolicy):
+class EnquiryPermissionPolicy(WrittenBySitePolicy):
     """Enquiries come only from the public form: nobody adds one in the admin."""
 
-    def user_has_permission(self, user, action):
-        if action == "add":
-            return False
-        return super().user_has_permission(user, action)
+    denied_actions = frozenset({"add"})
 
 
 class EnquiryViewSet(DirectorySnippetViewSet):

@@ -12,8 +12,9 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from cms.permissions import WrittenBySitePolicy
 
 from . import admin
 from .models import OutboundEmail
@@ -26,13 +27,10 @@ def register_send_again_url():
     ]
 
 
-class OutboxPermissionPolicy(ModelPermissionPolicy):
-    """The site writes these rows; nobody adds, edits or deletes them by hand."""
+class OutboxPermissionPolicy(WrittenBySitePolicy):
+    """Nobody adds, edits or deletes messages by hand; "send again" has its own view."""
 
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete"}:
-            return False
-        return super().user_has_permission(user, action)
+    denied_actions = frozenset({"add", "change", "delete"})
 
 
 class OutboxViewSet(ModelViewSet):
@@ -68,7 +66,7 @@ class OutboxViewSet(ModelViewSet):
     form_fields = []
 
     def get_urlpatterns(self):
-        read_only = {"add", "edit", "delete"}
+        read_only = {"add", "edit", "delete"}  # the policy hides them; no URL for them either
         return [url for url in super().get_urlpatterns() if url.name not in read_only]
 
 

@@ -5,6 +5,7 @@ worker after the commit, retried while the mail server is down.
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -14,11 +15,21 @@ from cms.outbox.mail import queue_mail
 from directory.models import CompanyPage
 
 from .forms import MemberPasswordResetForm
-from .models import CompanyMembership
+from .models import CompanyMembership, Invitation
 
 
 def absolute(path: str) -> str:
     return settings.SITE_BASE_URL.rstrip("/") + path
+
+
+def invite(*, email, company, role, invited_by, request=None):
+    """A new invitation and its email, stored together; the worker sends the email."""
+    with transaction.atomic():
+        invitation, token = Invitation.create(
+            email=email, company=company, role=role, invited_by=invited_by
+        )
+        send_invitation(invitation, token, request=request)
+    return invitation
 
 
 def send_invitation(invitation, token, *, request=None):

@@ -30,7 +30,7 @@ from .forms import (
     MemberLoginForm,
 )
 from .models import CompanyMembership, Invitation
-from .notifications import QueuedPasswordResetForm, send_invitation
+from .notifications import QueuedPasswordResetForm, invite
 from .permissions import companies_for, membership_or_404
 from .uploads import described_image
 
@@ -293,14 +293,13 @@ def team(request, company_id):
         if form is None:
             membership_or_404(request.user, company_id, owner=True)  # raises 403
         if form.is_valid():
-            with transaction.atomic():  # the invitation and its email, or neither
-                invitation, token = Invitation.create(
-                    email=form.cleaned_data["email"],
-                    company=company,
-                    role=form.cleaned_data["role"],
-                    invited_by=request.user,
-                )
-                send_invitation(invitation, token, request=request)
+            invitation = invite(
+                email=form.cleaned_data["email"],
+                company=company,
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+                request=request,
+            )
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("members:team", company.pk)
     return render(

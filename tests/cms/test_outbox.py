@@ -138,48 +138,14 @@ def test_the_sweep_sends_lost_and_stuck_messages_and_prunes_old_sent_ones(
 ):
     settings.OUTBOX_RETENTION_DAYS = 30
     now = timezone.now()
-    lost = OutboundEmail.objects.create(
-        subject="Lost", body="b", from_email="x@e.com", to=["l@e.com"]
-    )
-    stuck = OutboundEmail.objects.create(
-        subject="Stuck",
-        body="b",
-        from_email="x@e.com",
-        to=["s@e.com"],
-        status=Status.SENDING,
-        claimed_at=now - datetime.timedelta(hours=1),  # its worker died mid-send
-    )
-    busy = OutboundEmail.objects.create(
-        subject="Busy",
-        body="b",
-        from_email="x@e.com",
-        to=["b@e.com"],
-        status=Status.SENDING,
-        claimed_at=now,
-    )
-    later = OutboundEmail.objects.create(
-        subject="Later",
-        body="b",
-        from_email="x@e.com",
-        to=["w@e.com"],
-        next_attempt_at=now + datetime.timedelta(hours=1),
-    )
-    old = OutboundEmail.objects.create(
-        subject="Old",
-        body="b",
-        from_email="x@e.com",
-        to=["o@e.com"],
-        status=Status.SENT,
-        sent_at=now - datetime.timedelta(days=31),
-    )
-    recent = OutboundEmail.objects.create(
-        subject="Recent",
-        body="b",
-        from_email="x@e.com",
-        to=["r@e.com"],
-        status=Status.SENT,
-        sent_at=now - datetime.timedelta(days=29),
-    )
+    ago = datetime.timedelta
+    lost = f.outbound_email("Lost")
+    # Its worker died mid-send an hour ago; another is sending right now.
+    stuck = f.outbound_email("Stuck", status=Status.SENDING, claimed_at=now - ago(hours=1))
+    busy = f.outbound_email("Busy", status=Status.SENDING, claimed_at=now)
+    later = f.outbound_email("Later", next_attempt_at=now + ago(hours=1))
+    old = f.outbound_email("Old", status=Status.SENT, sent_at=now - ago(days=31))
+    recent = f.outbound_email("Recent", status=Status.SENT, sent_at=now - ago(days=29))
     smtp.up()
     call_command("send_outbox")
     assert "2 sent" in capsys.readouterr().out
@@ -194,14 +160,10 @@ def test_the_sweep_sends_lost_and_stuck_messages_and_prunes_old_sent_ones(
 def failed_contact_email(db):
     contact = f.contact_page()
     submission = FormSubmission.objects.create(page=contact, form_data={})
-    return OutboundEmail.objects.create(
-        subject="Website enquiry",
-        body="b",
-        from_email="site@platform.example",
+    return f.failed_email(
+        "Website enquiry",
         to=["team@platform.example"],
-        status=Status.FAILED,
-        attempts=8,
-        last_error="SMTPServerDisconnected: gone",
+        error="SMTPServerDisconnected: gone",
         about=submission,
     )
 
@@ -272,10 +234,9 @@ def test_the_outbox_listing_is_read_only_for_superusers_and_never_shows_bodies(
 ):
     from django.contrib.auth.models import Group
 
-    email = OutboundEmail.objects.create(
-        subject="Choose a new password for Platform",
+    email = f.outbound_email(
+        "Choose a new password for Platform",
         body="https://platform.example/members/password-reset/SECRET-LINK/",
-        from_email="x@e.com",
         to=["member@example.com"],
         kind="password_reset",
         status=Status.FAILED,

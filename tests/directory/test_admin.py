@@ -7,6 +7,7 @@ import pytest
 
 from cms.outbox.models import OutboundEmail
 from directory.models import Enquiry, Place, Skill
+from tests.cms.factories import outbound_email
 
 from .factories import company
 
@@ -67,10 +68,8 @@ def test_a_place_with_bad_coordinates_is_refused_with_a_message(admin_client):
 
 
 def outbox_row(enquiry, **fields):
-    return OutboundEmail.objects.create(
-        subject=f"Enquiry via Platform from {enquiry.name}",
-        body="b",
-        from_email="site@platform.example",
+    return outbound_email(
+        f"Enquiry via Platform from {enquiry.name}",
         to=[enquiry.company.email],
         kind="enquiry",
         about=enquiry,

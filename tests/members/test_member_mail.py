@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cms.outbox.models import OutboundEmail
 from directory.members.models import Invitation
+from tests.cms.factories import failed_email
 from tests.directory.factories import company
 from tests.worker import committed
 
@@ -96,14 +97,10 @@ def test_the_worker_delivers_the_invitation_once_smtp_is_back_and_the_link_works
 
 def test_invitations_in_the_admin_show_their_email_state(admin_client, acme):
     invitation, _ = Invitation.create(email="late@example.com", company=acme, role="editor")
-    email = OutboundEmail.objects.create(
-        subject="Invited",
-        body="b",
-        from_email="x@e.com",
+    email = failed_email(
+        "Invited",
         to=["late@example.com"],
-        status=Status.FAILED,
-        attempts=8,
-        last_error="SMTPRecipientsRefused: no such user",
+        error="SMTPRecipientsRefused: no such user",
         about=invitation,
     )
     html = admin_client.get(reverse("invitation:index")).content.decode()
