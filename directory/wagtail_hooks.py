@@ -13,7 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 import django_filters
 
-from cms.outbox.admin import outbox_column
+from cms.outbox.admin_views import outbox_column
 from cms.outbox.models import OutboundEmail
 from cms.permissions import WrittenBySitePolicy
 

@@ -16,14 +16,18 @@ from wagtail.permissions import register_permission_policy
 
 from cms.permissions import WrittenBySitePolicy
 
-from . import admin
+from . import admin_views
 from .models import OutboundEmail
 
 
 @hooks.register("register_admin_urls")
 def register_send_again_url():
     return [
-        path("outbox/<int:email_id>/send-again/", admin.send_again_view, name="outbox_send_again")
+        path(
+            "outbox/<int:email_id>/send-again/",
+            admin_views.send_again_view,
+            name="outbox_send_again",
+        )
     ]
 
 
@@ -42,7 +46,7 @@ class OutboxViewSet(ModelViewSet):
         "subject",
         Column("to", label="To", accessor=lambda email: ", ".join(email.to)),
         "kind",
-        Column("state", label="State", accessor=lambda email: admin.state_html([email])),
+        Column("state", label="State", accessor=lambda email: admin_views.state_html([email])),
         Column("created_at", label="Queued", sort_key="created_at"),
     ]
     list_filter = ["status", "kind"]

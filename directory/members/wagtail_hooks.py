@@ -7,7 +7,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
-from cms.outbox.admin import outbox_column
+from cms.outbox.admin_views import outbox_column
 from directory.models import CompanyPage
 
 from . import admin_views
