@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,7 +16,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PageChooserPanel,
 )
-from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, EmailFormMixin
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -29,6 +29,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 
 from cms.blocks import BodyBlock
+from cms.outbox.mail import queue_mail
 
 NEWS_PAGE_SIZE = 9
 INTRO_FEATURES = ["bold", "italic", "link"]
@@ -247,21 +248,32 @@ class ContactPage(AbstractEmailForm):
     class Meta:
         verbose_name = "contact page"
 
-    def send_mail(self, form):
-        """Email the team, with Reply-To set to the sender's address when the form asks for one."""
-        from wagtail.admin.mail import send_mail
+    def process_form_submission(self, form):
+        """Store the submission and queue its email together: the worker sends it."""
+        with transaction.atomic():
+            # Past EmailFormMixin's, which would send at once: FormMixin's only stores it.
+            submission = super(EmailFormMixin, self).process_form_submission(form)
+            if self.to_address:
+                self.send_mail(form, about=submission)
+        return submission
 
+    def send_mail(self, form, about=None):
+        """Email the team, with Reply-To set to the sender's address when the form asks for one."""
         reply_to = [
             value
             for field in self.get_form_fields()
             if field.field_type == "email" and (value := form.cleaned_data.get(field.clean_name))
         ]
-        send_mail(
+        queue_mail(
             self.subject,
             self.render_email(form),
             [address.strip() for address in self.to_address.split(",") if address.strip()],
-            self.from_address or None,
-            reply_to=reply_to[:1] or None,
+            from_email=self.from_address or None,
+            reply_to=reply_to[:1],
+            # As Wagtail's own form mails say, so auto-responders do not answer.
+            headers={"Auto-Submitted": "auto-generated"},
+            about=about,
+            kind="contact",
         )
 
     def serve(self, request, *args, **kwargs):

@@ -1,18 +1,15 @@
-"""Sending enquiries on to member companies.
+"""Sending enquiries on to member companies, through the stored outbox.
 
-The enquiry is already stored when this runs, so a mail failure loses nothing:
-the error is recorded on the row (editors see unsent enquiries in the admin)
-and the commissioner still gets their confirmation.
+The enquiry is stored first and its email is queued in the same transaction;
+the worker sends it after the commit and retries while the mail server is
+down, so a mail failure loses nothing and never shows the commissioner an
+error. Editors see each enquiry's email state in the admin.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from cms.outbox.mail import queue_mail
 
 
 def enquiry_recipient(company) -> str:
@@ -24,25 +21,16 @@ def enquiry_recipient(company) -> str:
     )
 
 
-def send_enquiry(enquiry, *, site_url: str = "") -> bool:
-    """Email ``enquiry`` to its company; record the outcome on the row. True if sent."""
+def send_enquiry(enquiry, *, site_url: str = ""):
+    """Queue ``enquiry``'s email to its company; returns the outbox row."""
     company = enquiry.company
     context = {"enquiry": enquiry, "company": company, "site_url": site_url.rstrip("/")}
-    message = EmailMessage(
-        subject=f"Enquiry via Platform from {enquiry.name}",
-        body=render_to_string("directory/emails/enquiry.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[enquiry_recipient(company)],
+    return queue_mail(
+        # A name typed with a line break is folded to a space here, not refused.
+        f"Enquiry via Platform from {enquiry.name}",
+        render_to_string("directory/emails/enquiry.txt", context),
+        [enquiry_recipient(company)],
         reply_to=[enquiry.email],
+        about=enquiry,
+        kind="enquiry",
     )
-    try:
-        message.send(fail_silently=False)
-    except Exception as error:  # SMTP down, refused, timed out: keep the enquiry.
-        logger.warning("Enquiry %s to %s not emailed: %s", enquiry.pk, company.title, error)
-        enquiry.email_error = f"{type(error).__name__}: {error}"[:255]
-        enquiry.save(update_fields=["email_error"])
-        return False
-    enquiry.emailed_at = timezone.now()
-    enquiry.email_error = ""
-    enquiry.save(update_fields=["emailed_at", "email_error"])
-    return True

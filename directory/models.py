@@ -6,9 +6,10 @@ fields so that revisions and moderation carry the selection.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -429,7 +430,7 @@ class CompanyPage(RoutablePageMixin, Page):
 
     @path("enquiry/", name="enquiry")
     def enquiry(self, request):
-        """POST an enquiry: stored first, then emailed; redirect to a confirmation."""
+        """POST an enquiry: stored with its queued email, sent by the worker; confirm."""
         from django_ratelimit.core import is_ratelimited
 
         from .emails import send_enquiry
@@ -452,8 +453,10 @@ class CompanyPage(RoutablePageMixin, Page):
             return TemplateResponse(request, self.get_template(request), context, status=400)
         enquiry = form.save(commit=False)
         enquiry.company = self
-        enquiry.save()
-        send_enquiry(enquiry, site_url=self.get_site().root_url if self.get_site() else "")
+        site = self.get_site()
+        with transaction.atomic():  # the enquiry and its email, or neither
+            enquiry.save()
+            send_enquiry(enquiry, site_url=site.root_url if site else "")
         return redirect(self.url + self.reverse_subpage("enquiry_sent"))
 
     @path("enquiry/sent/", name="enquiry_sent")
@@ -503,10 +506,12 @@ class CompanyGalleryImage(Orderable):
 
 
 class Enquiry(models.Model):
-    """A commissioner's message to a company: stored first, then emailed.
+    """A commissioner's message to a company: stored with its email in the outbox.
 
-    Keeping the row before sending means a mail outage loses nothing; editors
-    see unsent enquiries in the admin and ``email_error`` says why.
+    A mail outage loses nothing: the worker retries, and editors see each
+    email's state (``outbound_emails``) in the admin and can send it again.
+    ``emailed_at`` and ``email_error`` are from before the outbox and no
+    longer written; they go in a later migration.
     """
 
     company = models.ForeignKey(CompanyPage, on_delete=models.CASCADE, related_name="enquiries")
@@ -518,6 +523,7 @@ class Enquiry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=255, blank=True)
+    outbound_emails = GenericRelation("outbox.OutboundEmail")
 
     panels = [
         FieldPanel("company", read_only=True),

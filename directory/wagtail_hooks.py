@@ -5,16 +5,17 @@ come from ``directory/data`` through the data migration). Enquiries are
 commissioners' messages: editors read and filter them here, never write them.
 """
 
-from django.utils.html import format_html
-
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 import django_filters
+
+from cms.outbox.admin_views import outbox_column
+from cms.outbox.models import OutboundEmail
+from cms.permissions import WrittenBySitePolicy
 
 from .models import Enquiry, Place, PostcodeDistrict, Sector, Skill, SkillGroup
 
@@ -82,30 +83,25 @@ class PostcodeDistrictViewSet(DirectorySnippetViewSet):
 
 
 class EnquiryFilterSet(WagtailFilterSet):
-    emailed = django_filters.BooleanFilter(
-        field_name="emailed_at", lookup_expr="isnull", exclude=True, label="Emailed to the company"
-    )
+    emailed = django_filters.BooleanFilter(method="filter_emailed", label="Emailed to the company")
 
     class Meta:
         model = Enquiry
         fields = ["company"]
 
+    def filter_emailed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        sent = Enquiry.objects.filter(
+            outbound_emails__kind="enquiry", outbound_emails__status=OutboundEmail.Status.SENT
+        ).values("pk")
+        return queryset.filter(pk__in=sent) if value else queryset.exclude(pk__in=sent)
 
-class EnquiryPermissionPolicy(ModelPermissionPolicy):
+
+class EnquiryPermissionPolicy(WrittenBySitePolicy):
     """Enquiries come only from the public form: nobody adds one in the admin."""
 
-    def user_has_permission(self, user, action):
-        if action == "add":
-            return False
-        return super().user_has_permission(user, action)
-
-
-def emailed_status(enquiry):
-    if enquiry.emailed_at:
-        return format_html("Sent {}", enquiry.emailed_at.strftime("%d %b %Y %H:%M"))
-    if enquiry.email_error:
-        return format_html("Not sent: {}", enquiry.email_error)
-    return "Not sent yet"
+    denied_actions = frozenset({"add"})
 
 
 class EnquiryViewSet(DirectorySnippetViewSet):
@@ -116,13 +112,16 @@ class EnquiryViewSet(DirectorySnippetViewSet):
         "name",
         "company",
         Column("created_at", label="Received", sort_key="created_at"),
-        Column("emailed", label="Emailed", accessor=emailed_status),
+        outbox_column(label="Email to the company"),
     ]
     filterset_class = EnquiryFilterSet
     search_fields = ["name", "email", "organisation", "message"]
     ordering = ["-created_at"]
     inspect_view_enabled = True
     copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Enquiry.objects.select_related("company").prefetch_related("outbound_emails")
 
 
 class DirectoryViewSetGroup(SnippetViewSetGroup):

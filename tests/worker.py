@@ -8,7 +8,10 @@ then exit), in this process, against the test database.
 
 The worker takes an exclusive transaction per task (``BEGIN EXCLUSIVE`` on
 SQLite), so tests that use it must not run inside a test transaction: mark them
-``@pytest.mark.django_db(transaction=True)``.
+``@committed`` (below), not a bare ``transaction=True``. A transactional test
+empties the database afterwards; with a bare mark Django then re-creates the
+content types, under new ids on PostgreSQL, and the next test that restores
+what the migrations made (``serialized_rollback``) collides with them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ import pytest
 # imports wait until a test uses the fixture.
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Real commits, and the rows the migrations made (Wagtail's root page, locale,
+# taxonomies) restored before each test and nothing re-created after it.
+committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class TaskWorker:

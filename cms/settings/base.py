@@ -43,6 +43,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "cms",
+    "cms.outbox",  # every mail is stored, then sent by the worker
     "directory",
     "directory.search",
     "showcase",
@@ -174,6 +175,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every mail goes through the stored outbox (cms.outbox), sent by the worker.
+# Twelve attempts with back-off doubling from 30 s (capped at 6 h) keep trying
+# for about 14 hours, an overnight outage, before a message is marked failed.
+# Sent messages are deleted after the retention period by `send_outbox`: their
+# bodies hold password-reset and invitation links.
+OUTBOX_MAX_ATTEMPTS = 12
+OUTBOX_RETENTION_DAYS = 30
 
 # Background work (mail, search index writes, clean-up): Django's task framework
 # with tasks stored in the database and run by `python manage.py db_worker`

@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 from directory.models import CompanyPage
 
 from .forms import InviteForm
-from .models import CompanyMembership, Invitation
-from .notifications import send_invitation
+from .models import CompanyMembership
+from .notifications import invite
 
 
 def can_invite(user, page) -> bool:
@@ -25,13 +25,13 @@ def invite_member(request, page_id):
         request.POST or None, company=page, initial={"role": CompanyMembership.Role.OWNER}
     )
     if request.method == "POST" and form.is_valid():
-        invitation, token = Invitation.create(
+        invitation = invite(
             email=form.cleaned_data["email"],
             company=page,
             role=form.cleaned_data["role"],
             invited_by=request.user,
+            request=request,
         )
-        send_invitation(invitation, token, request=request)
         messages.success(request, f"Invitation sent to {invitation.email} for {page.title}.")
         return redirect("members_admin:invite", page.pk)
     return TemplateResponse(

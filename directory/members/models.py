@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 
@@ -106,6 +107,7 @@ class Invitation(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    outbound_emails = GenericRelation("outbox.OutboundEmail")  # its email's state, for editors
 
     objects = InvitationQuerySet.as_manager()
 

@@ -1,35 +1,75 @@
-"""Emails members receive: invitations and editors' decisions on their changes."""
+"""Emails members receive: invitations, password resets, editors' decisions on their changes.
 
-import logging
+All go through the stored outbox (``cms.outbox``): rendered here, sent by the
+worker after the commit, retried while the mail server is down.
+"""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from wagtail.models import TaskState
 
+from cms.outbox.mail import queue_mail
 from directory.models import CompanyPage
 
-from .models import CompanyMembership
-
-logger = logging.getLogger("directory.members")
+from .forms import MemberPasswordResetForm
+from .models import CompanyMembership, Invitation
 
 
 def absolute(path: str) -> str:
     return settings.SITE_BASE_URL.rstrip("/") + path
 
 
+def invite(*, email, company, role, invited_by, request=None):
+    """A new invitation and its email, stored together; the worker sends the email."""
+    with transaction.atomic():
+        invitation, token = Invitation.create(
+            email=email, company=company, role=role, invited_by=invited_by
+        )
+        send_invitation(invitation, token, request=request)
+    return invitation
+
+
 def send_invitation(invitation, token, *, request=None):
     path = reverse("members:accept_invitation", args=[token])
     link = request.build_absolute_uri(path) if request is not None else absolute(path)
     context = {"invitation": invitation, "link": link, "company": invitation.company}
-    send_mail(
-        subject=f"You're invited to look after {invitation.company.title} on Platform",
-        message=render_to_string("members/emails/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+    return queue_mail(
+        f"You're invited to look after {invitation.company.title} on Platform",
+        render_to_string("members/emails/invitation.txt", context),
+        [invitation.email],
+        about=invitation,
+        kind="invitation",
     )
+
+
+class QueuedPasswordResetForm(MemberPasswordResetForm):
+    """The members' password reset, its email queued in the outbox instead of sent inline."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        html = (
+            render_to_string(html_email_template_name, context) if html_email_template_name else ""
+        )
+        queue_mail(
+            subject,
+            render_to_string(email_template_name, context),
+            [to_email],
+            from_email=from_email,
+            html_body=html,
+            about=context.get("user"),
+            kind="password_reset",
+        )
 
 
 def decision_comment(workflow_state) -> str:
@@ -62,12 +102,11 @@ def notify_decision(workflow_state, *, approved, editor=None):
         "public_url": page.full_url if approved else "",
     }
     verdict = "approved" if approved else "needs changes"
-    try:
-        send_mail(
-            subject=f"Your changes to {page.title}: {verdict}",
-            message=render_to_string("members/emails/decision.txt", context),
-            from_email=None,
-            recipient_list=[requester.email],
-        )
-    except Exception:  # a mail outage must not undo the editor's decision
-        logger.exception("Could not email the decision on %s to %s", page.pk, requester.pk)
+    # Queued, not sent: a mail outage cannot undo or fail the editor's decision.
+    queue_mail(
+        f"Your changes to {page.title}: {verdict}",
+        render_to_string("members/emails/decision.txt", context),
+        [requester.email],
+        about=workflow_state,
+        kind="decision",
+    )

@@ -28,10 +28,9 @@ from .forms import (
     InviteForm,
     JoinForm,
     MemberLoginForm,
-    MemberPasswordResetForm,
 )
 from .models import CompanyMembership, Invitation
-from .notifications import send_invitation
+from .notifications import QueuedPasswordResetForm, invite
 from .permissions import companies_for, membership_or_404
 from .uploads import described_image
 
@@ -72,7 +71,7 @@ class MemberPasswordResetView(auth_views.PasswordResetView):
     template_name = "members/password_reset.html"
     email_template_name = "members/emails/password_reset.txt"
     subject_template_name = "members/emails/password_reset_subject.txt"
-    form_class = MemberPasswordResetForm
+    form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("members:password_reset_done")
 
     def post(self, request, *args, **kwargs):
@@ -294,13 +293,13 @@ def team(request, company_id):
         if form is None:
             membership_or_404(request.user, company_id, owner=True)  # raises 403
         if form.is_valid():
-            invitation, token = Invitation.create(
+            invitation = invite(
                 email=form.cleaned_data["email"],
                 company=company,
                 role=form.cleaned_data["role"],
                 invited_by=request.user,
+                request=request,
             )
-            send_invitation(invitation, token, request=request)
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("members:team", company.pk)
     return render(

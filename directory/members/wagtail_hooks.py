@@ -7,6 +7,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
+from cms.outbox.admin_views import outbox_column
 from directory.models import CompanyPage
 
 from . import admin_views
@@ -58,11 +59,14 @@ class InvitationViewSet(ModelViewSet):
     model = Invitation
     icon = "mail"
     menu_label = "Invitations"
-    list_display = ["email", "company", "role", "status", "expires_at"]
+    list_display = ["email", "company", "role", "status", "expires_at", outbox_column()]
     search_fields = ["email", "company__title"]
     form_fields = ["revoked_at"]
     add_to_admin_menu = False
     inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return Invitation.objects.select_related("company").prefetch_related("outbound_emails")
 
 
 class MembersViewSetGroup(ViewSetGroup):

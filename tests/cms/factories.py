@@ -83,3 +83,20 @@ def contact_page(**fields) -> ContactPage:
     home_page().add_child(instance=page)
     page.save_revision().publish()
     return ContactPage.objects.get(pk=page.pk)
+
+
+def outbound_email(subject="Hello", *, to=("someone@example.com",), **fields):
+    """An outbox row as the site would store it (queued, unless ``status`` says otherwise)."""
+    from cms.outbox.models import OutboundEmail
+
+    fields.setdefault("body", "Body")
+    fields.setdefault("from_email", "site@platform.example")
+    return OutboundEmail.objects.create(subject=subject, to=list(to), **fields)
+
+
+def failed_email(subject, *, error, about=None, **fields):
+    """An outbox row the worker gave up on after 8 attempts, with ``error`` its last."""
+    from cms.outbox.models import OutboundEmail
+
+    fields.update(status=OutboundEmail.Status.FAILED, attempts=8, last_error=error, about=about)
+    return outbound_email(subject, **fields)

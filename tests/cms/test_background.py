@@ -6,6 +6,7 @@ import pytest
 from django_tasks import task
 
 from cms import background
+from tests.worker import committed
 
 RAN = []
 
@@ -21,7 +22,7 @@ def _clear():
     RAN.clear()
 
 
-@pytest.mark.django_db(transaction=True)
+@committed
 def test_enqueue_on_commit_waits_for_the_commit_and_the_worker_runs_it(task_worker):
     with transaction.atomic():
         background.enqueue_on_commit(note, "a")
@@ -32,7 +33,7 @@ def test_enqueue_on_commit_waits_for_the_commit_and_the_worker_runs_it(task_work
     assert RAN == ["a"]
 
 
-@pytest.mark.django_db(transaction=True)
+@committed
 def test_a_rolled_back_transaction_enqueues_nothing(task_worker):
     with pytest.raises(RuntimeError), transaction.atomic():
         background.enqueue_on_commit(note, "b")
@@ -40,7 +41,7 @@ def test_a_rolled_back_transaction_enqueues_nothing(task_worker):
     assert not task_worker.queued("note").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@committed
 def test_retry_later_defers_on_the_database_backend(task_worker):
     assert background.retry_later(note, 60, "c")
     assert task_worker.run() == 0  # not due yet

@@ -5,7 +5,9 @@ from django.utils import timezone
 
 import pytest
 
+from cms.outbox.models import OutboundEmail
 from directory.models import Enquiry, Place, Skill
+from tests.cms.factories import outbound_email
 
 from .factories import company
 
@@ -65,35 +67,72 @@ def test_a_place_with_bad_coordinates_is_refused_with_a_message(admin_client):
     assert "less than or equal to 90" in response.content.decode()
 
 
-def test_enquiries_are_listed_with_their_emailed_status_and_filterable(admin_client):
+def outbox_row(enquiry, **fields):
+    return outbound_email(
+        f"Enquiry via Platform from {enquiry.name}",
+        to=[enquiry.company.email],
+        kind="enquiry",
+        about=enquiry,
+        **fields,
+    )
+
+
+def test_enquiries_are_listed_with_their_email_state_and_filterable(
+    admin_client, django_assert_max_num_queries
+):
     studio = company("Kiln Animation", email="hello@kiln.example")
     sent = Enquiry.objects.create(
-        company=studio,
-        name="Nadia Sent",
-        email="n@example.com",
-        message="Hello",
-        emailed_at=timezone.now(),
+        company=studio, name="Nadia Sent", email="n@example.com", message="Hello"
     )
-    Enquiry.objects.create(
-        company=studio,
-        name="Omar Failed",
-        email="o@example.com",
-        message="Hi",
-        email_error="SMTP refused",
+    outbox_row(sent, status=OutboundEmail.Status.SENT, sent_at=timezone.now(), attempts=1)
+    failed = Enquiry.objects.create(
+        company=studio, name="Omar Failed", email="o@example.com", message="Hi"
     )
+    failed_email = outbox_row(
+        failed, status=OutboundEmail.Status.FAILED, attempts=8, last_error="SMTP refused"
+    )
+    waiting = Enquiry.objects.create(
+        company=studio, name="Pat Waiting", email="p@example.com", message="Hey"
+    )
+    outbox_row(waiting, attempts=2, last_error="ConnectionRefusedError: refused")
+
     html = admin_client.get(url("enquiry", "list")).content.decode()
     assert "Nadia Sent" in html and "Omar Failed" in html
     assert "Kiln Animation" in html
-    assert "Not sent: SMTP refused" in html
+    assert "Sent " in html
+    assert "Failed after 8 attempts: SMTP refused" in html
+    assert "Queued, 2 failed attempts" in html
+    assert f"/admin/outbox/{failed_email.pk}/send-again/" in html
 
     html = admin_client.get(url("enquiry", "list"), {"emailed": "false"}).content.decode()
-    assert "Omar Failed" in html and "Nadia Sent" not in html
+    assert "Omar Failed" in html and "Pat Waiting" in html and "Nadia Sent" not in html
     html = admin_client.get(url("enquiry", "list"), {"emailed": "true"}).content.decode()
     assert "Nadia Sent" in html and "Omar Failed" not in html
 
     inspect = admin_client.get(url("enquiry", "inspect", sent.pk))
     assert inspect.status_code == 200
     assert "Hello" in inspect.content.decode()
+
+    for n in range(10):  # the email states come in one query, not one per row
+        outbox_row(Enquiry.objects.create(company=studio, name=f"N{n}", email="x@e.com"))
+    admin_client.get(url("enquiry", "list"))  # warm caches (site, permissions)
+    with django_assert_max_num_queries(30) as queries:
+        admin_client.get(url("enquiry", "list"))
+    many = len(queries)
+    outbox_row(Enquiry.objects.create(company=studio, name="One more", email="x@e.com"))
+    with django_assert_max_num_queries(many):
+        admin_client.get(url("enquiry", "list"))
+
+
+def test_an_editor_sends_an_enquiry_email_again(editor_client):
+    studio = company("Marl Pictures", email="hello@marl.example")
+    enquiry = Enquiry.objects.create(company=studio, name="Priya", email="p@e.com", message="Hi")
+    email = outbox_row(enquiry, status=OutboundEmail.Status.FAILED, attempts=8, last_error="x")
+    listing = url("enquiry", "list")
+    response = editor_client.post(f"/admin/outbox/{email.pk}/send-again/", {"next": listing})
+    assert response.status_code == 302 and response["Location"] == listing
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutboundEmail.Status.QUEUED, 0)
 
 
 def test_enquiries_cannot_be_made_up_in_the_admin(admin_client):

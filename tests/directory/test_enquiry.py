@@ -1,13 +1,13 @@
-"""The enquiry form: validated, honeypot, rate-limited, stored first and then emailed."""
-
-from unittest import mock
+"""The enquiry form: validated, honeypot, rate-limited, stored with its email for the worker."""
 
 from django.core import mail
 from django.core.cache import cache
 
 import pytest
 
+from cms.outbox.models import OutboundEmail
 from directory.models import Enquiry
+from tests.worker import committed
 
 from .factories import PlaceFactory, company
 
@@ -39,8 +39,11 @@ def enquiry_url(page):
     return page.url + "enquiry/"
 
 
-def test_enquiry_is_stored_emailed_and_confirmed(client, studio):
-    response = client.post(enquiry_url(studio), GOOD)
+def test_enquiry_is_stored_emailed_and_confirmed(
+    client, studio, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # mail goes after the commit
+        response = client.post(enquiry_url(studio), GOOD)
     assert response.status_code == 302
     assert response["Location"] == studio.url + "enquiry/sent/"
     enquiry = Enquiry.objects.get()
@@ -49,7 +52,8 @@ def test_enquiry_is_stored_emailed_and_confirmed(client, studio):
         "Ada Producer",
         "ada@broadcaster.example",
     )
-    assert enquiry.emailed_at is not None and enquiry.email_error == ""
+    [email] = enquiry.outbound_emails.all()
+    assert email.status == OutboundEmail.Status.SENT and email.kind == "enquiry"
     [message] = mail.outbox
     assert message.to == ["hello@kiln.example"]
     assert message.reply_to == ["ada@broadcaster.example"]
@@ -58,23 +62,40 @@ def test_enquiry_is_stored_emailed_and_confirmed(client, studio):
     assert "your enquiry has been sent" in confirmation.content.decode()
 
 
-def test_a_failed_email_loses_nothing(client, studio):
-    with mock.patch(
-        "django.core.mail.backends.locmem.EmailBackend.send_messages",
-        side_effect=ConnectionRefusedError("SMTP server unreachable"),
-    ):
+def test_with_smtp_down_the_enquiry_is_kept_and_its_email_queued(
+    client, studio, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the inline send is tried, and fails
         response = client.post(enquiry_url(studio), GOOD)
     assert response.status_code == 302  # the commissioner still gets the confirmation
     enquiry = Enquiry.objects.get()
-    assert enquiry.emailed_at is None
-    assert "SMTP server unreachable" in enquiry.email_error
     assert enquiry.message == GOOD["message"]
+    [email] = enquiry.outbound_emails.all()
+    assert (email.status, email.attempts) == (OutboundEmail.Status.QUEUED, 1)
+    assert "Connection refused" in email.last_error
 
 
-def test_company_without_email_goes_to_the_cluster_team(client, settings):
+def test_a_line_break_in_the_name_is_folded_and_the_enquiry_still_emailed(
+    client, studio, django_capture_on_commit_callbacks
+):
+    """Issue 11: Django refused the header, and the enquiry was silently never sent."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(enquiry_url(studio), {**GOOD, "name": "Ada\r\nBcc: x@evil.example"})
+    assert response.status_code == 302
+    assert Enquiry.objects.get().name == "Ada\r\nBcc: x@evil.example"  # kept as typed
+    [message] = mail.outbox
+    assert message.subject == "Enquiry via Platform from Ada Bcc: x@evil.example"
+    assert message.bcc == [] and "Bcc" not in message.message()
+    assert message.to == ["hello@kiln.example"]
+
+
+def test_company_without_email_goes_to_the_cluster_team(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.DIRECTORY_ENQUIRIES_FALLBACK_EMAIL = "team@platform.example"
     page = company("No Inbox Ltd", place=PlaceFactory(name="Fentonia", slug="fentonia"))
-    client.post(enquiry_url(page), GOOD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(enquiry_url(page), GOOD)
     assert mail.outbox[0].to == ["team@platform.example"]
 
 
@@ -131,3 +152,21 @@ def test_lapsed_company_takes_no_enquiries(client):
     page = company("Lapsed Ltd", membership_status="lapsed")
     assert client.post(enquiry_url(page), GOOD).status_code == 404
     assert Enquiry.objects.count() == 0
+
+
+@committed
+def test_an_unsent_enquiry_is_retried_by_the_worker_until_smtp_is_back(client, smtp, task_worker):
+    """Issue 11: nothing ever retried an unsent enquiry."""
+    studio = company("Kiln Animation", email="hello@kiln.example")
+    assert client.post(enquiry_url(studio), GOOD).status_code == 302
+    task_worker.run()  # refused
+    email = Enquiry.objects.get().outbound_emails.get()
+    assert (email.status, email.attempts) == (OutboundEmail.Status.QUEUED, 1)
+    assert task_worker.queued("send_outbound_email").count() == 1  # the retry, deferred
+    smtp.up()
+    task_worker.run(including_deferred=True)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    [message] = smtp.messages
+    assert message["To"] == "hello@kiln.example"
+    assert message["Reply-To"] == GOOD["email"]

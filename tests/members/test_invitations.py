@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.outbox.models import OutboundEmail
 from directory.members.models import CompanyMembership, Invitation, hash_token
 
 from .factories import PASSWORD, editor, member, user
@@ -23,11 +24,14 @@ def path_of(link):
     return "/" + link.split("/", 3)[3]
 
 
-def test_editor_invites_from_the_admin_and_the_contact_joins(client, acme):
+def test_editor_invites_from_the_admin_and_the_contact_joins(
+    client, acme, django_capture_on_commit_callbacks
+):
     client.force_login(editor())
     url = reverse("members_admin:invite", args=[acme.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"email": "Founder@Acme.example", "role": "owner"})
+    with django_capture_on_commit_callbacks(execute=True):  # mail goes after the commit
+        response = client.post(url, {"email": "Founder@Acme.example", "role": "owner"})
     assert response.status_code == 302
     [message] = mail.outbox
     assert message.to == ["founder@acme.example"]
@@ -132,9 +136,12 @@ def test_someone_else_signed_in_cannot_use_the_link(client, acme, owner):
     assert Invitation.from_token(token) is not None
 
 
-def test_owner_invites_a_colleague_and_removes_them(owner_client, owner, acme):
+def test_owner_invites_a_colleague_and_removes_them(
+    owner_client, owner, acme, django_capture_on_commit_callbacks
+):
     team = reverse("members:team", args=[acme.pk])
-    response = owner_client.post(team, {"email": "colleague@acme.example", "role": "editor"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(team, {"email": "colleague@acme.example", "role": "editor"})
     assert response.status_code == 302
     [message] = mail.outbox
     assert message.to == ["colleague@acme.example"]
@@ -167,7 +174,7 @@ def test_inviting_an_existing_member_is_refused(owner_client, owner, acme):
     )
     assert response.status_code == 200
     assert "already a member" in str(response.context["form"].errors)
-    assert not mail.outbox
+    assert not mail.outbox and not OutboundEmail.objects.exists()
 
 
 def test_removal_is_get_proof(owner_client, acme):

@@ -100,7 +100,7 @@ def test_member_previews_the_pending_version(owner_client, acme):
 
 
 def test_approval_publishes_emails_the_member_and_search_finds_the_new_skill(
-    owner_client, owner, acme
+    owner_client, owner, acme, django_capture_on_commit_callbacks
 ):
     stop_motion = SkillFactory(name="Stop motion", slug="members-stop-motion")
     owner_client.post(
@@ -112,7 +112,8 @@ def test_approval_publishes_emails_the_member_and_search_finds_the_new_skill(
 
     mail.outbox.clear()
     acme.refresh_from_db()
-    acme.current_workflow_state.current_task_state.approve(user=editor(), comment="Lovely.")
+    with django_capture_on_commit_callbacks(execute=True):  # mail goes after the commit
+        acme.current_workflow_state.current_task_state.approve(user=editor(), comment="Lovely.")
 
     acme.refresh_from_db()
     assert stop_motion in acme.skills.all()
@@ -127,13 +128,14 @@ def test_approval_publishes_emails_the_member_and_search_finds_the_new_skill(
 
 
 def test_request_for_changes_is_emailed_and_shown_then_resubmission_resumes(
-    owner_client, owner, acme
+    owner_client, owner, acme, django_capture_on_commit_callbacks
 ):
     owner_client.post(edit_url(acme), profile_data(acme, strapline="Best in the world"))
     acme.refresh_from_db()
     state = acme.current_workflow_state
     mail.outbox.clear()
-    state.current_task_state.reject(user=editor(), comment="Please avoid superlatives.")
+    with django_capture_on_commit_callbacks(execute=True):
+        state.current_task_state.reject(user=editor(), comment="Please avoid superlatives.")
 
     [message] = [m for m in mail.outbox if owner.email in m.to]
     assert "needs changes" in message.subject
