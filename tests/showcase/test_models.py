@@ -14,6 +14,7 @@ from PIL import Image as PILImage
 from showcase.models import ProjectAward, ProjectCredit, ProjectPage, ShowcaseIndexPage
 from tests.directory.factories import company, home_page
 from tests.showcase.factories import project, showcase_index
+from tests.worker import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +216,7 @@ def test_project_page_query_count_does_not_grow_with_its_content(client):
     assert queries_for(big) == queries_for(small)
 
 
-@pytest.mark.django_db(transaction=True)
+@committed
 def test_the_editors_save_only_queues_the_video_lookup_for_the_worker(oembed, task_worker):
     kiln = company("Kiln Light")
     page = project("Queued reel", companies=[kiln], video_url=YOUTUBE)
