@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+NO_SUCH_ADDRESS = "No page has control characters in its address."
 
 
 def clean_text(value: str) -> str:
@@ -34,7 +35,9 @@ class CleanRequestMiddleware:
 
     def __call__(self, request):
         if CONTROL_CHARACTERS.search(request.path_info):
-            raise Http404("No page has control characters in its address.")
+            if request.path_info.startswith("/api/"):  # the API answers in JSON, as documented
+                return JsonResponse({"detail": NO_SUCH_ADDRESS, "param": None}, status=404)
+            raise Http404(NO_SUCH_ADDRESS)
         if any(
             CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value)
             for key, values in request.GET.lists()

@@ -113,8 +113,8 @@ class SearchParams(Schema):
         ge=1,
         le=MAX_RESULT_WINDOW,
         description=(
-            f"Page number, from 1. `page` × `page_size` may be at most {MAX_RESULT_WINDOW:,}: "
-            "deeper pages answer 400 (narrow the search instead)."
+            f"Page number, from 1. Only the first {MAX_RESULT_WINDOW:,} results can be paged "
+            "through: past `page` × `page_size` of that, the deepest page answers, with a note."
         ),
     )
     page_size: int | None = Field(

@@ -1,5 +1,7 @@
 """Tests: fast hashing, in-memory mail, plain static storage."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -19,7 +21,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # need SQLite's real locking, which an in-memory shared cache replaces with
     # table locks that fail instead of waiting.
     (BASE_DIR / "test-output").mkdir(exist_ok=True)  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-output" / "test.sqlite3")}  # noqa: F405
+    # One file per test run (by process id), so two runs in one checkout never
+    # share, and recreate, each other's database; pytest-django deletes it after.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "test-output" / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }
 
 # Ordinary tests use the database backend; Elasticsearch tests build their own
 # backend from ELASTICSEARCH_URL (exported by `make test`) with a unique prefix.

@@ -171,11 +171,11 @@ def parse_search_params(params: Mapping) -> SearchQuery:
         notes.append(f"At most {MAX_PAGE_SIZE} results are shown per page.")
     deepest = MAX_RESULT_WINDOW // page_size
     if page > deepest:
-        raise SearchParamError(
-            "page",
-            f"Only the first {MAX_RESULT_WINDOW:,} results can be paged through "
-            f"(page {deepest} at {page_size} a page): add a skill, sector or place "
-            "to narrow the search instead.",
+        # Answered, not refused: the deepest page there is, and how to do better.
+        page = deepest
+        notes.append(
+            f"Only the first {MAX_RESULT_WINDOW:,} results can be paged through, so this is "
+            f"page {deepest}: add a skill, sector or place to narrow the search instead."
         )
     radius = _parse_radius(params)
 
