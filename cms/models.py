@@ -16,6 +16,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PageChooserPanel,
 )
+from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, EmailFormMixin
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -214,6 +215,23 @@ class ContactFormField(AbstractFormField):
     page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
+class ContactFormBuilder(FormBuilder):
+    """Wagtail's form builder with a limit on long text, said in the field's help.
+
+    Wagtail caps single-line answers at 255 characters but leaves paragraphs
+    unlimited: a 2 MB "message" was accepted, stored and emailed.
+    """
+
+    MULTILINE_MAX_LENGTH = 5000
+
+    def create_multiline_field(self, field, options):
+        limit = f"At most {self.MULTILINE_MAX_LENGTH:,} characters."
+        help_text = options.get("help_text") or ""
+        options["help_text"] = f"{help_text} {limit}".strip()
+        options["max_length"] = self.MULTILINE_MAX_LENGTH
+        return super().create_multiline_field(field, options)
+
+
 class ContactPage(AbstractEmailForm):
     """A form-builder page: each submission is stored and emailed to the team.
 
@@ -222,6 +240,7 @@ class ContactPage(AbstractEmailForm):
     """
 
     HONEYPOT_FIELD = "contact_website"
+    form_builder = ContactFormBuilder
 
     intro = RichTextField(blank=True, features=INTRO_FEATURES)
     thank_you_text = RichTextField(

@@ -50,6 +50,16 @@ def test_invalid_submission_shows_errors_not_500(client, contact):
     assert mail.outbox == []
 
 
+def test_a_message_has_a_stated_limit_and_a_longer_one_is_refused_with_a_message(client, contact):
+    html = client.get("/contact/").content.decode()
+    assert 'maxlength="5000"' in html
+    assert "At most 5,000 characters." in html
+    response = client.post("/contact/", {**VALID, "message": "x" * 2_000_000})
+    assert response.status_code == 200
+    assert "at most 5000 characters" in response.content.decode()
+    assert not FormSubmission.objects.exists()
+
+
 def test_honeypot_submission_is_dropped(client, contact):
     response = client.post("/contact/", {**VALID, "contact_website": "http://spam.example"})
     assert response.status_code == 200
