@@ -296,8 +296,11 @@ class MemberPageForm(ClusterForm):
             choices=grouped_skill_choices(),
             widget=GroupedCheckboxSelectMultiple,
             help_text=self.skills_help,
-            initial=[s.pk for s in self.instance.skills.all()],
         )
+        # ModelForm's initial holds the Skill objects, which outrank a field's
+        # own ``initial`` and match none of the int choices: every box would
+        # render unticked and an unchanged save would drop all the skills.
+        self.initial["skills"] = [skill.pk for skill in self.instance.skills.all()]
         self.fields["sectors"] = forms.ModelMultipleChoiceField(
             label=self.fields["sectors"].label,
             queryset=Sector.objects.all(),
