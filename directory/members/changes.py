@@ -12,6 +12,7 @@ from django.db import transaction
 
 from wagtail.models import TaskState, WorkflowState
 
+from .models import CompanyMembership
 from .notifications import decision_comment
 
 
@@ -36,16 +37,43 @@ def submit_changes(page, user):
     return revision
 
 
-def working_copy(page, related=("skills", "sectors", "credits")):
-    """What the member works from: the pending revision if there is one, else the page.
+def pending_revision(page, company):
+    """The revision of ``page`` in moderation that a member of ``company`` submitted, or None.
+
+    Only a change still under review counts: once it is approved it is the
+    live page, and once withdrawn it is nobody's to continue.
+    """
+    state = page.current_workflow_state
+    if state is None or state.status not in (
+        WorkflowState.STATUS_IN_PROGRESS,
+        WorkflowState.STATUS_NEEDS_CHANGES,
+    ):
+        return None
+    task_state = state.current_task_state
+    revision = task_state.revision if task_state else None
+    if revision is None or revision.user_id is None:
+        return None
+    if not CompanyMembership.objects.filter(company=company, user_id=revision.user_id).exists():
+        return None
+    return revision
+
+
+def working_copy(page, company, related=("skills", "sectors", "credits")):
+    """What a member of ``company`` works from: the live page, or their pending change.
+
+    Never the latest revision as such: it may be an editor's unpublished
+    draft, which a member's save would otherwise resubmit as their own. A
+    colleague's pending change counts as the company's own, so a second
+    member continues it instead of silently replacing it.
 
     Rebuilding a page from its revision costs queries per credit, skill and
     gallery image (Wagtail checks each stored reference), so it is only done
     when a change is actually pending; otherwise the page itself, with the
-    ``related`` lookups prefetched, holds exactly the same content.
+    ``related`` lookups prefetched, holds the approved content.
     """
-    if page.has_unpublished_changes:
-        return page.get_latest_revision_as_object()
+    revision = pending_revision(page, company) if page.has_unpublished_changes else None
+    if revision is not None:
+        return revision.as_object()
     return type(page).objects.prefetch_related(*related).get(pk=page.pk)
 
 
@@ -69,9 +97,9 @@ def why_not_editable(request, page) -> str:
     return ""
 
 
-def preview_response(request, page):
-    """The latest revision of ``page`` rendered as the public would see it, kept private."""
-    draft = page.get_latest_revision_as_object()
+def preview_response(request, page, company):
+    """What the member works from (see ``working_copy``) as the public would see it, privately."""
+    draft = working_copy(page, company)
     response = draft.make_preview_request(request, draft.default_preview_mode)
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"

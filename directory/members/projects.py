@@ -141,7 +141,7 @@ def project_edit(request, company_id, project_id=None):
         project = ProjectPage(owner=request.user)
     else:
         index = None
-        project = working_copy(_project_or_404(company, project_id), ProjectForm.related)
+        project = working_copy(_project_or_404(company, project_id), company, ProjectForm.related)
     form = ProjectForm(
         request.POST or None, request.FILES or None, instance=project, company=company
     )
@@ -188,4 +188,5 @@ def project_edit(request, company_id, project_id=None):
 @login_required
 def project_preview(request, company_id, project_id):
     membership = membership_or_404(request.user, company_id)
-    return preview_response(request, _project_or_404(membership.company, project_id))
+    company = membership.company
+    return preview_response(request, _project_or_404(company, project_id), company)

@@ -173,7 +173,7 @@ def home(request):
 def dashboard(request, company_id):
     membership = membership_or_404(request.user, company_id)
     company = membership.company.specific
-    draft = working_copy(company)
+    draft = working_copy(company, company)
     percent, missing = draft.profile_completeness()
     return render(
         request,
@@ -195,7 +195,7 @@ def dashboard(request, company_id):
 def edit_profile(request, company_id):
     membership = membership_or_404(request.user, company_id)
     company = membership.company.specific
-    draft = working_copy(company, CompanyProfileForm.related)
+    draft = working_copy(company, company, CompanyProfileForm.related)
     form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=draft)
     blocked = why_not_editable(request, company) if request.method == "POST" else ""
     if blocked:
@@ -266,7 +266,8 @@ def apply_uploads(form, page, user):
 def preview(request, company_id):
     """The pending version as the public would see it, for the member only."""
     membership = membership_or_404(request.user, company_id)
-    return preview_response(request, membership.company.specific)
+    company = membership.company.specific
+    return preview_response(request, company, company)
 
 
 @login_required

@@ -7,6 +7,9 @@ from django.urls import reverse
 import pytest
 
 from tests.form_html import rendered_form
+from tests.showcase.factories import project
+
+from .factories import editor, member
 
 
 def edit_form(client, url):
@@ -52,3 +55,45 @@ def test_an_editors_admin_save_does_not_move_joined_at(admin_client, acme):
     response = admin_client.post(admin_url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "Joined at" not in compared_fields(admin_client, acme, "live", "latest")
+
+
+def editors_draft(page, **changes):
+    """An editor's unpublished change, saved in the admin but not submitted or published."""
+    draft = page.get_latest_revision_as_object()
+    for name, value in changes.items():
+        setattr(draft, name, value)
+    return draft.save_revision(user=editor())
+
+
+def test_a_member_does_not_start_from_an_editors_unpublished_draft(owner_client, acme):
+    editors_draft(acme, strapline="Editor's unfinished idea")
+    url = reverse("members:edit_profile", args=[acme.pk])
+    assert edit_form(owner_client, url).data()["strapline"] == ""
+    assert submit_unchanged_but(owner_client, url, title="Acme Animation Ltd").status_code == 302
+    acme.refresh_from_db()
+    submitted = acme.get_latest_revision_as_object()
+    assert (submitted.title, submitted.strapline) == ("Acme Animation Ltd", "")
+    preview = owner_client.get(reverse("members:preview", args=[acme.pk])).content.decode()
+    assert "Editor&#x27;s unfinished idea" not in preview and "Editor's unfinished" not in preview
+
+
+def test_a_member_continues_their_own_pending_change_past_an_editors_draft(owner_client, acme):
+    url = reverse("members:edit_profile", args=[acme.pk])
+    assert submit_unchanged_but(owner_client, url, strapline="Mine, in review").status_code == 302
+    acme.refresh_from_db()
+    editors_draft(acme, strapline="Editor's unfinished idea")
+    assert edit_form(owner_client, url).data()["strapline"] == "Mine, in review"
+
+
+def test_a_colleagues_pending_change_is_continued_not_replaced(client, owner_client, acme):
+    client.force_login(member(acme, "colleague@acme.example", role="editor"))
+    url = reverse("members:edit_profile", args=[acme.pk])
+    assert submit_unchanged_but(client, url, strapline="The colleague's words").status_code == 302
+    assert edit_form(owner_client, url).data()["strapline"] == "The colleague's words"
+
+
+def test_a_project_member_does_not_start_from_an_editors_unpublished_draft(owner_client, acme):
+    film = project("The Clay Detectives", companies=[acme], client="CBBC")
+    editors_draft(film, client="Editor's guess")
+    url = reverse("members:project_edit", args=[acme.pk, film.pk])
+    assert edit_form(owner_client, url).data()["client"] == "CBBC"
