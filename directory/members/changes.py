@@ -77,23 +77,30 @@ def working_copy(page, company, related=("skills", "sectors", "credits")):
     return type(page).objects.prefetch_related(*related).get(pk=page.pk)
 
 
-def why_not_editable(request, page) -> str:
+def working_revision(page, company):
+    """The revision ``working_copy`` holds: the company's pending change, else the live one."""
+    return pending_revision(page, company) or page.live_revision
+
+
+STALE = "Someone else saved changes since you opened this form, so yours were not sent yet."
+
+
+def why_not_editable(request, page, company) -> str:
     """A reason this member cannot save ``page`` right now, or "".
 
     An editor's explicit lock wins. (Wagtail's workflow lock, which keeps
     non-reviewers out while a page is in moderation, is deliberately not
     applied: a member may correct a pending change, which restarts the review.)
-    A save based on an older revision than the latest would silently undo
-    someone else's change, so it is refused.
+    A save based on another version than the one members now work from (one
+    published or submitted meanwhile) would silently undo that change, so it
+    is refused; an editor's unpublished draft is not what members work from,
+    so it does not count.
     """
     if page.locked and page.locked_by_id != request.user.pk:
         return "An editor is working on this page right now. Please try again later."
-    base = request.POST.get("base_revision", "")
-    if page.pk and str(page.latest_revision_id or "") != base:
-        return (
-            "Someone else saved changes since you opened this form. Your changes were not "
-            "sent: copy anything you need, then reload the page to start from the latest version."
-        )
+    current = working_revision(page, company)
+    if page.pk and str(current.pk if current else "") != request.POST.get("base_revision", ""):
+        return STALE
     return ""
 
 
