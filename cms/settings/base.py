@@ -176,6 +176,12 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Concurrent editing (Wagtail's defaults, stated so nobody turns them off
+# unknowingly): each admin edit form pings every 10 s and is told who saved a
+# newer version meanwhile, including members through the member area; the
+# save button then asks before overwriting, and autosave refuses to.
+WAGTAIL_EDITING_SESSION_PING_INTERVAL = 10_000  # milliseconds
+WAGTAIL_AUTOSAVE_INTERVAL = 500  # milliseconds
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
