@@ -89,8 +89,11 @@ class _FormParser(HTMLParser):
         elif tag == "textarea" and self._textarea is not None:
             name, parts = self._textarea
             text = "".join(parts)
-            # Browsers drop the one newline that directly follows <textarea>.
-            self._form.fields.append((name, text[1:] if text.startswith("\n") else text))
+            # Browsers drop the one newline that directly follows <textarea>,
+            # and send the text's line endings as CRLF.
+            text = text[1:] if text.startswith("\n") else text
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+            self._form.fields.append((name, text))
             self._textarea = None
         elif tag == "option" and self._option_text is not None:
             self._close_option()

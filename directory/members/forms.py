@@ -156,6 +156,18 @@ def paragraphs_to_html(text: str) -> str:
     )
 
 
+class ParagraphsField(forms.CharField):
+    """Plain paragraphs typed in a textarea, with the line endings the page rendered.
+
+    Browsers send a textarea's newlines as CRLF; without turning them back,
+    untouched text never equals what the form showed, so it counted as a
+    change and was rebuilt from plain paragraphs, losing the editors' formatting.
+    """
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 GALLERY_LIMIT = 12
 
 
@@ -442,7 +454,7 @@ class MemberPageForm(ClusterForm):
 class CompanyProfileForm(MemberPageForm):
     """Every field a member may change, plus credits and the gallery as ordered formsets."""
 
-    about_text = forms.CharField(
+    about_text = ParagraphsField(
         label="About the company",
         required=False,
         max_length=5000,

@@ -17,7 +17,7 @@ from wagtail.models import WorkflowState
 from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage
 
 from .changes import preview_response, submit_changes, working_copy
-from .forms import GALLERY_ROWS, MemberPageForm, ordered_rows
+from .forms import GALLERY_ROWS, MemberPageForm, ParagraphsField, ordered_rows
 from .permissions import membership_or_404
 from .views import NOTHING_CHANGED, apply_uploads, bind_page_form
 
@@ -39,7 +39,7 @@ class AwardRowForm(forms.ModelForm):
 
 
 class ProjectForm(MemberPageForm):
-    synopsis_text = forms.CharField(
+    synopsis_text = ParagraphsField(
         label="Synopsis",
         required=False,
         max_length=5000,
