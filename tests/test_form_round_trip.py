@@ -48,13 +48,11 @@ from directory.members.forms import (
 )
 from directory.members.models import Invitation
 from directory.members.projects import AwardRowForm, ProjectForm
-from directory.models import CompanyCredit, CompanyGalleryImage, Enquiry, Sector, Skill
-from showcase.models import ProjectAward, ProjectCredit, ProjectGalleryImage
-from tests.cms.factories import contact_page, image
-from tests.directory.factories import PlaceFactory, SkillGroupFactory, company
+from directory.models import Enquiry
+from tests.cms.factories import contact_page
 from tests.form_html import rendered_form
-from tests.members.factories import member
-from tests.showcase.factories import project, showcase_index
+from tests.members.factories import member, rich_company, rich_project
+from tests.showcase.factories import showcase_index
 
 pytestmark = pytest.mark.django_db
 
@@ -67,78 +65,6 @@ PARTS = {
     GalleryFormSet: "the gallery of the profile and project forms",
     AwardRowForm: "an award row of the project form",
 }
-
-
-def photo(title, description):
-    picture = image(title)
-    picture.description = description
-    picture.save()
-    return picture
-
-
-def rich_company():
-    """A company with something in every field a member can edit, and richer text."""
-    group = SkillGroupFactory(name="Round trip craft", slug="round-trip-craft")
-    skills = [
-        Skill.objects.get_or_create(slug=slug, defaults={"name": name, "group": group})[0]
-        for slug, name in (("rt-stop-motion", "Stop motion"), ("rt-compositing", "Compositing"))
-    ]
-    sectors = [
-        Sector.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-        for slug, name in (("rt-children", "Children's TV"), ("rt-games", "Games"))
-    ]
-    studio = company(
-        "Kiln Light Studio",
-        skills=skills,
-        sectors=sectors,
-        place=PlaceFactory(name="Burslem", slug="rt-burslem"),
-        strapline="Stop motion from the Mother Town",
-        about="<p>We make <b>clay</b> move.</p><ul><li>Puppets</li><li>Sets</li></ul>",
-        latitude=53.04,
-        longitude=-2.19,
-        service_area="national",
-        size_band="2-9",
-        year_founded=2011,
-        website="https://kiln.example",
-        email="hello@kiln.example",
-        phone="01782 000000",
-        linkedin_url="https://www.linkedin.com/company/kiln",
-        instagram_url="https://www.instagram.com/kiln",
-        x_url="https://x.com/kiln",
-        youtube_url="https://www.youtube.com/@kiln",
-        vimeo_url="https://vimeo.com/kiln",
-        showreel_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-        logo=photo("Kiln logo", "A kiln drawn in one line"),
-    )
-    studio.credits = [
-        CompanyCredit(production="Clay Detectives", client="CBBC", year=2023, role="Animation"),
-        CompanyCredit(production="Bottle Oven", client="S4C", year=2021, role="Sets"),
-    ]
-    studio.gallery_images = [
-        CompanyGalleryImage(image=photo("Still one", "Puppet on a set"), caption="On set"),
-        CompanyGalleryImage(image=photo("Still two", "Painted clay face"), caption=""),
-    ]
-    studio.save_revision().publish()
-    studio.refresh_from_db()
-    return studio
-
-
-def rich_project(studio):
-    return project(
-        "The Clay Detectives",
-        companies=[(studio, "Animation studio")],
-        skills=list(studio.skills.all()),
-        sectors=list(studio.sectors.all()),
-        client="CBBC",
-        kind="production",
-        year=2023,
-        synopsis="<p>Two detectives made of <i>clay</i>.</p>",
-        video_url="https://vimeo.com/76979871",
-        poster=photo("Poster", "Two clay detectives under a lamp"),
-        awards=[ProjectAward(kind="win", name="Annecy", category="TV series", year=2024)],
-        credits=[ProjectCredit(role="Director", name="Ada Clay")],
-        gallery_images=[ProjectGalleryImage(image=photo("Frame", "A clay alley"), caption="Ep 1")],
-    )
 
 
 def signed_in(person):
