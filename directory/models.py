@@ -180,6 +180,32 @@ class DirectoryIndexPage(Page):
         return context
 
 
+def to_the_minute(value):
+    return value.replace(second=0, microsecond=0) if value is not None else None
+
+
+def joined_now():
+    return to_the_minute(timezone.now())
+
+
+class MinuteDateTimeField(models.DateTimeField):
+    """A date and time kept to the minute, the finest precision every copy of it carries.
+
+    The admin's date-time picker shows and submits minutes, and revisions
+    store milliseconds, while the database keeps microseconds: a value finer
+    than a minute came back different from every form and revision, so the
+    moderation compare view listed a change nobody made.
+    """
+
+    def to_python(self, value):
+        return to_the_minute(super().to_python(value))
+
+    def pre_save(self, model_instance, add):
+        value = to_the_minute(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class CompanyPage(RoutablePageMixin, Page):
     """A member company's public profile, with its enquiry form.
 
@@ -257,8 +283,8 @@ class CompanyPage(RoutablePageMixin, Page):
     verified = models.BooleanField(
         default=False, help_text="Checked by the cluster team: a real, trading company."
     )
-    joined_at = models.DateTimeField(
-        default=timezone.now, help_text="When the company joined; used for 'newest' sorting."
+    joined_at = MinuteDateTimeField(
+        default=joined_now, help_text="When the company joined; used for 'newest' sorting."
     )
 
     # The editor's form, in the tabs an editor looks for: who the company is,

@@ -201,6 +201,12 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from Gravatar: the admin would tell another site who our editors
 # are on every page, and the Content-Security-Policy keeps other origins out.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Concurrent editing (Wagtail's defaults, stated so nobody turns them off
+# unknowingly): each admin edit form pings every 10 s and is told who saved a
+# newer version meanwhile, including members through the member area; the
+# save button then asks before overwriting, and autosave refuses to.
+WAGTAIL_EDITING_SESSION_PING_INTERVAL = 10_000  # milliseconds
+WAGTAIL_AUTOSAVE_INTERVAL = 500  # milliseconds
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 

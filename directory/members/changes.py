@@ -12,6 +12,7 @@ from django.db import transaction
 
 from wagtail.models import TaskState, WorkflowState
 
+from .models import CompanyMembership
 from .notifications import decision_comment
 
 
@@ -36,42 +37,76 @@ def submit_changes(page, user):
     return revision
 
 
-def working_copy(page, related=("skills", "sectors", "credits")):
-    """What the member works from: the pending revision if there is one, else the page.
+def pending_revision(page, company):
+    """The revision of ``page`` in moderation that a member of ``company`` submitted, or None.
+
+    Only a change still under review counts: once it is approved it is the
+    live page, and once withdrawn it is nobody's to continue.
+    """
+    state = page.current_workflow_state
+    if state is None or state.status not in (
+        WorkflowState.STATUS_IN_PROGRESS,
+        WorkflowState.STATUS_NEEDS_CHANGES,
+    ):
+        return None
+    task_state = state.current_task_state
+    revision = task_state.revision if task_state else None
+    if revision is None or revision.user_id is None:
+        return None
+    if not CompanyMembership.objects.filter(company=company, user_id=revision.user_id).exists():
+        return None
+    return revision
+
+
+def working_copy(page, company, related=("skills", "sectors", "credits")):
+    """What a member of ``company`` works from: the live page, or their pending change.
+
+    Never the latest revision as such: it may be an editor's unpublished
+    draft, which a member's save would otherwise resubmit as their own. A
+    colleague's pending change counts as the company's own, so a second
+    member continues it instead of silently replacing it.
 
     Rebuilding a page from its revision costs queries per credit, skill and
     gallery image (Wagtail checks each stored reference), so it is only done
     when a change is actually pending; otherwise the page itself, with the
-    ``related`` lookups prefetched, holds exactly the same content.
+    ``related`` lookups prefetched, holds the approved content.
     """
-    if page.has_unpublished_changes:
-        return page.get_latest_revision_as_object()
+    revision = pending_revision(page, company) if page.has_unpublished_changes else None
+    if revision is not None:
+        return revision.as_object()
     return type(page).objects.prefetch_related(*related).get(pk=page.pk)
 
 
-def why_not_editable(request, page) -> str:
+def working_revision(page, company):
+    """The revision ``working_copy`` holds: the company's pending change, else the live one."""
+    return pending_revision(page, company) or page.live_revision
+
+
+STALE = "Someone else saved changes since you opened this form, so yours were not sent yet."
+
+
+def why_not_editable(request, page, company) -> str:
     """A reason this member cannot save ``page`` right now, or "".
 
     An editor's explicit lock wins. (Wagtail's workflow lock, which keeps
     non-reviewers out while a page is in moderation, is deliberately not
     applied: a member may correct a pending change, which restarts the review.)
-    A save based on an older revision than the latest would silently undo
-    someone else's change, so it is refused.
+    A save based on another version than the one members now work from (one
+    published or submitted meanwhile) would silently undo that change, so it
+    is refused; an editor's unpublished draft is not what members work from,
+    so it does not count.
     """
     if page.locked and page.locked_by_id != request.user.pk:
         return "An editor is working on this page right now. Please try again later."
-    base = request.POST.get("base_revision", "")
-    if page.pk and str(page.latest_revision_id or "") != base:
-        return (
-            "Someone else saved changes since you opened this form. Your changes were not "
-            "sent: copy anything you need, then reload the page to start from the latest version."
-        )
+    current = working_revision(page, company)
+    if page.pk and str(current.pk if current else "") != request.POST.get("base_revision", ""):
+        return STALE
     return ""
 
 
-def preview_response(request, page):
-    """The latest revision of ``page`` rendered as the public would see it, kept private."""
-    draft = page.get_latest_revision_as_object()
+def preview_response(request, page, company):
+    """What the member works from (see ``working_copy``) as the public would see it, privately."""
+    draft = working_copy(page, company)
     response = draft.make_preview_request(request, draft.default_preview_mode)
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"

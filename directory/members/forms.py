@@ -156,6 +156,18 @@ def paragraphs_to_html(text: str) -> str:
     )
 
 
+class ParagraphsField(forms.CharField):
+    """Plain paragraphs typed in a textarea, with the line endings the page rendered.
+
+    Browsers send a textarea's newlines as CRLF; without turning them back,
+    untouched text never equals what the form showed, so it counted as a
+    change and was rebuilt from plain paragraphs, losing the editors' formatting.
+    """
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 GALLERY_LIMIT = 12
 
 
@@ -265,6 +277,16 @@ GALLERY_ROWS = ordered_rows(
 )
 
 
+def submitted_value(bound_field) -> list[str]:
+    """What a browser sends for ``bound_field`` as rendered, as a list of strings."""
+    value = bound_field.value()
+    if isinstance(bound_field.field.widget, forms.CheckboxInput):
+        return ["on"] if value else []
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return ["" if value is None else str(value)]
+
+
 class MemberPageForm(ClusterForm):
     """What member forms for pages share: taxonomy pickers, plain-text rich text, ordered rows.
 
@@ -296,8 +318,11 @@ class MemberPageForm(ClusterForm):
             choices=grouped_skill_choices(),
             widget=GroupedCheckboxSelectMultiple,
             help_text=self.skills_help,
-            initial=[s.pk for s in self.instance.skills.all()],
         )
+        # ModelForm's initial holds the Skill objects, which outrank a field's
+        # own ``initial`` and match none of the int choices: every box would
+        # render unticked and an unchanged save would drop all the skills.
+        self.initial["skills"] = [skill.pk for skill in self.instance.skills.all()]
         self.fields["sectors"] = forms.ModelMultipleChoiceField(
             label=self.fields["sectors"].label,
             queryset=Sector.objects.all(),
@@ -354,6 +379,59 @@ class MemberPageForm(ClusterForm):
         deleted = gallery.deleted_forms
         return [row for row in gallery.forms if row.has_changed() and row not in deleted]
 
+    def formset_label(self, name):
+        return {"gallery_images": "Gallery"}.get(name, name.replace("_", " ").capitalize())
+
+    def version_values(self):
+        """Each field and formset of this unbound form as rendered, by label: to compare versions.
+
+        Rows are compared by what they hold and in which order, not by their ids.
+        """
+        values = {
+            bound.label: submitted_value(bound)
+            for bound in self
+            if not isinstance(bound.field, forms.FileField)
+        }
+        for name, formset in self.formsets.items():
+            values[self.formset_label(name)] = [
+                [submitted_value(bound) for bound in row if bound.name not in ("id", "ORDER")]
+                for row in formset.initial_forms
+            ]
+        return values
+
+    def member_changes(self):
+        """The labels of the fields and formsets this bound form changes."""
+        labels = [self[name].label for name in self.changed_data if not name.startswith("remove_")]
+        labels += [
+            self.formset_label(name)
+            for name, formset in self.formsets.items()
+            if any(row.has_changed() for row in formset.forms)
+        ]
+        return labels
+
+    def merged_data(self, latest):
+        """This bound form's data, with what the member left alone taken from ``latest``.
+
+        ``latest`` is an unbound form of the version saved meanwhile. Fields
+        and formsets the member changed keep what they typed; the rest follow
+        the newer version, so sending again undoes nobody's change.
+        """
+        data = self.data.copy()
+        for name in self.fields:
+            if name not in self.changed_data and not isinstance(self.fields[name], forms.FileField):
+                data.setlist(self.add_prefix(name), submitted_value(latest[name]))
+        for name, formset in self.formsets.items():
+            if any(row.has_changed() for row in formset.forms):
+                continue
+            for key in [key for key in data if key.startswith(f"{formset.prefix}-")]:
+                del data[key]
+            newer = latest.formsets[name]
+            for row in (newer.management_form, *newer.forms):
+                for bound in row:
+                    if not isinstance(bound.field, forms.FileField):
+                        data.setlist(bound.html_name, submitted_value(bound))
+        return data
+
     @property
     def formset_errors(self):
         """Errors about whole formsets (too many rows), for the summary at the top."""
@@ -376,7 +454,7 @@ class MemberPageForm(ClusterForm):
 class CompanyProfileForm(MemberPageForm):
     """Every field a member may change, plus credits and the gallery as ordered formsets."""
 
-    about_text = forms.CharField(
+    about_text = ParagraphsField(
         label="About the company",
         required=False,
         max_length=5000,

@@ -16,10 +16,10 @@ from wagtail.models import WorkflowState
 
 from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage
 
-from .changes import preview_response, submit_changes, why_not_editable, working_copy
-from .forms import GALLERY_ROWS, MemberPageForm, ordered_rows
+from .changes import preview_response, submit_changes, working_copy
+from .forms import GALLERY_ROWS, MemberPageForm, ParagraphsField, ordered_rows
 from .permissions import membership_or_404
-from .views import apply_uploads
+from .views import NOTHING_CHANGED, apply_uploads, bind_page_form
 
 
 class AwardRowForm(forms.ModelForm):
@@ -39,7 +39,7 @@ class AwardRowForm(forms.ModelForm):
 
 
 class ProjectForm(MemberPageForm):
-    synopsis_text = forms.CharField(
+    synopsis_text = ParagraphsField(
         label="Synopsis",
         required=False,
         max_length=5000,
@@ -141,17 +141,21 @@ def project_edit(request, company_id, project_id=None):
         project = ProjectPage(owner=request.user)
     else:
         index = None
-        project = working_copy(_project_or_404(company, project_id), ProjectForm.related)
-    form = ProjectForm(
-        request.POST or None, request.FILES or None, instance=project, company=company
+        project = working_copy(_project_or_404(company, project_id), company, ProjectForm.related)
+    state = bind_page_form(
+        request,
+        ProjectForm,
+        ProjectPage.objects.get(pk=project_id) if project_id else None,
+        company,
+        project,
+        {"company": company},
     )
-    blocked = ""
-    if request.method == "POST" and project_id is not None:
-        blocked = why_not_editable(request, ProjectPage.objects.get(pk=project_id))
-    if blocked:
-        messages.error(request, blocked)
-    elif request.method == "POST":
+    form = state.form
+    if request.method == "POST" and not state.blocked:
         if form.is_valid():
+            if index is None and not form.has_changed():
+                messages.info(request, NOTHING_CHANGED)
+                return redirect("members:projects", company.pk)
             page = form.save(commit=False)
             apply_uploads(form, page, request.user)
             if index is not None:
@@ -178,9 +182,8 @@ def project_edit(request, company_id, project_id=None):
             "form": form,
             "project": project if project_id else None,
             "active": "projects",
-            "base_revision": request.POST.get(
-                "base_revision", project.latest_revision_id if project_id else ""
-            ),
+            "state": state,
+            "base_revision": state.base_revision,
         },
     )
 
@@ -188,4 +191,5 @@ def project_edit(request, company_id, project_id=None):
 @login_required
 def project_preview(request, company_id, project_id):
     membership = membership_or_404(request.user, company_id)
-    return preview_response(request, _project_or_404(membership.company, project_id))
+    company = membership.company
+    return preview_response(request, _project_or_404(company, project_id), company)

@@ -3,6 +3,8 @@
 Every view about a company goes through ``membership_or_404`` first.
 """
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -17,11 +19,13 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from .changes import (
+    STALE,
     change_status,
     preview_response,
     submit_changes,
     why_not_editable,
     working_copy,
+    working_revision,
 )
 from .forms import (
     CompanyProfileForm,
@@ -172,7 +176,7 @@ def home(request):
 def dashboard(request, company_id):
     membership = membership_or_404(request.user, company_id)
     company = membership.company.specific
-    draft = working_copy(company)
+    draft = working_copy(company, company)
     percent, missing = draft.profile_completeness()
     return render(
         request,
@@ -190,17 +194,73 @@ def dashboard(request, company_id):
     )
 
 
+NOTHING_CHANGED = "Nothing changed, so nothing was sent to the editors."
+
+
+@dataclass
+class PageFormState:
+    """A member's page form as bound for this request, and what the template says about it."""
+
+    form: object
+    base_revision: object  # the revision the rendered form starts from ("" for a new page)
+    blocked: bool = False  # the save was refused (locked, or based on an older version)
+    changed_meanwhile: list = field(default_factory=list)
+    changed_by_both: list = field(default_factory=list)
+    files_dropped: bool = False
+
+
+def bind_page_form(request, form_class, page, company, draft, form_kwargs=None):
+    """The form for ``draft`` (a working copy of ``page``), refused if it cannot be saved now.
+
+    A save based on an older version is re-rendered, not lost: what the member
+    changed is kept, everything else follows the version saved meanwhile, and
+    the template lists which fields that version changed.
+    """
+    form_kwargs = form_kwargs or {}
+    form = form_class(request.POST or None, request.FILES or None, instance=draft, **form_kwargs)
+    if page is None:  # a new page: nothing to be out of date with
+        return PageFormState(form, "")
+    current = working_revision(page, company)
+    if request.method != "POST":
+        return PageFormState(form, current.pk if current else "")
+    reason = why_not_editable(request, page, company)
+    if not reason:
+        return PageFormState(form, request.POST.get("base_revision", ""))
+    messages.error(request, reason)
+    state = PageFormState(form, current.pk if current else "", blocked=True)
+    if reason != STALE:
+        state.base_revision = request.POST.get("base_revision", "")
+        return state
+    state.files_dropped = bool(request.FILES)
+    base_id = request.POST.get("base_revision", "")
+    base = page.revisions.filter(pk=int(base_id)).first() if base_id.isdigit() else None
+    if base is None:
+        return state
+    started_from = base.as_object()
+    typed = form_class(request.POST, request.FILES, instance=started_from, **form_kwargs)
+    newer = form_class(instance=draft, **form_kwargs)
+    before = form_class(instance=started_from, **form_kwargs).version_values()
+    state.changed_meanwhile = [
+        label for label, value in newer.version_values().items() if before.get(label) != value
+    ]
+    mine = typed.member_changes()
+    state.changed_by_both = [label for label in state.changed_meanwhile if label in mine]
+    state.form = form_class(typed.merged_data(newer), instance=draft, **form_kwargs)
+    return state
+
+
 @login_required
 def edit_profile(request, company_id):
     membership = membership_or_404(request.user, company_id)
     company = membership.company.specific
-    draft = working_copy(company, CompanyProfileForm.related)
-    form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=draft)
-    blocked = why_not_editable(request, company) if request.method == "POST" else ""
-    if blocked:
-        messages.error(request, blocked)
-    elif request.method == "POST":
+    draft = working_copy(company, company, CompanyProfileForm.related)
+    state = bind_page_form(request, CompanyProfileForm, company, company, draft)
+    form = state.form
+    if request.method == "POST" and not state.blocked:
         if form.is_valid():
+            if not form.has_changed():
+                messages.info(request, NOTHING_CHANGED)
+                return redirect("members:dashboard", company.pk)
             page = form.save(commit=False)
             apply_uploads(form, page, request.user)
             submit_changes(page, request.user)
@@ -216,11 +276,12 @@ def edit_profile(request, company_id):
         "members/edit_profile.html",
         {
             "form": form,
+            "state": state,
             "company": company,
             "draft": draft,
             "membership": membership,
             "active": "edit",
-            "base_revision": request.POST.get("base_revision", company.latest_revision_id),
+            "base_revision": state.base_revision,
         },
     )
 
@@ -265,7 +326,8 @@ def apply_uploads(form, page, user):
 def preview(request, company_id):
     """The pending version as the public would see it, for the member only."""
     membership = membership_or_404(request.user, company_id)
-    return preview_response(request, membership.company.specific)
+    company = membership.company.specific
+    return preview_response(request, company, company)
 
 
 @login_required

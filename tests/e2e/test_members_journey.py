@@ -19,6 +19,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from directory.models import CompanyPage
+from showcase.models import ProjectPage
 from tests.directory.factories import SkillFactory, company, directory_index, home_page
 from tests.showcase.factories import showcase_index
 
@@ -222,3 +223,89 @@ def test_member_pages_on_a_phone(phone_page: Page, transactional_db, axe_check, 
         # Nothing wider than the screen: the form must not scroll sideways.
         assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(phone_page, "members-phone-team")
+
+
+def profile_as_published(page_id):
+    """What commissioners see of a company, apart from its strapline, as comparable values."""
+    live = CompanyPage.objects.get(pk=page_id)
+    data = live.serializable_data()
+    # What an approval itself changes: the strapline is the member's edit.
+    for volatile in (
+        "strapline",
+        "latest_revision",
+        "live_revision",
+        "last_published_at",
+        "latest_revision_created_at",
+        # Revisions store milliseconds, so publishing one trims Wagtail's own
+        # microsecond timestamp; no person edits or sees it.
+        "first_published_at",
+    ):
+        data.pop(volatile)
+    projects = [
+        (film.pk, film.title, film.latest_revision_id, film.live_revision_id)
+        for film in ProjectPage.objects.filter(project_companies__company=live).order_by("pk")
+    ]
+    return {
+        "content": data,
+        "skills": sorted(live.skills.values_list("slug", flat=True)),
+        "sectors": sorted(live.sectors.values_list("slug", flat=True)),
+        "credits": [(c.production, c.client, c.year, c.role) for c in live.credits.all()],
+        "gallery": [(g.image_id, g.caption) for g in live.gallery_images.all()],
+        "logo": (live.logo_id, live.logo.description),
+        "projects": projects,
+    }
+
+
+def test_a_strapline_change_approved_in_the_admin_keeps_everything_else(
+    transactional_db, editor_page: Page, browser, live_url, axe_check, screenshot
+):
+    from tests.members.factories import PASSWORD, member, rich_company, rich_project
+
+    home_page()
+    directory_index().save_revision().publish()
+    showcase_index()
+    studio = rich_company()
+    rich_project(studio)
+    person = member(studio, "founder@kiln-light.example")
+    before = profile_as_published(studio.pk)
+    assert before["skills"] and before["sectors"] and before["credits"] and before["gallery"]
+
+    context = browser.new_context(base_url=live_url, locale="en-GB")
+    member_page = context.new_page()
+    errors: list[str] = []
+    member_page.on("pageerror", lambda error: errors.append(str(error)))
+    member_page.goto("/members/login/")
+    member_page.get_by_label("Email address").fill(person.email)
+    member_page.get_by_label("Password").fill(PASSWORD)
+    member_page.get_by_role("button", name="Sign in").click()
+    member_page.goto(f"/members/companies/{studio.pk}/edit/")
+    # What the company does is ticked, so an unchanged save keeps it.
+    ticked = member_page.locator("input[name=skills]:checked, input[name=sectors]:checked")
+    expect(ticked).to_have_count(len(before["skills"]) + len(before["sectors"]))
+    for skill in studio.skills.all():
+        expect(member_page.get_by_label(skill.name, exact=True)).to_be_checked()
+    axe_check(member_page, "members-edit-full-profile")
+    member_page.get_by_label("Strapline").fill("Stop motion, lit by hand")
+    member_page.get_by_role("button", name="Send changes for approval").click()
+    expect(member_page.get_by_text("Waiting for an editor to review")).to_be_visible()
+
+    admin = editor_page
+    admin.goto(f"/admin/pages/{studio.pk}/edit/")
+    admin.get_by_role("button", name="More actions").click()
+    admin.get_by_role("button", name="Approve and Publish", exact=True).click()
+    admin.wait_for_url(re.compile(r"/admin/pages/\d+/$"))
+
+    assert CompanyPage.objects.get(pk=studio.pk).strapline == "Stop motion, lit by hand"
+    after = profile_as_published(studio.pk)
+    content_changes = {
+        key: (value, after["content"].get(key))
+        for key, value in before.pop("content").items()
+        if after["content"].get(key) != value
+    }
+    assert not content_changes, "\n".join(f"{k}: {v!r}" for k, v in content_changes.items())
+    assert {key: after[key] for key in before} == before
+    member_page.goto(f"/members/companies/{studio.pk}/")
+    expect(member_page.get_by_text("Approved and published")).to_be_visible()
+    screenshot(member_page, "members-strapline-only-approved")
+    context.close()
+    assert not errors, errors
