@@ -110,7 +110,10 @@ def _parse_radius(params: Mapping) -> float | None:
     if raw == "":
         return None
     try:
-        value = float(raw[:20])
+        # The whole value ("1e-218" cut short would be "1e-"), if it is of sane length.
+        if len(raw) > 64:
+            raise ValueError(raw)
+        value = float(raw)
     except ValueError:
         raise SearchParamError(
             "radius", f"The radius must be a number of miles, not “{raw[:20]}”."

@@ -184,3 +184,11 @@ def test_near_accepts_names_as_typed_and_full_postcodes():
     assert parse("near=STOKE-ON-TRENT").near.label == "Stoke-on-Trent"
     assert parse("near=st4+7qb").near.slug == "st4"
     assert parse("near=ST4").near.slug == "st4"
+
+
+def test_a_radius_is_read_whole_however_it_is_written():
+    PlaceFactory(name="Leek", slug="leek")
+    assert parse("near=leek&radius=1.9245969155067156e-218").radius_miles == pytest.approx(0)
+    assert parse("near=leek&radius=2.5e1").radius_miles == 25
+    with pytest.raises(SearchParamError):
+        parse("near=leek&radius=" + "1" * 65)
