@@ -5,7 +5,9 @@ as soon as the form is saved; the page only points at it in the revision sent
 for approval. When editors reject that change, or the member replaces the
 picture before approval, the image stays behind: unreferenced, but still a
 file on the media storage. :func:`unused_member_uploads` finds them; the
-``prune_member_uploads`` command deletes them.
+``prune_member_uploads`` command deletes them, or with ``--queue`` hands the
+deleting (slow and fallible on remote storage) to the background worker's
+:data:`prune_member_uploads_task`.
 
 An upload is kept while anything could still need it:
 
@@ -27,6 +29,8 @@ from django.utils import timezone
 
 from wagtail.images import get_image_model
 from wagtail.models import ReferenceIndex, Revision
+
+from django_tasks import task
 
 from .uploads import existing_member_collection
 
@@ -89,3 +93,22 @@ def unused_member_uploads(grace: datetime.timedelta = datetime.timedelta(days=7)
     for content in revisions.iterator(chunk_size=500):
         used.update(i for i in _ids_in(content, keys) if i in ids)
     return candidates.exclude(pk__in=used).order_by("created_at")
+
+
+def delete_member_uploads(images, *, report=None) -> int:
+    """Delete ``images`` with their files and renditions; returns how many went.
+
+    ``report(number, total, image)`` is told of each before it is deleted.
+    """
+    images = list(images)
+    for number, image in enumerate(images, start=1):
+        if report is not None:
+            report(number, len(images), image)
+        image.delete()
+    return len(images)
+
+
+@task()
+def prune_member_uploads_task(days: int = 7) -> int:
+    """The worker's clean-up run (``prune_member_uploads --queue``)."""
+    return delete_member_uploads(unused_member_uploads(datetime.timedelta(days=days)))

@@ -15,6 +15,7 @@ import pytest
 
 from directory.members.uploads import member_collection
 from directory.models import CompanyGalleryImage
+from tests.worker import committed
 
 from .factories import image_bytes
 
@@ -86,3 +87,15 @@ def test_days_sets_the_grace_period_and_must_not_be_negative(db):
 
 def test_nothing_to_do_without_a_member_uploads_collection(db):
     assert "0 unused member upload(s)" in prune()
+
+
+@committed
+def test_queue_hands_the_clean_up_to_the_worker(task_worker):
+    orphan = stored_image("queued-orphan")
+    out = prune("--queue")
+    assert "Queued the clean-up" in out
+    assert surviving(orphan) == {"queued-orphan"}  # nothing deleted by the command itself
+    assert task_worker.queued("prune_member_uploads_task").count() == 1
+    task_worker.run()  # Wagtail's own tasks for the image are stored too
+    assert not task_worker.queued("prune_member_uploads_task").exists()
+    assert surviving(orphan) == set()

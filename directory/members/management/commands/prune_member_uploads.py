@@ -4,7 +4,11 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from directory.members.cleanup import unused_member_uploads
+from directory.members.cleanup import (
+    delete_member_uploads,
+    prune_member_uploads_task,
+    unused_member_uploads,
+)
 
 
 class Command(BaseCommand):
@@ -23,20 +27,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="List what would be deleted; delete nothing."
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Hand the clean-up to the background worker instead of doing it here.",
+        )
 
-    def handle(self, *args, days, dry_run, **options):
+    def handle(self, *args, days, dry_run, queue, **options):
         if days < 0:
             raise CommandError("--days must be 0 or more.")
+        if queue:
+            prune_member_uploads_task.enqueue(days)
+            self.stdout.write(f"Queued the clean-up of member uploads older than {days} day(s).")
+            return
         images = list(unused_member_uploads(datetime.timedelta(days=days)))
-        total = len(images)
         verb = "Would delete" if dry_run else "Deleting"
-        self.stdout.write(f"{verb} {total} unused member upload(s) older than {days} day(s).")
-        for number, image in enumerate(images, start=1):
-            self.stdout.write(
-                f"  [{number}/{total}] #{image.pk} {image.title} "
-                f"(uploaded {image.created_at:%Y-%m-%d}, {image.file.name})"
-            )
-            if not dry_run:
-                image.delete()  # its file and renditions go with it
-        if not dry_run and total:
+        self.stdout.write(f"{verb} {len(images)} unused member upload(s) older than {days} day(s).")
+        if dry_run:
+            for number, image in enumerate(images, start=1):
+                self._describe(number, len(images), image)
+        elif images:
+            total = delete_member_uploads(images, report=self._describe)
             self.stdout.write(self.style.SUCCESS(f"Deleted {total}."))
+
+    def _describe(self, number, total, image):
+        self.stdout.write(
+            f"  [{number}/{total}] #{image.pk} {image.title} "
+            f"(uploaded {image.created_at:%Y-%m-%d}, {image.file.name})"
+        )
