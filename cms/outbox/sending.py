@@ -15,7 +15,8 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -54,6 +55,21 @@ def claim(email_id: int, expected_attempts: int | None = None) -> OutboundEmail 
     return OutboundEmail.objects.get(pk=email_id)
 
 
+OUTBOX_BACKEND = "cms.outbox.backend.OutboxEmailBackend"
+
+
+def delivery_connection():
+    """The backend that really sends: ``OUTBOX_DELIVERY_BACKEND``, else ``EMAIL_BACKEND``.
+
+    (When ``EMAIL_BACKEND`` is the outbox itself, production, the delivery
+    backend must be named, or every message would go round in circles.)
+    """
+    path = getattr(settings, "OUTBOX_DELIVERY_BACKEND", "") or settings.EMAIL_BACKEND
+    if path == OUTBOX_BACKEND:
+        raise ImproperlyConfigured("Set OUTBOX_DELIVERY_BACKEND to the backend that sends mail.")
+    return get_connection(path, fail_silently=False)
+
+
 def as_message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
@@ -75,7 +91,8 @@ def attempt(email_id: int, expected_attempts: int | None = None) -> str:
     if email is None:
         return "skipped"
     try:
-        as_message(email).send(fail_silently=False)
+        with delivery_connection() as connection:
+            connection.send_messages([as_message(email)])
     except Exception as error:  # SMTP down, refused, timed out: the row keeps it
         return _failed(email, error)
     OutboundEmail.objects.filter(pk=email.pk).update(

@@ -167,7 +167,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Email: SMTP configured entirely from the environment (EMAIL_HOST, EMAIL_PORT,
 # EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); dev/test override it.
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Every message, ours and Wagtail's or Django's, goes into the outbox
+# (cms.outbox) and the worker sends it with OUTBOX_DELIVERY_BACKEND: no request
+# ever waits on the mail server.
+EMAIL_BACKEND = "cms.outbox.backend.OutboxEmailBackend"
+OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = EMAIL_URL_HOST or "localhost"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
