@@ -251,8 +251,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        # Media from a bucket lives on another origin (HTTPS only).
-        "img-src": ["'self'", "data:", *(["https:"] if MEDIA_BUCKET else [])],
+        # blob: previews of a picture a member has chosen but not uploaded yet
+        # (members.js); media from a bucket lives on another origin (HTTPS only).
+        "img-src": ["'self'", "data:", "blob:", *(["https:"] if MEDIA_BUCKET else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": VIDEO_PLAYERS,

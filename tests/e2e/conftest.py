@@ -203,19 +203,55 @@ def _console_error(page: Page, message) -> str | None:
     return f"console error: {text} ({message.location.get('url', '')})"
 
 
-def _open_page(request: pytest.FixtureRequest, context: BrowserContext) -> Iterator[Page]:
-    page = context.new_page()
+def _watch(context: BrowserContext) -> list[str]:
+    """Collect JavaScript errors, console errors and policy violations of every page in it."""
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(_console_error(page, message)))
-    yield page
-    context.close()
+
+    def attach(page: Page) -> None:
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: errors.append(_console_error(page, message)))
+
+    context.on("page", attach)
+    return errors
+
+
+def _fail_on(request: pytest.FixtureRequest, errors: list[str]) -> None:
     errors = [error for error in errors if error]
     if errors and not request.node.get_closest_marker("allow_js_errors"):
         pytest.fail(
             "JavaScript errors, console errors or Content-Security-Policy violations on the "
             "page:\n" + "\n".join(f"- {e}" for e in errors)
         )
+
+
+def _open_page(request: pytest.FixtureRequest, context: BrowserContext) -> Iterator[Page]:
+    errors = _watch(context)
+    page = context.new_page()
+    yield page
+    context.close()
+    _fail_on(request, errors)
+
+
+@pytest.fixture
+def new_context(
+    request: pytest.FixtureRequest, browser: Browser, live_url: str, blocked_requests: list[str]
+):
+    """``new_context(**options)``: another browser (a second person) held to the same rules.
+
+    Its pages have the same network guard and policy-violation reporting as
+    ``page``; any error on any of them fails the test at the end.
+    """
+    opened: list[tuple[BrowserContext, list[str]]] = []
+
+    def make(**options) -> BrowserContext:
+        context = _new_context(browser, live_url, blocked_requests, **options)
+        opened.append((context, _watch(context)))
+        return context
+
+    yield make
+    for context, _errors in opened:
+        context.close()
+    _fail_on(request, [error for _context, errors in opened for error in errors])
 
 
 @pytest.fixture

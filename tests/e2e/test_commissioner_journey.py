@@ -170,8 +170,8 @@ def test_directory_search_updates_in_place(page: Page, live_url, directory_site,
     expect(results_count(page)).to_have_text(re.compile("3 companies found"))
 
 
-def test_directory_works_without_javascript(browser, live_url, directory_site):
-    context = browser.new_context(base_url=live_url, java_script_enabled=False)
+def test_directory_works_without_javascript(new_context, directory_site):
+    context = new_context(java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto("/directory/?q=animation")

@@ -199,12 +199,9 @@ def test_standard_page_passes_axe_on_desktop(page: Page, news_site, screenshot, 
 
 
 @pytest.fixture
-def no_js_page(browser, live_url):
-    context = browser.new_context(
-        base_url=live_url, java_script_enabled=False, viewport={"width": 390, "height": 844}
-    )
-    yield context.new_page()
-    context.close()
+def no_js_page(new_context):
+    context = new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    return context.new_page()
 
 
 def test_menu_opens_without_javascript(no_js_page: Page, news_site):
@@ -216,10 +213,8 @@ def test_menu_opens_without_javascript(no_js_page: Page, news_site):
     expect(nav_link).to_be_visible()
 
 
-def test_desktop_menu_is_inline_without_javascript(browser, live_url, news_site):
-    context = browser.new_context(
-        base_url=live_url, java_script_enabled=False, viewport={"width": 1280, "height": 800}
-    )
+def test_desktop_menu_is_inline_without_javascript(new_context, news_site):
+    context = new_context(java_script_enabled=False, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     try:
         page.goto("/news/")

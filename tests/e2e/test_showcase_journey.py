@@ -117,8 +117,8 @@ def test_commissioner_finds_work_plays_it_and_contacts_the_company(
     assert any("studio@kiln.example" in m.to for m in mail.outbox)
 
 
-def test_filters_and_pages_work_without_javascript(browser, live_url, showcase, screenshot):
-    context = browser.new_context(base_url=live_url, java_script_enabled=False)
+def test_filters_and_pages_work_without_javascript(new_context, showcase, screenshot):
+    context = new_context(java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto("/showcase/")
