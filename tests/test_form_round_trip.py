@@ -47,6 +47,7 @@ from directory.members.forms import (
     MemberPasswordResetForm,
 )
 from directory.members.models import Invitation
+from directory.members.notifications import QueuedPasswordResetForm
 from directory.members.projects import AwardRowForm, ProjectForm
 from directory.models import Enquiry
 from tests.cms.factories import contact_page
@@ -60,6 +61,7 @@ OUR_PACKAGES = ("cms", "directory", "showcase")
 # Classes that are parts of the forms above, not forms anyone opens by themselves.
 PARTS = {
     HoneypotMixin: "a mixin of MemberPasswordResetForm",
+    MemberPasswordResetForm: "the base of QueuedPasswordResetForm (its email goes to the outbox)",
     MemberPageForm: "the base of CompanyProfileForm and ProjectForm",
     GalleryRowForm: "a gallery row of the profile and project forms",
     GalleryFormSet: "the gallery of the profile and project forms",
@@ -167,7 +169,7 @@ CASES = {
         (MemberLoginForm,), "username", lambda: (Client(), reverse("members:login"), None)
     ),
     "password reset": Case(
-        (MemberPasswordResetForm,),
+        (QueuedPasswordResetForm,),
         "email",
         lambda: (Client(), reverse("members:password_reset"), None),
     ),
