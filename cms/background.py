@@ -38,23 +38,21 @@ def backend_can_defer(task) -> bool:
     return bool(getattr(task_backends[task.backend], "supports_defer", False))
 
 
-def already_queued(task, *, deferred: bool) -> bool:
-    """True if a run of ``task`` is stored and waiting (deferred to later, or due now).
+def retry_waiting(task) -> bool:
+    """True if a deferred run of ``task`` is stored and waiting for its time.
 
     Only a backend that stores tasks can say; inline backends answer False.
-    Used for tasks that work through a durable record (they take no
-    arguments and do everything pending), where one waiting run is enough.
     """
     if not backend_can_defer(task):
         return False
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    waiting = DBTaskResult.objects.filter(status="READY", task_path=task.module_path)
-    if deferred:
-        return (
-            waiting.filter(run_after__gt=timezone.now()).exclude(run_after=get_date_max()).exists()
-        )
-    return waiting.filter(run_after=get_date_max()).exists()
+    return (
+        DBTaskResult.objects.filter(status="READY", task_path=task.module_path)
+        .filter(run_after__gt=timezone.now())
+        .exclude(run_after=get_date_max())  # "no time given" is stored as the far future
+        .exists()
+    )
 
 
 def enqueue(task, *args, **kwargs) -> bool:
@@ -81,7 +79,7 @@ def retry_later(task, delay_seconds: float, *args, once: bool = False, **kwargs)
     """
     if not backend_can_defer(task):
         return False
-    if once and already_queued(task, deferred=True):
+    if once and retry_waiting(task):
         return True
     run_after = timezone.now() + datetime.timedelta(seconds=delay_seconds)
     try:

@@ -11,8 +11,8 @@ ever does index work.
 
 When the engine cannot take the write, the rows stay (attempts counted, the
 last error kept) and the task defers one more run of itself with exponential
-back-off (``cms.background.backoff_seconds`` of the most-tried row: 30 s,
-1 min, 2 min, ... 6 h). If the worker dies, or the task could not be
+back-off (``cms.background.backoff_seconds`` of the most-tried row: 5 s,
+10 s, 20 s, ... at most 15 min). If the worker dies, or the task could not be
 enqueued, the rows are still there: the next edit's task, or
 ``python manage.py retry_index_updates`` (by hand or from cron), writes them.
 
@@ -96,12 +96,11 @@ def pending_count() -> int:
     return PendingIndexUpdate.objects.count()
 
 
-def write_pending(backend=None, max_batches: int | None = None) -> int:
+def write_pending(backend=None) -> int:
     """Write pending companies to the engine; returns how many were written.
 
     Stops at the first failure (the engine is still away), leaving the rest
-    with their counters raised and a retry deferred. ``max_batches`` bounds
-    the work of one call.
+    with their counters raised and a retry deferred.
     """
     from . import get_search_backend
     from .models import PendingIndexUpdate
@@ -113,9 +112,7 @@ def write_pending(backend=None, max_batches: int | None = None) -> int:
     from .elasticsearch import WRITE_ERRORS
 
     written = 0
-    batches = 0
-    while max_batches is None or batches < max_batches:
-        batches += 1
+    while True:
         rows = list(
             PendingIndexUpdate.objects.order_by("requested_at", "pk").values_list(
                 "pk", "company_id"
