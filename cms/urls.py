@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.media import private_media
 from cms.views import robots_txt
 from directory.api import api as directory_api
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("members/", include("directory.members.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("private-media/<path:name>", private_media, name="private_media"),
 ]
 
 if settings.DEBUG:

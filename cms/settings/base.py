@@ -145,21 +145,42 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
+# Uploaded media: Django's default storage is cms.media.MediaStorage, which
+# keeps private files (a member's uploads until an editor approves them) in
+# `private_media`, served only through a permission-checked view, and the rest
+# in `public_media`, served at MEDIA_URL. Wagtail's renditions go through
+# `renditions`, which keeps a private original's renditions private.
+PRIVATE_MEDIA_ROOT = BASE_DIR / "private-media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "cms.media.MediaStorage"},
+    "renditions": {"BACKEND": "cms.media.RenditionStorage"},
+    "public_media": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private_media": {"BACKEND": "cms.media.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
 if MEDIA_BUCKET:
     # S3-compatible media (AWS, MinIO, Scaleway...) when a bucket is named; the
     # credentials are read by boto3 from its usual environment variables.
-    STORAGES["default"] = {
+    # Private files live under private/ in the same bucket, stored with a
+    # private ACL; the bucket policy must not make private/ public (see
+    # docs/deploy.md). They are read through the site, never linked directly.
+    S3_OPTIONS = {
+        "bucket_name": MEDIA_BUCKET,
+        "endpoint_url": MEDIA_ENDPOINT_URL or None,
+        "file_overwrite": False,
+    }
+    STORAGES["public_media"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**S3_OPTIONS, "default_acl": None, "querystring_auth": False},
+    }
+    STORAGES["private_media"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": MEDIA_BUCKET,
-            "endpoint_url": MEDIA_ENDPOINT_URL or None,
-            "file_overwrite": False,
-            "default_acl": None,
-            "querystring_auth": False,
+            **S3_OPTIONS,
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
         },
     }
 

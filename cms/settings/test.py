@@ -16,6 +16,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = BASE_DIR / "test-output" / "media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / "test-output" / "private-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -7,7 +7,8 @@ class MembersConfig(AppConfig):
     verbose_name = "Member self-service"
 
     def ready(self):
-        # Emails the member who submitted a change when an editor decides on it.
+        # Decision emails, and private uploads published or deleted as editors act.
+        # Imported here: signal handlers need the app registry ready.
         from . import signals
 
         signals.connect()

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from wagtail.models import TaskState, WorkflowState
 
+from . import private_uploads
 from .models import CompanyMembership
 from .notifications import decision_comment
 
@@ -34,6 +35,8 @@ def submit_changes(page, user):
         workflow = real_page.get_workflow()
         if workflow is not None and workflow.active:
             workflow.start(real_page, user)
+    # Uploads of the version this one replaces may be nobody's any more.
+    private_uploads.schedule_discard()
     return revision
 
 

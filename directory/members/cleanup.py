@@ -32,18 +32,23 @@ from wagtail.models import ReferenceIndex, Revision
 
 from django_tasks import task
 
+from .models import PrivateUpload
 from .uploads import existing_member_collection
 
 
 def _image_foreign_keys():
-    """(model, field name, attname) of every foreign key to the image model but renditions'."""
+    """(model, field name, attname) of every foreign key that uses an image.
+
+    Not renditions', nor the private-upload record's: those belong to the
+    image rather than using it.
+    """
     Image = get_image_model()
     return [
         (rel.related_model, rel.field.name, rel.field.attname)
         for rel in Image._meta.get_fields(include_hidden=True)
         if rel.auto_created
         and not rel.concrete
-        and rel.related_model is not Image.get_rendition_model()
+        and rel.related_model not in (Image.get_rendition_model(), PrivateUpload)
     ]
 
 
@@ -60,20 +65,35 @@ def _ids_in(content, keys: set[str]) -> Iterator[int]:
             yield from _ids_in(item, keys)
 
 
-def unused_member_uploads(grace: datetime.timedelta = datetime.timedelta(days=7)):
-    """The member uploads older than ``grace`` that nothing uses or may use again."""
-    Image = get_image_model()
-    collection = existing_member_collection()
-    if collection is None:
-        return Image.objects.none()
-    candidates = Image.objects.filter(collection=collection, created_at__lt=timezone.now() - grace)
-    ids = set(candidates.values_list("pk", flat=True))
-    if not ids:
-        return Image.objects.none()
-
-    used: set[int] = set()
+def image_reference_keys() -> set[str]:
+    """The names under which a revision's JSON content stores an image id."""
     foreign_keys = _image_foreign_keys()
-    for model, name, attname in foreign_keys:
+    return {name for _model, name, _attname in foreign_keys} | {
+        attname for _model, _name, attname in foreign_keys
+    }
+
+
+def image_ids_in(content) -> set[int]:
+    """The image ids a revision's JSON ``content`` names."""
+    return set(_ids_in(content, image_reference_keys()))
+
+
+def images_named_in(revisions, ids: set[int]) -> set[int]:
+    """Which of the image ``ids`` the content of ``revisions`` (a Revision queryset) names."""
+    if not ids:
+        return set()
+    keys = image_reference_keys()
+    named: set[int] = set()
+    for content in revisions.values_list("content", flat=True).iterator(chunk_size=500):
+        named.update(i for i in _ids_in(content, keys) if i in ids)
+    return named
+
+
+def images_used_by_rows(ids: set[int]) -> set[int]:
+    """Which of the image ``ids`` a row points at (any foreign key) or the reference index knows."""
+    Image = get_image_model()
+    used: set[int] = set()
+    for model, name, attname in _image_foreign_keys():
         used.update(
             model._base_manager.filter(**{f"{name}__in": ids}).values_list(attname, flat=True)
         )
@@ -84,14 +104,23 @@ def unused_member_uploads(grace: datetime.timedelta = datetime.timedelta(days=7)
             to_object_id__in=[str(i) for i in ids],
         ).values_list("to_object_id", flat=True)
     )
+    return used
+
+
+def unused_member_uploads(grace: datetime.timedelta = datetime.timedelta(days=7)):
+    """The member uploads older than ``grace`` that nothing uses or may use again."""
+    Image = get_image_model()
+    collection = existing_member_collection()
+    if collection is None:
+        return Image.objects.none()
+    candidates = Image.objects.filter(collection=collection, created_at__lt=timezone.now() - grace)
+    ids = set(candidates.values_list("pk", flat=True))
+    if not ids:
+        return Image.objects.none()
+    used = images_used_by_rows(ids)
     # Only revisions saved after the oldest candidate can name one of them.
     oldest = min(candidates.values_list("created_at", flat=True))
-    keys = {name for _model, name, _attname in foreign_keys} | {
-        attname for _model, _name, attname in foreign_keys
-    }
-    revisions = Revision.objects.filter(created_at__gte=oldest).values_list("content", flat=True)
-    for content in revisions.iterator(chunk_size=500):
-        used.update(i for i in _ids_in(content, keys) if i in ids)
+    used |= images_named_in(Revision.objects.filter(created_at__gte=oldest), ids)
     return candidates.exclude(pk__in=used).order_by("created_at")
 
 

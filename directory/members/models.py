@@ -147,3 +147,29 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+
+class PrivateUpload(models.Model):
+    """A member's image that no editor has approved yet: private until they do.
+
+    Its file has a private name (``cms.media``), readable only by the
+    company's members and by editors. Approval (the page that uses it going
+    live) sets ``approved_at``, and the worker then makes the file public and
+    deletes this row; a private upload nothing pending or live uses any more
+    is deleted by the worker (``directory.members.private_uploads``).
+    """
+
+    image = models.OneToOneField(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="private_upload"
+    )
+    company = models.ForeignKey(
+        "directory.CompanyPage", on_delete=models.CASCADE, related_name="private_uploads"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Failed attempts at making it public (storage down): the retry's back-off.
+    publish_attempts = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self):
+        state = "approved" if self.approved_at else "awaiting approval"
+        return f"{self.image.title} ({self.company.title}, {state})"

@@ -8,6 +8,7 @@ companies a project names stays with the editors: the form never offers it.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -157,15 +158,18 @@ def project_edit(request, company_id, project_id=None):
                 messages.info(request, NOTHING_CHANGED)
                 return redirect("members:projects", company.pk)
             page = form.save(commit=False)
-            apply_uploads(form, page, request.user)
-            if index is not None:
-                page.slug = _unique_slug(index, page.title)
-                page.live = False
-                page.project_companies = [
-                    ProjectCompany(company=company, role=form.cleaned_data.get("company_role", ""))
-                ]
-                index.add_child(instance=page)
-            submit_changes(page, request.user)
+            with transaction.atomic():
+                apply_uploads(form, page, request.user, company)
+                if index is not None:
+                    page.slug = _unique_slug(index, page.title)
+                    page.live = False
+                    page.project_companies = [
+                        ProjectCompany(
+                            company=company, role=form.cleaned_data.get("company_role", "")
+                        )
+                    ]
+                    index.add_child(instance=page)
+                submit_changes(page, request.user)
             messages.success(
                 request,
                 f"“{page.title}” was sent to the editors; it appears in the showcase once "

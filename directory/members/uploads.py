@@ -13,13 +13,17 @@ import os
 import warnings
 
 from django.core.exceptions import ValidationError
-from django.core.files.images import ImageFile
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from PIL import Image, UnidentifiedImageError
+
+from cms.media import private_name
+
+from .models import PrivateUpload
 
 MEMBER_UPLOADS_COLLECTION = "Member uploads"
 
@@ -127,7 +131,7 @@ def clean_described_upload(form, upload_field, description_field, noun) -> str:
     return extension
 
 
-def described_image(current, upload, *, extension, description, title, name, user):
+def described_image(current, upload, *, extension, description, title, company, user):
     """The image a page should point at after a member's edit.
 
     A validated ``upload`` becomes a new Wagtail image in the "Member uploads"
@@ -135,28 +139,33 @@ def described_image(current, upload, *, extension, description, title, name, use
     approval). Without one, ``current`` is kept; if the member changed its
     description, a copy carrying the new description takes its place, so the
     public page keeps the approved alt text until an editor approves.
+
+    Either new image is private (see ``private_uploads``): stored under an
+    unguessable private name, readable by ``company``'s members and by
+    editors only, until an editor approves the change that uses it.
     """
     description = (description or "").strip()
     if upload:
-        return _stored_image(upload, f"{name}.{extension}", title, description, user)
+        return _stored_image(upload, extension, title, description, user, company)
     if current and description and description != current.description:
+        extension = os.path.splitext(current.file.name)[1].lstrip(".").lower() or "png"
         with current.open_file() as existing:
-            return _stored_image(
-                existing, os.path.basename(current.file.name), current.title, description, user
-            )
+            return _stored_image(existing, extension, current.title, description, user, company)
     return current
 
 
-def _stored_image(content, filename, title, description, user):
+def _stored_image(content, extension, title, description, user, company):
+    name = default_storage.save(private_name("original_images", extension), content)
     image = get_image_model()(
         title=title,
         description=description,
         uploaded_by_user=user,
         collection=member_collection(),
+        file=name,
     )
-    image.file = ImageFile(content, name=filename)
     image._set_image_file_metadata()
     image.save()
+    PrivateUpload.objects.create(image=image, company=company)
     return image
 
 

@@ -262,8 +262,9 @@ def edit_profile(request, company_id):
                 messages.info(request, NOTHING_CHANGED)
                 return redirect("members:dashboard", company.pk)
             page = form.save(commit=False)
-            apply_uploads(form, page, request.user)
-            submit_changes(page, request.user)
+            with transaction.atomic():
+                apply_uploads(form, page, request.user, company)
+                submit_changes(page, request.user)
             messages.success(
                 request,
                 "Thank you: your changes were sent to the editors. The public profile "
@@ -286,7 +287,7 @@ def edit_profile(request, company_id):
     )
 
 
-def apply_uploads(form, page, user):
+def apply_uploads(form, page, user, company):
     """Point ``page`` at the images the member uploaded, removed or re-described.
 
     The page's own image (logo, poster) and every kept gallery row; the page
@@ -304,7 +305,7 @@ def apply_uploads(form, page, user):
             extension=form.image_extension,
             description=form.cleaned_data.get(f"{field}_description"),
             title=f"{page.title} {noun}",
-            name=f"{noun}-{page.slug or 'new'}",
+            company=company,
             user=user,
         )
         setattr(page, field, image)
@@ -317,7 +318,7 @@ def apply_uploads(form, page, user):
                 extension=row.image_extension,
                 description=row.cleaned_data.get("description"),
                 title=f"{page.title} gallery image",
-                name=f"gallery-{page.slug or 'new'}",
+                company=company,
                 user=user,
             )
 

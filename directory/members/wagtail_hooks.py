@@ -10,8 +10,13 @@ from wagtail.admin.widgets import ListingButton
 from cms.outbox.admin_views import outbox_column
 from directory.models import CompanyPage
 
-from . import admin_views
+from . import admin_views, private_uploads
 from .models import CompanyMembership, Invitation
+
+
+@hooks.register("can_read_private_media")
+def members_read_their_uploads(request, name):
+    return private_uploads.may_read(request, name)
 
 
 @hooks.register("register_admin_urls")

@@ -1,4 +1,9 @@
-"""Delete member uploads that nothing uses any more (see ``directory.members.cleanup``)."""
+"""Delete member uploads that nothing uses any more (see ``directory.members.cleanup``).
+
+It also sweeps up after the private uploads' own worker tasks
+(``directory.members.private_uploads``): approved uploads a failed run left
+private are published, private ones nothing uses any more are deleted.
+"""
 
 import datetime
 
@@ -9,6 +14,7 @@ from directory.members.cleanup import (
     prune_member_uploads_task,
     unused_member_uploads,
 )
+from directory.members.private_uploads import discard_unused_uploads, publish_approved_uploads
 
 
 class Command(BaseCommand):
@@ -38,8 +44,17 @@ class Command(BaseCommand):
             raise CommandError("--days must be 0 or more.")
         if queue:
             prune_member_uploads_task.enqueue(days)
+            publish_approved_uploads.enqueue()
+            discard_unused_uploads.enqueue()
             self.stdout.write(f"Queued the clean-up of member uploads older than {days} day(s).")
             return
+        if not dry_run:
+            published = publish_approved_uploads.call()
+            discarded = discard_unused_uploads.call()
+            self.stdout.write(
+                f"Private uploads: published {published} approved, "
+                f"deleted {discarded} that nothing uses."
+            )
         images = list(unused_member_uploads(datetime.timedelta(days=days)))
         verb = "Would delete" if dry_run else "Deleting"
         self.stdout.write(f"{verb} {len(images)} unused member upload(s) older than {days} day(s).")
