@@ -15,7 +15,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
-from django.db import models, transaction
+from django.db import transaction
 
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
@@ -497,39 +497,6 @@ def ensure_editor(stdout, password: str | None = None) -> None:
         )
     )
     stdout.write(message)
-
-
-def feature_members(stdout) -> None:
-    """Feature up to four listed companies on the home page and in two articles.
-
-    Runs after every seeder, since companies come from ``directory.demo``.
-    """
-    from cms.models import HomePageFeaturedCompany, NewsPageFeature
-    from directory.models import CompanyPage
-
-    home = HomePage.objects.first()
-    if home is None:
-        return
-    # Members with logos first: they make the best first impression.
-    candidates = CompanyPage.objects.live().order_by(models.F("logo").asc(nulls_last=True), "pk")[
-        :20
-    ]
-    companies = [c for c in candidates if c.is_listed][:4]
-    if not companies:
-        stdout.write("  no companies yet: featured members left empty")
-        return
-    if not home.featured_companies.exists():
-        for order, company in enumerate(companies):
-            HomePageFeaturedCompany.objects.create(page=home, company=company, sort_order=order)
-        stdout.write(f"  featured {len(companies)} members on the home page")
-    for article, company in zip(
-        NewsPage.objects.filter(category__name="Member news").order_by("pk")[:2],
-        companies,
-        strict=False,
-    ):
-        NewsPageFeature.objects.get_or_create(
-            news_page=article, page=company, defaults={"sort_order": 0}
-        )
 
 
 def seed(stdout, options) -> None:

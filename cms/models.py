@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -132,6 +133,8 @@ class HomePage(Page):
         ),
         FieldPanel("search_label"),
         FieldPanel("intro"),
+        # The relation is the directory's (directory.HomePageFeaturedCompany):
+        # this layer names it here without importing it.
         InlinePanel(
             "featured_companies",
             heading="Featured members",
@@ -155,19 +158,8 @@ class HomePage(Page):
     class Meta:
         verbose_name = "home page"
 
-    def featured_members(self):
-        """Featured companies that are live and listed, with their logos, in editor order."""
-        rows = self.featured_companies.select_related("company", "company__logo").order_by(
-            "sort_order"
-        )
-        return [row.company for row in rows if row.company.live and row.company.is_listed]
-
     def get_context(self, request, *args, **kwargs):
-        from directory.models import DirectoryIndexPage
-
         context = super().get_context(request, *args, **kwargs)
-        context["directory_page"] = DirectoryIndexPage.objects.live().first()
-        context["featured_members"] = self.featured_members()
         context["latest_news"] = (
             NewsPage.objects.live()
             .public()
@@ -175,17 +167,11 @@ class HomePage(Page):
             .order_by("-date", "-first_published_at")[:4]
         )
         context["news_index"] = NewsIndexPage.objects.live().first()
+        # The apps above the site base add their own parts (the directory: its
+        # page and the featured members) without this layer knowing them.
+        for add_to_context in hooks.get_hooks("construct_home_page_context"):
+            add_to_context(request, self, context)
         return context
-
-
-class HomePageFeaturedCompany(Orderable):
-    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_companies")
-    company = models.ForeignKey("directory.CompanyPage", on_delete=models.CASCADE, related_name="+")
-
-    panels = [FieldPanel("company")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "featured member"
 
 
 # --- Standard and contact pages ---------------------------------------------------

@@ -14,7 +14,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", directory_api.urls),
-    path("members/", include("directory.members.urls")),
+    path("members/", include("members.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("private-media/<path:name>", private_media, name="private_media"),

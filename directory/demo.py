@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -34,12 +34,14 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
 from cms.demo import generated_image
+from cms.models import HomePage, NewsPage, NewsPageFeature
 
 from .models import (
     CompanyCredit,
     CompanyGalleryImage,
     CompanyPage,
     DirectoryIndexPage,
+    HomePageFeaturedCompany,
     Place,
     Sector,
     Skill,
@@ -457,6 +459,38 @@ def seed(stdout, options) -> None:
     stdout.write(f"  {created} companies created, {curated - created} already there")
     if wanted > len(CURATED):
         bulk_create_companies(index, wanted - len(CURATED), stdout, terms)
+    feature_members(stdout)
+
+
+def feature_members(stdout) -> None:
+    """Feature up to four listed companies on the home page and in two articles.
+
+    Runs once the companies exist, after the site content's seeder made the
+    home page and the articles.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    # Members with logos first: they make the best first impression.
+    candidates = CompanyPage.objects.live().order_by(models.F("logo").asc(nulls_last=True), "pk")[
+        :20
+    ]
+    companies = [c for c in candidates if c.is_listed][:4]
+    if not companies:
+        stdout.write("  no companies yet: featured members left empty")
+        return
+    if not home.featured_companies.exists():
+        for order, company in enumerate(companies):
+            HomePageFeaturedCompany.objects.create(page=home, company=company, sort_order=order)
+        stdout.write(f"  featured {len(companies)} members on the home page")
+    for article, company in zip(
+        NewsPage.objects.filter(category__name="Member news").order_by("pk")[:2],
+        companies,
+        strict=False,
+    ):
+        NewsPageFeature.objects.get_or_create(
+            news_page=article, page=company, defaults={"sort_order": 0}
+        )
 
 
 # -- synthetic companies in bulk ------------------------------------------------

@@ -567,3 +567,27 @@ class Enquiry(models.Model):
 
     def __str__(self):
         return f"{self.name} → {self.company.title}"
+
+
+class HomePageFeaturedCompany(Orderable):
+    """A member the home page features, in the editors' order (its panel is on the home page).
+
+    The directory owns the relation, so the site base (``cms``) need not know
+    companies; ``featured_members`` and the ``construct_home_page_context``
+    hook put them on the page. The table keeps the name it had in ``cms``.
+    """
+
+    page = ParentalKey("cms.HomePage", on_delete=models.CASCADE, related_name="featured_companies")
+    company = models.ForeignKey(CompanyPage, on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("company")]
+
+    class Meta(Orderable.Meta):
+        db_table = "cms_homepagefeaturedcompany"
+        verbose_name = "featured member"
+
+
+def featured_members(home) -> list:
+    """``home``'s featured companies that are live and listed, with their logos, in editor order."""
+    rows = home.featured_companies.select_related("company", "company__logo").order_by("sort_order")
+    return [row.company for row in rows if row.company.live and row.company.is_listed]

@@ -5,6 +5,7 @@ come from ``directory/data`` through the data migration). Enquiries are
 commissioners' messages: editors read and filter them here, never write them.
 """
 
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
@@ -17,7 +18,23 @@ from cms.outbox.admin_views import outbox_column
 from cms.outbox.models import OutboundEmail
 from cms.permissions import WrittenBySitePolicy
 
-from .models import Enquiry, Place, PostcodeDistrict, Sector, Skill, SkillGroup
+from .models import (
+    DirectoryIndexPage,
+    Enquiry,
+    Place,
+    PostcodeDistrict,
+    Sector,
+    Skill,
+    SkillGroup,
+    featured_members,
+)
+
+
+@hooks.register("construct_home_page_context")
+def home_page_directory(request, home, context):
+    """The home page's search box targets the directory page; its featured members."""
+    context["directory_page"] = DirectoryIndexPage.objects.live().first()
+    context["featured_members"] = featured_members(home)
 
 
 class DirectorySnippetViewSet(SnippetViewSet):

@@ -35,7 +35,8 @@ import pytest
 
 from cms.models import ContactPage
 from directory.forms import EnquiryForm
-from directory.members.forms import (
+from directory.models import Enquiry
+from members.forms import (
     CompanyProfileForm,
     GalleryFormSet,
     GalleryRowForm,
@@ -46,10 +47,9 @@ from directory.members.forms import (
     MemberPageForm,
     MemberPasswordResetForm,
 )
-from directory.members.models import Invitation
-from directory.members.notifications import QueuedPasswordResetForm
-from directory.members.projects import AwardRowForm, ProjectForm
-from directory.models import Enquiry
+from members.models import Invitation
+from members.notifications import QueuedPasswordResetForm
+from members.projects import AwardRowForm, ProjectForm
 from tests.cms.factories import contact_page
 from tests.form_html import rendered_form
 from tests.members.factories import member, rich_company, rich_project

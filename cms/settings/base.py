@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "directory",
     "directory.search",
     "showcase",
-    "directory.members",
+    "members",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -307,7 +307,7 @@ LOGIN_REDIRECT_URL = "/members/"
 # Login throttling (django-axes) for every login form, the Wagtail admin's too:
 # five failures for one username from one address lock it out for 30 minutes.
 AUTHENTICATION_BACKENDS = [
-    "directory.members.auth.LoginThrottleBackend",
+    "members.auth.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
@@ -317,8 +317,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "members/locked_out.html"
 # Without this, behind a proxy every visitor would share the proxy's address:
 # one attacker could exhaust everyone's rate limit.
-AXES_CLIENT_IP_CALLABLE = "directory.members.auth.client_ip"
-RATELIMIT_IP_META_KEY = "directory.members.auth.client_ip"
+AXES_CLIENT_IP_CALLABLE = "members.auth.client_ip"
+RATELIMIT_IP_META_KEY = "members.auth.client_ip"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # reset links expire after a day
 
 LOGGING = {

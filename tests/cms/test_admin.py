@@ -6,7 +6,8 @@ from wagtail.models import Site
 
 import pytest
 
-from cms.models import HomePage, HomePageFeaturedCompany
+from cms.models import HomePage
+from directory.models import HomePageFeaturedCompany, featured_members
 from tests.cms import factories as f
 from tests.directory.factories import company, home_page
 
@@ -43,7 +44,7 @@ def test_home_page_editor_offers_featured_members(admin_client):
     edit = admin_client.get(reverse("wagtailadmin_pages:edit", args=[home.pk]))
     assert "Featured members" in edit.content.decode()
     HomePageFeaturedCompany.objects.create(page=home, company=member, sort_order=0)
-    assert HomePage.objects.get().featured_members() == [member.specific]
+    assert featured_members(HomePage.objects.get()) == [member.specific]
 
 
 def test_site_settings_and_categories_are_editable(admin_client):

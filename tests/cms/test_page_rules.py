@@ -44,7 +44,7 @@ class PageRoundTripTest(WagtailPageTestCase):
     def setUp(self):
         from unittest import mock
 
-        from cms.models import HomePageFeaturedCompany
+        from directory.models import HomePageFeaturedCompany
 
         # Wagtail's helpers sign in with AUTHENTICATION_BACKENDS[0]; ours is axes'
         # throttle, which checks logins but loads no users, so sign in with the next one.

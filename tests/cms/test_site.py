@@ -6,7 +6,8 @@ from wagtail.models import Site
 
 import pytest
 
-from cms.models import HomePageFeaturedCompany, SiteSettings
+from cms.models import SiteSettings
+from directory.models import HomePageFeaturedCompany
 from tests.cms import factories as f
 from tests.directory.factories import company, directory_index, home_page
 

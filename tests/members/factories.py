@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from PIL import Image
 
-from directory.members.models import CompanyMembership
 from directory.models import CompanyCredit, CompanyGalleryImage, Sector, Skill
+from members.models import CompanyMembership
 from showcase.models import ProjectAward, ProjectCredit, ProjectGalleryImage
 from tests.cms.factories import image
 from tests.directory.factories import PlaceFactory, SkillGroupFactory, company

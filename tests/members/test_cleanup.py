@@ -13,8 +13,8 @@ from wagtail.models import Collection, Revision
 
 import pytest
 
-from directory.members.uploads import member_collection
 from directory.models import CompanyGalleryImage
+from members.uploads import member_collection
 from tests.worker import committed
 
 from .factories import image_bytes

@@ -1,7 +1,7 @@
 import io
 
-from directory.members import demo
-from directory.members.models import CompanyMembership
+from members import demo
+from members.models import CompanyMembership
 from tests.directory.factories import company
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.outbox.models import OutboundEmail
-from directory.members.models import CompanyMembership, Invitation, hash_token
+from members.models import CompanyMembership, Invitation, hash_token
 
 from .factories import PASSWORD, editor, member, user
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.outbox.models import OutboundEmail
-from directory.members.models import Invitation
+from members.models import Invitation
 from tests.cms.factories import failed_email
 from tests.directory.factories import company
 from tests.worker import committed

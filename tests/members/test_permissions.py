@@ -5,7 +5,7 @@ from django.urls import reverse
 
 import pytest
 
-from directory.members.models import CompanyMembership, Invitation
+from members.models import CompanyMembership, Invitation
 
 from .factories import PASSWORD, member
 

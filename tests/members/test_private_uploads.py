@@ -20,8 +20,8 @@ from wagtail.models import WorkflowState
 import pytest
 
 from cms.media import PRIVATE_MARKER, public_name
-from directory.members.models import PrivateUpload
 from directory.models import CompanyPage
+from members.models import PrivateUpload
 from tests.directory.factories import company
 from tests.worker import committed
 
@@ -268,7 +268,7 @@ def test_a_failed_publication_is_retried_by_the_worker_and_the_picture_stays_rea
     def storage_down(storage, name):
         raise OSError("the media storage is unreachable")
 
-    monkeypatch.setattr("directory.members.private_uploads.make_public", storage_down)
+    monkeypatch.setattr("members.private_uploads.make_public", storage_down)
     CompanyPage.objects.get(pk=acme.pk).current_workflow_state.current_task_state.approve(
         user=editor()
     )

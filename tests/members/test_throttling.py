@@ -117,7 +117,7 @@ def test_password_reset_honeypot(client, owner):
 
 
 def test_client_address_behind_trusted_proxies(rf, settings):
-    from directory.members.auth import client_ip
+    from members.auth import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
     settings.TRUSTED_PROXY_COUNT = 0

@@ -11,8 +11,8 @@ from django.urls import reverse
 import pytest
 from PIL import Image
 
-from directory.members import uploads
-from directory.members.uploads import validate_image_upload
+from members import uploads
+from members.uploads import validate_image_upload
 
 from .factories import image_bytes
 from .test_profile_changes import profile_data

@@ -13,7 +13,7 @@ SEEDERS = [
     "cms.demo",
     "directory.demo",
     "showcase.demo",
-    "directory.members.demo",
+    "members.demo",
 ]
 
 
@@ -33,8 +33,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for dotted in SEEDERS:
             import_module(dotted).seed(self.stdout, options)
-        # Featured members need the companies that later seeders create.
-        from cms.demo import feature_members
-
-        feature_members(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo site ready: http://127.0.0.1:8000/"))

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class MembersConfig(AppConfig):
-    name = "directory.members"
+    name = "members"
     label = "members"
     verbose_name = "Member self-service"
 

@@ -21,7 +21,7 @@ DEMO_MEMBERS = (
 
 
 def seed(stdout, options) -> None:
-    stdout.write("Demo members (directory.members.demo)")
+    stdout.write("Demo members (members.demo)")
     companies = list(CompanyPage.objects.live().order_by("path")[: len(DEMO_MEMBERS)])
     if len(companies) < len(DEMO_MEMBERS):
         stdout.write("  fewer than two live companies: run the directory seeder first")

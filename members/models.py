@@ -156,7 +156,7 @@ class PrivateUpload(models.Model):
     company's members and by editors. Approval (the page that uses it going
     live) sets ``approved_at``, and the worker then makes the file public and
     deletes this row; a private upload nothing pending or live uses any more
-    is deleted by the worker (``directory.members.private_uploads``).
+    is deleted by the worker (``members.private_uploads``).
     """
 
     image = models.OneToOneField(

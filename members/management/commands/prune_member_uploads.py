@@ -1,7 +1,7 @@
-"""Delete member uploads that nothing uses any more (see ``directory.members.cleanup``).
+"""Delete member uploads that nothing uses any more (see ``members.cleanup``).
 
 It also sweeps up after the private uploads' own worker tasks
-(``directory.members.private_uploads``): approved uploads a failed run left
+(``members.private_uploads``): approved uploads a failed run left
 private are published, private ones nothing uses any more are deleted.
 """
 
@@ -9,12 +9,12 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from directory.members.cleanup import (
+from members.cleanup import (
     delete_member_uploads,
     prune_member_uploads_task,
     unused_member_uploads,
 )
-from directory.members.private_uploads import discard_unused_uploads, publish_approved_uploads
+from members.private_uploads import discard_unused_uploads, publish_approved_uploads
 
 
 class Command(BaseCommand):
