@@ -11,7 +11,7 @@ PY_STAMP := $(VENV)/.installed
 JS_STAMP := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run seed test test-postgres lint format bench services-stop clean distclean
+.PHONY: help install run seed test test-postgres lint lint-python format bench services-stop clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,12 +50,10 @@ run: install ## Serve the demo site on http://127.0.0.1:8000 (SQLite; seeds when
 # pytest-django prefers DJANGO_SETTINGS_MODULE over pyproject's cms.settings.test.
 TEST_ENV := env -u DJANGO_SETTINGS_MODULE
 
-# The suite: Django's own checks, then every test; Elasticsearch is started
-# (and stopped again) unless ELASTICSEARCH_URL names one. pytest exits non-zero
-# on failures and when no test ran (exit 5).
-test: install ## Lint, checks, then every test (starts a local Elasticsearch if needed)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+# The suite: every linter (make lint), Django's own checks, then every test;
+# Elasticsearch is started (and stopped again) unless ELASTICSEARCH_URL names
+# one. pytest exits non-zero on failures and when no test ran (exit 5).
+test: install lint ## Lint, checks, then every test (starts a local Elasticsearch if needed)
 	$(LOCAL_ENV) $(MANAGE) check --fail-level WARNING
 	$(LOCAL_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) scripts/with-services -- $(PY) -m pytest $(PYTEST_ARGS)
@@ -63,7 +61,11 @@ test: install ## Lint, checks, then every test (starts a local Elasticsearch if 
 test-postgres: install ## Every test again, against a throwaway PostgreSQL
 	$(TEST_ENV) scripts/with-services --postgres -- $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(PY_STAMP) ## ruff: lint and formatting
+# `make lint` is every linter; `make test` runs it first, so the two cannot
+# drift.
+lint: lint-python ## Every linter: ruff
+
+lint-python: $(PY_STAMP) ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
