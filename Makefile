@@ -11,7 +11,7 @@ PY_STAMP := $(VENV)/.installed
 JS_STAMP := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run seed test test-postgres lint lint-python format bench services-stop clean distclean
+.PHONY: help install run seed test test-postgres lint lint-python lint-templates format bench services-stop clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,11 +63,14 @@ test-postgres: install ## Every test again, against a throwaway PostgreSQL
 
 # `make lint` is every linter; `make test` runs it first, so the two cannot
 # drift.
-lint: lint-python ## Every linter: ruff
+lint: lint-python lint-templates ## Every linter: ruff, djLint
 
 lint-python: $(PY_STAMP) ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+lint-templates: $(PY_STAMP) ## djLint over the Django templates (lint only)
+	$(VENV)/bin/djlint --lint .
 
 format: $(PY_STAMP) ## ruff: fix what can be fixed, then format
 	$(VENV)/bin/ruff check --fix .
