@@ -9,14 +9,16 @@ PYTEST_ARGS ?=
 # Stamps: reinstall only when the dependency lists change.
 PY_STAMP := $(VENV)/.installed
 JS_STAMP := node_modules/.installed
+# The linters that npm installs (package.json), run from the project's own copy.
+NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install run seed test test-postgres lint lint-python lint-templates format bench services-stop clean distclean
+.PHONY: help install run seed test test-postgres lint lint-python lint-templates lint-css format bench services-stop clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: $(PY_STAMP) $(JS_STAMP) ## Virtualenv (.venv) with the Python packages, and axe-core from npm
+install: $(PY_STAMP) $(JS_STAMP) ## Virtualenv (.venv) with the Python packages; axe-core and the JS/CSS linters from npm
 
 $(PY_STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=...)"; exit 1; }
@@ -26,7 +28,7 @@ $(PY_STAMP): pyproject.toml
 	@touch $@
 
 $(JS_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for axe-core (Debian: apt-get install nodejs npm)"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is needed for axe-core and the linters (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -63,7 +65,7 @@ test-postgres: install ## Every test again, against a throwaway PostgreSQL
 
 # `make lint` is every linter; `make test` runs it first, so the two cannot
 # drift.
-lint: lint-python lint-templates ## Every linter: ruff, djLint
+lint: lint-python lint-templates lint-css ## Every linter: ruff, djLint, stylelint
 
 lint-python: $(PY_STAMP) ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .
@@ -71,6 +73,9 @@ lint-python: $(PY_STAMP) ## ruff: lint and formatting
 
 lint-templates: $(PY_STAMP) ## djLint over the Django templates (lint only)
 	$(VENV)/bin/djlint --lint .
+
+lint-css: $(JS_STAMP) ## stylelint over static/**/*.css
+	$(NODE_BIN)/stylelint 'static/**/*.css'
 
 format: $(PY_STAMP) ## ruff: fix what can be fixed, then format
 	$(VENV)/bin/ruff check --fix .
