@@ -13,7 +13,7 @@ JS_STAMP := node_modules/.installed
 NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install run seed test test-postgres lint lint-python lint-templates lint-css format bench services-stop clean distclean
+.PHONY: help install run seed test test-postgres lint lint-python lint-templates lint-css lint-js format bench services-stop clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,7 +65,7 @@ test-postgres: install ## Every test again, against a throwaway PostgreSQL
 
 # `make lint` is every linter; `make test` runs it first, so the two cannot
 # drift.
-lint: lint-python lint-templates lint-css ## Every linter: ruff, djLint, stylelint
+lint: lint-python lint-templates lint-css lint-js ## Every linter: ruff, djLint, stylelint, ESLint
 
 lint-python: $(PY_STAMP) ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .
@@ -76,6 +76,9 @@ lint-templates: $(PY_STAMP) ## djLint over the Django templates (lint only)
 
 lint-css: $(JS_STAMP) ## stylelint over static/**/*.css
 	$(NODE_BIN)/stylelint 'static/**/*.css'
+
+lint-js: $(JS_STAMP) ## ESLint over the scripts (static/**/*.js, the config files)
+	$(NODE_BIN)/eslint .
 
 format: $(PY_STAMP) ## ruff: fix what can be fixed, then format
 	$(VENV)/bin/ruff check --fix .
