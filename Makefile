@@ -64,7 +64,7 @@ test-postgres: install ## Every test again, against a throwaway PostgreSQL
 	$(TEST_ENV) scripts/with-services --postgres -- $(PY) -m pytest $(PYTEST_ARGS)
 
 # `make lint` is every linter; `make test` runs it first, so the two cannot
-# drift.
+# drift. .pre-commit-config.yaml runs the same commands before each commit.
 lint: lint-python lint-templates lint-css lint-js ## Every linter: ruff, djLint, stylelint, ESLint
 
 lint-python: $(PY_STAMP) ## ruff: lint and formatting
