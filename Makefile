@@ -9,14 +9,16 @@ PYTEST_ARGS ?=
 # Stamps: reinstall only when the dependency lists change.
 PY_STAMP := $(VENV)/.installed
 JS_STAMP := node_modules/.installed
+# The linters that npm installs (package.json), run from the project's own copy.
+NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install run seed test test-postgres lint format bench services-stop clean distclean
+.PHONY: help install run seed test test-postgres lint lint-python lint-templates lint-css lint-js format bench services-stop clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: $(PY_STAMP) $(JS_STAMP) ## Virtualenv (.venv) with the Python packages, and axe-core from npm
+install: $(PY_STAMP) $(JS_STAMP) ## Virtualenv (.venv) with the Python packages; axe-core and the JS/CSS linters from npm
 
 $(PY_STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=...)"; exit 1; }
@@ -26,7 +28,7 @@ $(PY_STAMP): pyproject.toml
 	@touch $@
 
 $(JS_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for axe-core (Debian: apt-get install nodejs npm)"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is needed for axe-core and the linters (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -50,12 +52,10 @@ run: install ## Serve the demo site on http://127.0.0.1:8000 (SQLite; seeds when
 # pytest-django prefers DJANGO_SETTINGS_MODULE over pyproject's cms.settings.test.
 TEST_ENV := env -u DJANGO_SETTINGS_MODULE
 
-# The suite: Django's own checks, then every test; Elasticsearch is started
-# (and stopped again) unless ELASTICSEARCH_URL names one. pytest exits non-zero
-# on failures and when no test ran (exit 5).
-test: install ## Lint, checks, then every test (starts a local Elasticsearch if needed)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+# The suite: every linter (make lint), Django's own checks, then every test;
+# Elasticsearch is started (and stopped again) unless ELASTICSEARCH_URL names
+# one. pytest exits non-zero on failures and when no test ran (exit 5).
+test: install lint ## Lint, checks, then every test (starts a local Elasticsearch if needed)
 	$(LOCAL_ENV) $(MANAGE) check --fail-level WARNING
 	$(LOCAL_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) scripts/with-services -- $(PY) -m pytest $(PYTEST_ARGS)
@@ -63,9 +63,22 @@ test: install ## Lint, checks, then every test (starts a local Elasticsearch if 
 test-postgres: install ## Every test again, against a throwaway PostgreSQL
 	$(TEST_ENV) scripts/with-services --postgres -- $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(PY_STAMP) ## ruff: lint and formatting
+# `make lint` is every linter; `make test` runs it first, so the two cannot
+# drift. .pre-commit-config.yaml runs the same commands before each commit.
+lint: lint-python lint-templates lint-css lint-js ## Every linter: ruff, djLint, stylelint, ESLint
+
+lint-python: $(PY_STAMP) ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+lint-templates: $(PY_STAMP) ## djLint over the Django templates (lint only)
+	$(VENV)/bin/djlint --lint .
+
+lint-css: $(JS_STAMP) ## stylelint over static/**/*.css
+	$(NODE_BIN)/stylelint 'static/**/*.css'
+
+lint-js: $(JS_STAMP) ## ESLint over the scripts (static/**/*.js, the config files)
+	$(NODE_BIN)/eslint .
 
 format: $(PY_STAMP) ## ruff: fix what can be fixed, then format
 	$(VENV)/bin/ruff check --fix .

@@ -23,7 +23,7 @@
         }
         try {
             window.sessionStorage.setItem(key, input.id);
-        } catch (error) { /* storage may be disabled: focus is then not restored */ }
+        } catch (_error) { /* storage may be disabled: focus is then not restored */ }
         form.requestSubmit ? form.requestSubmit() : form.submit();
     });
     try {
@@ -35,5 +35,5 @@
                 again.focus();
             }
         }
-    } catch (error) { /* ignore */ }
+    } catch (_error) { /* ignore */ }
 })();
