@@ -26,7 +26,8 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -207,6 +208,17 @@ class MinuteDateTimeField(models.DateTimeField):
         return value
 
 
+class CompanyPageQuerySet(PageQuerySet):
+    def listed(self):
+        """The companies that belong in the public directory: live, with active membership.
+
+        The one home of that rule: the directory's search, its API, related
+        companies and the index all ask here (``CompanyPage.is_listed`` is the
+        same rule for one page already loaded).
+        """
+        return self.live().filter(membership_status=CompanyPage.MembershipStatus.ACTIVE)
+
+
 class CompanyPage(RoutablePageMixin, Page):
     """A member company's public profile, with its enquiry form.
 
@@ -347,6 +359,8 @@ class CompanyPage(RoutablePageMixin, Page):
         index.SearchField("about"),
         index.FilterField("membership_status"),
     ]
+
+    objects = PageManager.from_queryset(CompanyPageQuerySet)()
 
     parent_page_types = ["directory.DirectoryIndexPage"]
     subpage_types = []

@@ -328,9 +328,8 @@ class DatabaseBackend(SearchBackend):
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Companies whose name, then skills whose name, has a word starting with ``prefix``."""
-        from directory.models import Skill
+        from directory.models import CompanyPage, Skill
 
-        from .documents import listed_companies
         from .models import CompanySearchEntry
 
         phrase = normalise(prefix).strip()
@@ -339,7 +338,7 @@ class DatabaseBackend(SearchBackend):
         entries = (
             CompanySearchEntry.objects.filter(
                 title_text__contains=f" {phrase}",
-                company__in=listed_companies().values("pk"),
+                company__in=CompanyPage.objects.listed().values("pk"),
             )
             .select_related("company")
             .order_by("title_text")[:limit]

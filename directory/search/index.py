@@ -33,7 +33,9 @@ from dataclasses import dataclass, field
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import scan, streaming_bulk
 
-from .documents import company_documents, listed_companies
+from directory.models import CompanyPage
+
+from .documents import company_documents
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +132,7 @@ class CompanyIndex:
         from .elasticsearch import CompanyIndexDocument
 
         ids = sorted({int(i) for i in company_ids})
-        listed = listed_companies().filter(pk__in=ids)
+        listed = CompanyPage.objects.listed().filter(pk__in=ids)
         written: set[int] = set()
         for document in company_documents(listed):
             written.add(document.id)
@@ -217,7 +219,7 @@ class CompanyIndex:
         started = time.perf_counter()
         name = self.new_index_name()
         self.create(name, loading=True)
-        listed = listed_companies()
+        listed = CompanyPage.objects.listed()
         total = listed.count()
         bar = tqdm(
             total=total,
@@ -270,7 +272,7 @@ class CompanyIndex:
 
         expected = {
             document.id: CompanyIndexDocument.body_from(document)["fingerprint"]
-            for document in company_documents(listed_companies(), batch_size=batch_size)
+            for document in company_documents(CompanyPage.objects.listed(), batch_size=batch_size)
         }
         indexed: dict[int, str] = {}
         if self.live_indices():

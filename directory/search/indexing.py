@@ -19,7 +19,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from .documents import CompanyDocument, company_documents, fold, listed_companies
+from directory.models import CompanyPage
+
+from .documents import CompanyDocument, company_documents, fold
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 BATCH_SIZE = 500
@@ -79,7 +81,7 @@ def update_companies(company_ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
-        listed = listed_companies().filter(pk__in=ids)
+        listed = CompanyPage.objects.listed().filter(pk__in=ids)
         listed_ids = set(listed.values_list("pk", flat=True))
         CompanySearchEntry.objects.filter(company_id__in=set(ids) - listed_ids).delete()
         if listed_ids:
@@ -99,7 +101,7 @@ def rebuild_database_entries(
 
     from .models import CompanySearchEntry
 
-    listed = listed_companies()
+    listed = CompanyPage.objects.listed()
     total = listed.count()
     written = 0
     with transaction.atomic():
