@@ -34,6 +34,8 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from cms.fields import RichTextField
 
+from .filter_urls import skill_filter_url
+
 
 class SluggedTaxonomy(models.Model):
     """A named term with a stable slug used in URLs, filters and the API."""
@@ -173,6 +175,12 @@ class DirectoryIndexPage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["directory.CompanyPage"]
     max_count = 1
+
+    @classmethod
+    def live_url(cls) -> str:
+        """The URL of the live directory page (``/directory/`` when there is none yet)."""
+        page = cls.objects.live().first()
+        return (page.url if page else None) or "/directory/"
 
     def get_context(self, request, *args, **kwargs):
         from directory.search.page import directory_context
@@ -453,11 +461,7 @@ class CompanyPage(RoutablePageMixin, Page):
         None of its details are shown; only its name, and its skills as
         directory searches.
         """
-        from django.template.response import TemplateResponse
-
-        from .search.results import directory_url, skill_filter_url
-
-        base = directory_url()
+        base = DirectoryIndexPage.live_url()
         skills = [
             (skill.name, skill_filter_url(skill.slug, base))
             for skill in self.skills.all().order_by("name")[:6]

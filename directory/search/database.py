@@ -32,7 +32,7 @@ from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin,
 from .base import FACETS, SearchBackend, SearchQuery, SearchResults, Sort, Suggestion
 from .indexing import normalise, query_terms
 from .indexing import update_companies as update_database_entries
-from .results import build_facets, directory_url, hydrate_hits, skill_filter_url
+from .results import build_facets, hydrate_hits, skill_suggestions
 
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.05
@@ -354,13 +354,8 @@ class DatabaseBackend(SearchBackend):
             first_word = phrase.split()[0]
             candidates = Skill.objects.filter(name__icontains=first_word).select_related("group")
             skills = [s for s in candidates if f" {phrase}" in normalise(s.name)]
-            base = directory_url() if skills else ""
-            for skill in sorted(skills, key=lambda s: s.name.lower())[:remaining]:
-                suggestions.append(
-                    Suggestion(
-                        kind="skill", label=skill.name, url=skill_filter_url(skill.slug, base)
-                    )
-                )
+            skills = sorted(skills, key=lambda s: s.name.lower())[:remaining]
+            suggestions += skill_suggestions((skill.slug, skill.name) for skill in skills)
         return suggestions
 
     def update_companies(self, company_ids: list[int]) -> None:

@@ -9,8 +9,10 @@ Python (``documents.fold``): the minimal server the tests run on has no
 ``asciifolding`` filter, so "Café" is indexed and queried as "cafe" there and
 on a full distribution alike. Three text fields carry what a free-text query
 may match, ranked title > keywords (skills, sectors, place) > body (strapline,
-about, project text). ``strapline`` and ``about`` are also kept unfolded,
-only so that highlighted snippets show the words as the member wrote them.
+about, project text). ``about`` is also kept unfolded, so that the server
+can say which of the member's words matched, typos included; the snippet
+itself is made from them by ``results.make_highlight``, as for the database
+backend, so both show the same highlight for the same request.
 
 **A query** is built from the same clauses as the database backend's
 (``DatabaseBackend.text_clauses``): every clause must match; a clause is a
@@ -53,8 +55,8 @@ import math
 import re
 import threading
 import time
+from html import unescape
 
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
@@ -73,7 +75,7 @@ from .base import FACETS, SearchBackend, SearchQuery, SearchResults, Sort, Sugge
 from .database import EARTH_RADIUS_MILES, DatabaseBackend
 from .documents import CompanyDocument, fold
 from .index import BulkWriteError, CompanyIndex
-from .results import build_facets, hydrate_hits
+from .results import build_facets, hydrate_hits, skill_suggestions
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +94,6 @@ VERIFIED_BOOST = 0.15
 COMPLETENESS_BOOST = 0.10  # at 100 % complete
 # Facet values to count per facet: above the size of any taxonomy.
 FACET_SIZE = 1000
-SNIPPET_LENGTH = 180
 
 # Which indexed field holds each facet's slugs.
 FACET_FIELDS = {"skill": "skills", "sector": "sectors", "place": "place"}
@@ -111,7 +112,9 @@ class CompanyIndexDocument(Document):
     display_title = Keyword(index=False)  # as written, for suggestions
     keywords = Text(analyzer="standard")
     body = Text(analyzer="standard")
-    # Unfolded copies, used only to highlight snippets in the member's words.
+    # Unfolded copies, used only to find the member's words that matched.
+    # (``strapline`` is no longer asked: snippets come from the description;
+    # dropping it changes the mapping, so it waits for a reason to rebuild.)
     strapline = Text(analyzer="standard")
     about = Text(analyzer="standard")
     skills = Keyword()
@@ -206,6 +209,22 @@ def title_suggestions(title: str) -> list[str]:
     """
     words = re.sub(r"[^a-z0-9&' ]+", " ", fold(title)).split()
     return [" ".join(words[i:]) for i in range(len(words))] or [fold(title)]
+
+
+_MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+
+
+def typo_matches(fragments: list[str], terms: list[str]) -> list[str]:
+    """Words the server marked in ``fragments`` that no query term begins.
+
+    Those are what typo tolerance found ("Colour" for "colur"); every other
+    marked word is one the terms themselves mark, exactly as the database
+    backend does, so the two backends' snippets are the same wherever they
+    matched the same words.
+    """
+    starts = [word for term in terms for word in fold(term).split()]
+    words = {unescape(word) for fragment in fragments for word in _MARKED.findall(fragment)}
+    return sorted(w for w in words if not any(fold(w).startswith(s) for s in starts))
 
 
 def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -474,14 +493,16 @@ class ElasticsearchBackend(SearchBackend):
         if selected:
             body["post_filter"] = {"bool": {"filter": list(selected.values())}}
         if clauses:
+            # Only to learn which words of the description matched (typos
+            # included): the snippet itself is made by ``results.make_highlight``
+            # for both backends alike. The whole field (no fragments), so no
+            # matched word is missed.
             body["highlight"] = {
-                "fields": {"strapline": {}, "about": {}},
+                "fields": {"about": {"number_of_fragments": 0}},
                 "require_field_match": False,
                 "encoder": "html",
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
-                "fragment_size": SNIPPET_LENGTH,
-                "number_of_fragments": 1,
             }
         return body
 
@@ -512,13 +533,11 @@ class ElasticsearchBackend(SearchBackend):
                     distances[int(hit["_id"])] = haversine_miles(
                         query.near.latitude, query.near.longitude, location["lat"], location["lon"]
                     )
-        highlights = {}
-        for hit in hits:
-            fragments = hit.get("highlight", {})
-            snippet = (fragments.get("strapline") or fragments.get("about") or [""])[0]
-            if snippet:
-                # Escaped by the server (encoder: html) apart from our <mark> tags.
-                highlights[int(hit["_id"])] = mark_safe(snippet)  # noqa: S308
+        terms = [p for clause in clauses for p in clause]
+        matched_words = {
+            int(hit["_id"]): typo_matches(hit.get("highlight", {}).get("about", []), terms)
+            for hit in hits
+        }
         counts = {
             param: {
                 bucket["key"]: bucket["doc_count"]
@@ -532,8 +551,8 @@ class ElasticsearchBackend(SearchBackend):
             hits=hydrate_hits(
                 ids,
                 distances=distances,
-                highlights=highlights,
-                terms=[p for clause in clauses for p in clause],
+                terms=terms,
+                matched_words=matched_words,
             ),
             facets=build_facets(query, counts),
             backend=self.name,
@@ -585,11 +604,7 @@ class ElasticsearchBackend(SearchBackend):
         slugs = [bucket["key"] for bucket in buckets][:remaining] if remaining > 0 else []
         if slugs:
             names = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "name"))
-            for slug in slugs:
-                if slug in names:
-                    suggestions.append(
-                        Suggestion(kind="skill", label=names[slug], url=f"?skill={slug}")
-                    )
+            suggestions += skill_suggestions((slug, names[slug]) for slug in slugs if slug in names)
         return suggestions
 
     # -- writes -------------------------------------------------------------

@@ -10,9 +10,10 @@ dropped, a friendly message says why, and the rest of the search still runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.http import QueryDict
+
+from directory.filter_urls import filter_url
 
 from . import run_search
 from .base import DEFAULT_RADIUS_MILES, FACETS, SearchQuery, SearchResults, Sort
@@ -36,10 +37,6 @@ class ActiveFilter:
 
     label: str
     remove_url: str
-
-
-def _url(base: str, pairs: list[tuple[str, str]]) -> str:
-    return f"{base}?{urlencode(pairs)}" if pairs else base
 
 
 def parse_leniently(params: QueryDict) -> tuple[SearchQuery, list[str]]:
@@ -111,7 +108,7 @@ def _active_filters(query: SearchQuery, results: SearchResults, base: str) -> li
     if query.text:
         active.append(
             ActiveFilter(
-                f"Text: “{query.text}”", _url(base, query_to_params(query, q=None, page=None))
+                f"Text: “{query.text}”", filter_url(base, query_to_params(query, q=None, page=None))
             )
         )
     for facet in FACETS:
@@ -119,12 +116,12 @@ def _active_filters(query: SearchQuery, results: SearchResults, base: str) -> li
         selected = query.selected(facet.param)
         for slug in selected:
             remaining = tuple(s for s in selected if s != slug)
-            url = _url(base, query_to_params(query, **{facet.param: remaining, "page": None}))
+            url = filter_url(base, query_to_params(query, **{facet.param: remaining, "page": None}))
             singular = facet.label.rstrip("s").lower()
             active.append(ActiveFilter(f"{singular.capitalize()}: {labels.get(slug, slug)}", url))
     if query.near:
         sort = None if query.sort is Sort.DISTANCE else query.sort.value
-        url = _url(base, query_to_params(query, near=None, radius=None, sort=sort, page=None))
+        url = filter_url(base, query_to_params(query, near=None, radius=None, sort=sort, page=None))
         active.append(
             ActiveFilter(f"Within {query.radius_miles:g} miles of {query.near.label}", url)
         )
@@ -137,7 +134,7 @@ def _pagination(query: SearchQuery, results: SearchResults, base: str) -> dict |
     current, last = query.page, results.pages
 
     def link(number: int) -> str:
-        return _url(base, query_to_params(query, page=None if number == 1 else str(number)))
+        return filter_url(base, query_to_params(query, page=None if number == 1 else str(number)))
 
     numbers = sorted(
         {
