@@ -35,6 +35,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from cms.fields import RichTextField
 
 from .filter_urls import skill_filter_url
+from .presenters import presented_context
 
 
 class SluggedTaxonomy(models.Model):
@@ -183,10 +184,10 @@ class DirectoryIndexPage(Page):
         return (page.url if page else None) or "/directory/"
 
     def get_context(self, request, *args, **kwargs):
-        from directory.search.page import directory_context
-
+        # The search, its facets and links: built by directory.search, which
+        # registers it (directory/presenters.py says why it is not imported).
         context = super().get_context(request, *args, **kwargs)
-        context.update(directory_context(request, self.get_url(request) or self.url or "/"))
+        context.update(presented_context(self, request))
         return context
 
 

@@ -1,7 +1,9 @@
 """What the directory page (``DirectoryIndexPage``) shows: the search, its facets and links.
 
-Kept out of the model so the page class stays a page; ``get_context`` calls
-:func:`directory_context`. Everything here speaks the search contract only.
+Kept out of the model so the page class stays a page, and so the models need
+not import search: ``DirectorySearchConfig.ready`` registers
+:func:`directory_context` as the page's presenter (``directory.presenters``).
+Everything here speaks the search contract only.
 
 A malformed number never costs the visitor their search: the parameter is
 dropped, a friendly message says why, and the rest of the search still runs.
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 
 from directory.filter_urls import filter_url
+from directory.models import Place
 
 from . import run_search
 from .base import DEFAULT_RADIUS_MILES, FACETS, SearchQuery, SearchResults, Sort
@@ -52,7 +55,9 @@ def parse_leniently(params: QueryDict) -> tuple[SearchQuery, list[str]]:
     return parse_search_params(QueryDict()), errors
 
 
-def directory_context(request, base_url: str) -> dict:
+def directory_context(page, request) -> dict:
+    """The context of the directory page (registered as its presenter in ``apps``)."""
+    base_url = page.get_url(request) or page.url or "/"
     query, errors = parse_leniently(request.GET)
     results = run_search(query)
     query = results.query  # may have moved to the last page
@@ -80,8 +85,6 @@ def directory_context(request, base_url: str) -> dict:
 
 def _near_places() -> list[str]:
     """Town names offered while typing in the "near" box (a plain ``<datalist>``)."""
-    from directory.models import Place
-
     return list(Place.objects.order_by("name").values_list("name", flat=True)[:500])
 
 
