@@ -34,6 +34,10 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from directory.models import CompanyPage, Place, Sector, Skill, SkillGroup
+
+from . import get_search_backend, indexing
+
 logger = logging.getLogger(__name__)
 
 _pending = threading.local()
@@ -45,17 +49,13 @@ def live_sync_enabled() -> bool:
 
 def companies_changed(company_ids: Iterable[int]) -> None:
     """Bring these companies up to date in the database entries now and the backend on commit."""
-    from . import indexing
-
     ids = {int(i) for i in company_ids if i is not None}
     if not ids or not live_sync_enabled():
         return
     indexing.update_companies(ids)
     # A search engine may record the change durably in this same transaction
     # (Elasticsearch: PendingIndexUpdate rows, removed once it has the change).
-    from . import get_search_backend
-
-    getattr(get_search_backend(), "changes_pending", lambda ids: None)(ids)
+    get_search_backend().changes_pending(sorted(ids))
     # Several signals fire for one publish: collect their ids and send them in
     # one call when the transaction commits. If no flush is waiting, whatever
     # is pending belongs to a transaction that rolled back and is dropped.
@@ -75,18 +75,10 @@ def _pending_ids() -> set[int]:
 
 
 def _flush_to_backend() -> None:
-    from . import get_search_backend, tasks
-    from .database import DatabaseBackend
-
     ids = sorted(_pending_ids())
     _pending_ids().clear()
-    if not ids:
-        return
-    if isinstance(get_search_backend(), DatabaseBackend):
-        return  # its entries were written in the transaction itself
-    # The worker writes them; the rows recorded in the transaction keep them
-    # safe until it has.
-    tasks.schedule_write(ids)
+    if ids:
+        get_search_backend().changes_committed(ids)
 
 
 # -- receivers ---------------------------------------------------------------
@@ -107,15 +99,11 @@ def _company_deleted(sender, instance, **kwargs):
 
 
 def _page_moved(sender, instance, **kwargs):
-    from directory.models import CompanyPage
-
     ids = CompanyPage.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True)
     companies_changed(list(ids))
 
 
 def _companies_using(instance) -> list[int]:
-    from directory.models import CompanyPage, Place, Sector, Skill, SkillGroup
-
     if isinstance(instance, Skill):
         companies = CompanyPage.objects.filter(skills=instance)
     elif isinstance(instance, SkillGroup):
@@ -156,8 +144,6 @@ def _taxonomy_deleted(sender, instance, **kwargs):
 
 def connect() -> None:
     """Connect every receiver (called once from ``DirectorySearchConfig.ready``)."""
-    from directory.models import CompanyPage, Place, Sector, Skill, SkillGroup
-
     uid = "directory_search_sync"
     post_save.connect(_company_saved, sender=CompanyPage, dispatch_uid=f"{uid}_saved")
     page_published.connect(

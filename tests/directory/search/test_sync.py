@@ -6,6 +6,7 @@ from django.test import override_settings
 
 import pytest
 
+from directory.search import tasks
 from directory.search.base import SearchBackend
 from directory.search.models import CompanySearchEntry
 from tests.directory.factories import PlaceFactory, SectorFactory, SkillFactory, company
@@ -16,7 +17,11 @@ RECORDER = {"BACKEND": "tests.directory.search.test_sync.RecordingBackend"}
 
 
 class RecordingBackend(SearchBackend):
-    """Stands in for a search engine: remembers what it was asked to update."""
+    """Stands in for a search engine: remembers what it was asked to update.
+
+    Like Elasticsearch it has the worker write after the commit; its
+    ``write_pending`` is the contract's default (a direct ``update_companies``).
+    """
 
     name = "recording"
     calls: list[list[int]] = []
@@ -27,6 +32,9 @@ class RecordingBackend(SearchBackend):
 
     def suggest(self, prefix, limit=8):
         return []
+
+    def changes_committed(self, company_ids):
+        tasks.schedule_write(company_ids)
 
     def update_companies(self, company_ids):
         RecordingBackend.calls.append(sorted(company_ids))
