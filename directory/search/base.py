@@ -75,6 +75,27 @@ class NearPoint:
 
 
 @dataclass(frozen=True)
+class SearchRequest:
+    """What the GET parameters ask for, checked for form only (``query.parse_search_request``).
+
+    Nothing here has been looked up: ``filters`` hold the slugs as asked for
+    and ``near`` the place or postcode as typed. ``query.resolve_search_request``
+    looks them up and makes the :class:`SearchQuery`.
+    """
+
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # param -> slugs asked for
+    near: str = ""
+    radius_miles: float | None = None  # as given (defaults and limits need a centre)
+    sort: Sort = Sort.RELEVANCE
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    notes: tuple[str, ...] = ()
+    # Told after what resolving finds, as the parameters are listed on the page.
+    sort_note: str = ""
+
+
+@dataclass(frozen=True)
 class SearchQuery:
     """A validated directory search, built by ``query.parse_search_params``."""
 
