@@ -74,6 +74,11 @@ class _Batch:
     changes that did not happen; the next change then starts a new batch.
     Outside a transaction ``on_commit`` runs it at once. So no private state
     of Django's (its list of callbacks) is read to tell which is which.
+
+    A discarded batch is gone at once on CPython (reference counting). An
+    interpreter that collects it later might reuse it for the next change:
+    its ids would then be written once more as they are in the database,
+    which is harmless, never lost.
     """
 
     def __init__(self):
