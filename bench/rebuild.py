@@ -37,7 +37,7 @@ def child(size: int, batch_size: int) -> dict:
 
     from bench.generate import generate_companies
     from directory.models import CompanyPage
-    from directory.search.documents import company_documents, listed_companies
+    from directory.search.documents import company_documents
     from directory.search.elasticsearch import ElasticsearchBackend
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -49,7 +49,7 @@ def child(size: int, batch_size: int) -> dict:
             generate_companies(size - existing, seed=size)
         figures["generate_s"] = round(time.perf_counter() - started, 1)
 
-    listed = listed_companies()
+    listed = CompanyPage.objects.listed()
     started = time.perf_counter()
     prepared = sum(1 for _ in company_documents(listed, batch_size=batch_size))
     elapsed = time.perf_counter() - started

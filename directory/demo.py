@@ -46,6 +46,7 @@ from .models import (
     Sector,
     Skill,
 )
+from .search.indexing import rebuild_database_entries
 
 # Open films by the Blender Foundation (Creative Commons) stand in for showreels;
 # the showcase seeder stores their oEmbed answers, so nothing is fetched.
@@ -666,7 +667,5 @@ def _step_of(path: str) -> int:
 
 def rebuild_search_entries(stdout) -> None:
     """Bulk creation sends no signals, so build the directory's search entries once."""
-    from directory.search.indexing import rebuild_database_entries
-
     written = rebuild_database_entries(progress=True)
     stdout.write(f"  search entries rebuilt for {written} listed companies")

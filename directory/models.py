@@ -26,12 +26,16 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from cms.fields import RichTextField
+
+from .filter_urls import skill_filter_url
+from .presenters import presented_context
 
 
 class SluggedTaxonomy(models.Model):
@@ -173,11 +177,17 @@ class DirectoryIndexPage(Page):
     subpage_types = ["directory.CompanyPage"]
     max_count = 1
 
-    def get_context(self, request, *args, **kwargs):
-        from directory.search.page import directory_context
+    @classmethod
+    def live_url(cls) -> str:
+        """The URL of the live directory page (``/directory/`` when there is none yet)."""
+        page = cls.objects.live().first()
+        return (page.url if page else None) or "/directory/"
 
+    def get_context(self, request, *args, **kwargs):
+        # The search, its facets and links: built by directory.search, which
+        # registers it (directory/presenters.py says why it is not imported).
         context = super().get_context(request, *args, **kwargs)
-        context.update(directory_context(request, self.get_url(request) or self.url or "/"))
+        context.update(presented_context(self, request))
         return context
 
 
@@ -205,6 +215,17 @@ class MinuteDateTimeField(models.DateTimeField):
         value = to_the_minute(super().pre_save(model_instance, add))
         setattr(model_instance, self.attname, value)
         return value
+
+
+class CompanyPageQuerySet(PageQuerySet):
+    def listed(self):
+        """The companies that belong in the public directory: live, with active membership.
+
+        The one home of that rule: the directory's search, its API, related
+        companies and the index all ask here (``CompanyPage.is_listed`` is the
+        same rule for one page already loaded).
+        """
+        return self.live().filter(membership_status=CompanyPage.MembershipStatus.ACTIVE)
 
 
 class CompanyPage(RoutablePageMixin, Page):
@@ -348,6 +369,8 @@ class CompanyPage(RoutablePageMixin, Page):
         index.FilterField("membership_status"),
     ]
 
+    objects = PageManager.from_queryset(CompanyPageQuerySet)()
+
     parent_page_types = ["directory.DirectoryIndexPage"]
     subpage_types = []
 
@@ -439,11 +462,7 @@ class CompanyPage(RoutablePageMixin, Page):
         None of its details are shown; only its name, and its skills as
         directory searches.
         """
-        from django.template.response import TemplateResponse
-
-        from .search.results import directory_url, skill_filter_url
-
-        base = directory_url()
+        base = DirectoryIndexPage.live_url()
         skills = [
             (skill.name, skill_filter_url(skill.slug, base))
             for skill in self.skills.all().order_by("name")[:6]

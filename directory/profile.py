@@ -35,15 +35,14 @@ def related_companies(company, skills) -> list:
     """Listed members sharing the most skills with ``company`` (verified first on ties)."""
     from wagtail.images import get_image_model
 
-    from .search.documents import listed_companies
-
     skill_ids = [skill.pk for skill in skills]
     if not skill_ids:
         return []
     logos = get_image_model().objects.prefetch_related("renditions")
+    # CompanyPage itself, asked through the instance: the models import this module.
+    listed = type(company).objects.listed()
     return list(
-        listed_companies()
-        .exclude(pk=company.pk)
+        listed.exclude(pk=company.pk)
         .filter(skills__in=skill_ids)
         .annotate(shared_skills=Count("skills", distinct=True))
         .order_by("-shared_skills", "-verified", "title")

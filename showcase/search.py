@@ -21,6 +21,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 from directory.search.documents import register_text_contributor
+from directory.search.sync import companies_changed
 
 
 def project_text(company_ids: list[int]) -> dict[int, list[str]]:
@@ -64,8 +65,6 @@ def project_company_ids(project) -> list[int]:
 
 
 def _changed(company_ids) -> None:
-    from directory.search.sync import companies_changed
-
     companies_changed(company_ids)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -84,8 +85,6 @@ def run_search(query, backend=None):
     A page beyond the last (an old bookmark after members left, or a hand-made
     URL) answers with the last page and a note instead of an empty list.
     """
-    from dataclasses import replace
-
     backend = backend or get_search_backend()
     started = time.perf_counter()
     results = backend.search(query)

@@ -7,7 +7,14 @@ class DirectorySearchConfig(AppConfig):
     verbose_name = "Directory search"
 
     def ready(self):
-        # Live index sync: publish/unpublish/delete/move and taxonomy renames.
-        from . import sync
+        # Imported here, not at the top: they use the models, which Django
+        # loads only after every app's config (this module) is imported.
+        from directory.models import DirectoryIndexPage
+        from directory.presenters import register_presenter
 
+        from . import page, sync
+
+        # The directory page shows a search: this layer builds its context.
+        register_presenter(DirectoryIndexPage, page.directory_context)
+        # Live index sync: publish/unpublish/delete/move and taxonomy renames.
         sync.connect()

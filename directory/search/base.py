@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import abc
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -71,6 +72,27 @@ class NearPoint:
     label: str  # "Stoke-on-Trent" or "ST1 (Stoke-on-Trent)"
     latitude: float
     longitude: float
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What the GET parameters ask for, checked for form only (``query.parse_search_request``).
+
+    Nothing here has been looked up: ``filters`` hold the slugs as asked for
+    and ``near`` the place or postcode as typed. ``query.resolve_search_request``
+    looks them up and makes the :class:`SearchQuery`.
+    """
+
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # param -> slugs asked for
+    near: str = ""
+    radius_miles: float | None = None  # as given (defaults and limits need a centre)
+    sort: Sort = Sort.RELEVANCE
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    notes: tuple[str, ...] = ()
+    # Told after what resolving finds, as the parameters are listed on the page.
+    sort_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,14 +167,66 @@ class Suggestion:
     url: str
 
 
+@dataclass
+class RebuildReport:
+    """What a full rebuild did; ``summary`` says it in one line for the operator."""
+
+    documents: int
+    seconds: float
+    summary: str
+    index: str | None = None  # the new index, for a backend that keeps one
+    removed: list[str] = field(default_factory=list)  # old indices deleted
+
+    @property
+    def per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class CheckReport:
+    """The database against a separate index: what a rebuild (or the retry queue) would fix."""
+
+    index: str  # what was compared (Elasticsearch: the alias)
+    listed: int
+    indexed: int
+    missing: list[int]  # listed in the database, absent from the index
+    unlisted: list[int]  # in the index, but no longer listed (should be gone)
+    outdated: list[int]  # in both, but the index holds an older version
+
+    @property
+    def stale(self) -> list[int]:
+        return sorted(self.unlisted + self.outdated)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.unlisted or self.outdated)
+
+
+class IndexUnavailable(Exception):
+    """The backend's index could not be rebuilt or checked (its server did not answer)."""
+
+
 class SearchBackend(abc.ABC):
-    """What every directory search backend provides."""
+    """What every directory search backend provides, reads and index lifecycle alike.
+
+    Callers (sync, the worker's task, the management commands, the API) use
+    only these methods and never ask which backend they have. A backend that
+    keeps no separate index (the database backend: its entries are written in
+    the edit's own transaction) inherits the no-op defaults.
+
+    The life of an edit: ``sync`` calls :meth:`changes_pending` inside the
+    edit's transaction and :meth:`changes_committed` once it has committed;
+    the worker then calls :meth:`write_pending`. Tools call
+    :meth:`update_companies` (a direct write), :meth:`rebuild` and
+    :meth:`check`.
+    """
 
     name: str = ""
 
     def __init__(self, **options):
         self.options = options
 
+    # -- reads ----------------------------------------------------------------
     @abc.abstractmethod
     def search(self, query: SearchQuery) -> SearchResults:
         """Answer a query: totals, one page of hits and every facet's counts."""
@@ -161,7 +235,37 @@ class SearchBackend(abc.ABC):
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Completions for what has been typed so far."""
 
-    # Index maintenance: the database backend has no separate index, so these
-    # are no-ops there; search engines override them.
+    # -- index lifecycle (no-ops where there is no separate index) -------------
     def update_companies(self, company_ids: list[int]) -> None:  # noqa: B027
-        """Bring these companies' entries up to date (add, change or remove)."""
+        """Bring these companies' entries up to date now (add, change or remove)."""
+
+    def changes_pending(self, company_ids: list[int]) -> None:  # noqa: B027
+        """Inside an edit's transaction: note durably that these companies changed."""
+
+    def changes_committed(self, company_ids: list[int]) -> None:  # noqa: B027
+        """After the edit's commit (once per transaction): arrange for the write."""
+
+    def write_pending(self, company_ids: Iterable[int] = ()) -> int:
+        """The worker's job: write these companies, then any still pending; how many written."""
+        ids = sorted({int(i) for i in company_ids})
+        if ids:
+            self.update_companies(ids)
+        return len(ids)
+
+    def pending_count(self) -> int:
+        """How many companies still wait to be written (changes the index has not got)."""
+        return 0
+
+    def rebuild(self, *, stdout=None, progress: bool = True, batch_size: int = 500):
+        """Rewrite the whole index from the database; returns a :class:`RebuildReport`."""
+        raise NotImplementedError(f"the {self.name} backend cannot rebuild")
+
+    def check(self, *, batch_size: int = 500) -> CheckReport | None:
+        """Compare the index with the database; ``None``: no separate index to compare."""
+        return None
+
+    def refresh(self) -> None:  # noqa: B027
+        """Make every write so far visible to searches (tests and tools)."""
+
+    def close(self) -> None:  # noqa: B027
+        """Release connections."""

@@ -26,13 +26,26 @@ import math
 import time
 from functools import reduce
 
+from django.apps import apps
+from django.db import connections
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
-from .base import FACETS, SearchBackend, SearchQuery, SearchResults, Sort, Suggestion
-from .indexing import normalise, query_terms
+from directory.models import CompanyPage, Skill
+
+from .base import (
+    FACETS,
+    RebuildReport,
+    SearchBackend,
+    SearchQuery,
+    SearchResults,
+    Sort,
+    Suggestion,
+)
+from .indexing import normalise, query_terms, rebuild_database_entries
 from .indexing import update_companies as update_database_entries
-from .results import build_facets, directory_url, hydrate_hits, skill_filter_url
+from .models import CompanySearchEntry, Synonym
+from .results import build_facets, hydrate_hits, skill_suggestions
 
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.05
@@ -61,8 +74,6 @@ class DatabaseBackend(SearchBackend):
         editor's synonym covers ("visual effects") becomes one clause with all
         of that synonym's phrases ("visual effects", "vfx").
         """
-        from .models import Synonym
-
         terms = query_terms(text)
         if not terms:
             return []
@@ -131,8 +142,6 @@ class DatabaseBackend(SearchBackend):
     # -- filters ------------------------------------------------------------
     @staticmethod
     def _facet_q(param: str, slugs: tuple[str, ...]) -> Q:
-        from directory.models import CompanyPage
-
         facet = next(f for f in FACETS if f.param == param)
         if not facet.many:
             return Q(**{f"{facet.field}__slug__in": slugs})
@@ -159,8 +168,6 @@ class DatabaseBackend(SearchBackend):
 
     def _base(self, query: SearchQuery, clauses: list[list[str]]):
         """Listed companies matching the text and the distance, before facet filters."""
-        from directory.models import CompanyPage
-
         # Entries exist only for listed companies (``indexing.update_companies``
         # removes the others), so "live" needs no join with Wagtail's wide page
         # table; membership is on the company row and checked again for safety.
@@ -246,11 +253,6 @@ class DatabaseBackend(SearchBackend):
         selection applied except its own (OR within a facet, AND across).
         Returns ``(counts, labels, total)`` with counts keyed by slug.
         """
-        from django.apps import apps
-        from django.db import connections
-
-        from directory.models import CompanyPage
-
         # Raw SQL (S608 silenced below): table and column names come from the
         # models' meta and are quoted; every value is passed as a parameter.
         connection = connections[base.db]
@@ -328,18 +330,13 @@ class DatabaseBackend(SearchBackend):
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Companies whose name, then skills whose name, has a word starting with ``prefix``."""
-        from directory.models import Skill
-
-        from .documents import listed_companies
-        from .models import CompanySearchEntry
-
         phrase = normalise(prefix).strip()
         if not phrase or limit < 1:
             return []
         entries = (
             CompanySearchEntry.objects.filter(
                 title_text__contains=f" {phrase}",
-                company__in=listed_companies().values("pk"),
+                company__in=CompanyPage.objects.listed().values("pk"),
             )
             .select_related("company")
             .order_by("title_text")[:limit]
@@ -355,14 +352,21 @@ class DatabaseBackend(SearchBackend):
             first_word = phrase.split()[0]
             candidates = Skill.objects.filter(name__icontains=first_word).select_related("group")
             skills = [s for s in candidates if f" {phrase}" in normalise(s.name)]
-            base = directory_url() if skills else ""
-            for skill in sorted(skills, key=lambda s: s.name.lower())[:remaining]:
-                suggestions.append(
-                    Suggestion(
-                        kind="skill", label=skill.name, url=skill_filter_url(skill.slug, base)
-                    )
-                )
+            skills = sorted(skills, key=lambda s: s.name.lower())[:remaining]
+            suggestions += skill_suggestions((skill.slug, skill.name) for skill in skills)
         return suggestions
 
+    # -- index lifecycle: the entries are this backend's index ------------------
+    # Written in the edit's own transaction (``sync``), so nothing is pending
+    # after a commit and there is nothing separate to check.
     def update_companies(self, company_ids: list[int]) -> None:
         update_database_entries(company_ids)
+
+    def rebuild(self, *, stdout=None, progress: bool = True, batch_size: int = 500):
+        started = time.perf_counter()
+        count = rebuild_database_entries(stdout=stdout, batch_size=batch_size, progress=progress)
+        return RebuildReport(
+            documents=count,
+            seconds=time.perf_counter() - started,
+            summary=f"Rewrote {count} database search entries.",
+        )

@@ -17,6 +17,8 @@ from django.utils.html import strip_tags
 
 from anyascii import anyascii
 
+from directory.models import CompanyPage
+
 # contributor(company_ids) -> {company_id: [text, ...]}; called once per batch.
 TextContributor = Callable[[list[int]], dict[int, list[str]]]
 _text_contributors: list[TextContributor] = []
@@ -75,21 +77,12 @@ class CompanyDocument:
         return fold(" ".join(p for p in parts if p))
 
 
-def listed_companies():
-    """The companies that belong in the directory: live and with active membership."""
-    from directory.models import CompanyPage
-
-    return CompanyPage.objects.live().filter(membership_status=CompanyPage.MembershipStatus.ACTIVE)
-
-
 def company_documents(companies: Iterable, batch_size: int = 500) -> Iterator[CompanyDocument]:
     """Prepare documents for ``companies`` (a queryset or list) in batches.
 
     Each batch costs a fixed number of queries whatever the number of skills,
     sectors or credits a company has.
     """
-    from directory.models import CompanyPage
-
     ids = [c.pk for c in companies] if not hasattr(companies, "values_list") else None
     queryset = CompanyPage.objects.filter(pk__in=ids) if ids is not None else companies
     queryset = (

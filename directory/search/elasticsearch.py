@@ -4,13 +4,8 @@ The contract is the one in ``base`` (the contract suite runs on both
 backends); what this module adds is what only a search engine does well:
 typo tolerance, relevance ranking, highlighting and completion.
 
-**The document** (:class:`CompanyIndexDocument`) holds text *folded* in
-Python (``documents.fold``): the minimal server the tests run on has no
-``asciifolding`` filter, so "Café" is indexed and queried as "cafe" there and
-on a full distribution alike. Three text fields carry what a free-text query
-may match, ranked title > keywords (skills, sectors, place) > body (strapline,
-about, project text). ``strapline`` and ``about`` are also kept unfolded,
-only so that highlighted snippets show the words as the member wrote them.
+**The document** (``index.CompanyIndexDocument``) holds text folded in
+Python, in three fields ranked title > keywords > body; see ``index``.
 
 **A query** is built from the same clauses as the database backend's
 (``DatabaseBackend.text_clauses``): every clause must match; a clause is a
@@ -53,27 +48,30 @@ import math
 import re
 import threading
 import time
+from contextlib import contextmanager
+from html import unescape
 
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
-from elasticsearch_dsl import (
-    Boolean,
-    Completion,
-    Date,
-    Document,
-    GeoPoint,
-    Integer,
-    Keyword,
-    Text,
-)
 
-from .base import FACETS, SearchBackend, SearchQuery, SearchResults, Sort, Suggestion
+from directory.models import Skill
+
+from . import tasks
+from .base import (
+    FACETS,
+    CheckReport,
+    IndexUnavailable,
+    SearchBackend,
+    SearchQuery,
+    SearchResults,
+    Sort,
+    Suggestion,
+)
 from .database import EARTH_RADIUS_MILES, DatabaseBackend
-from .documents import CompanyDocument, fold
+from .documents import fold
 from .index import BulkWriteError, CompanyIndex
-from .results import build_facets, hydrate_hits
+from .results import build_facets, hydrate_hits, skill_suggestions
 
 logger = logging.getLogger(__name__)
 
@@ -92,120 +90,25 @@ VERIFIED_BOOST = 0.15
 COMPLETENESS_BOOST = 0.10  # at 100 % complete
 # Facet values to count per facet: above the size of any taxonomy.
 FACET_SIZE = 1000
-SNIPPET_LENGTH = 180
 
 # Which indexed field holds each facet's slugs.
 FACET_FIELDS = {"skill": "skills", "sector": "sectors", "place": "place"}
 
 
-class CompanyIndexDocument(Document):
-    """One listed member company, as Elasticsearch holds it.
+_MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
-    The mapping uses only what the minimal server has (``standard`` and
-    ``simple`` analyzers, a ``lowercase`` normalizer, keywords, ``geo_point``,
-    ``completion``), so it runs there and on a full distribution alike.
+
+def typo_matches(fragments: list[str], terms: list[str]) -> list[str]:
+    """Words the server marked in ``fragments`` that no query term begins.
+
+    Those are what typo tolerance found ("Colour" for "colur"); every other
+    marked word is one the terms themselves mark, exactly as the database
+    backend does, so the two backends' snippets are the same wherever they
+    matched the same words.
     """
-
-    company_id = Integer()  # the page's id (also ``_id``), for a stable tie-break
-    title = Text(analyzer="standard", fields={"sort": Keyword(normalizer="lowercase_sort")})
-    display_title = Keyword(index=False)  # as written, for suggestions
-    keywords = Text(analyzer="standard")
-    body = Text(analyzer="standard")
-    # Unfolded copies, used only to highlight snippets in the member's words.
-    strapline = Text(analyzer="standard")
-    about = Text(analyzer="standard")
-    skills = Keyword()
-    skill_names = Keyword(index=False)
-    sectors = Keyword()
-    sector_names = Keyword(index=False)
-    place = Keyword()
-    place_name = Keyword(index=False)
-    location = GeoPoint()
-    verified = Boolean()
-    completeness = Integer()
-    joined_at = Date()
-    published_at = Date()
-    url = Keyword(index=False)
-    suggest = Completion(analyzer="simple")
-    # A hash of everything above: ``rebuild_directory_index --check`` compares it.
-    fingerprint = Keyword()
-
-    class Index:
-        settings = {
-            "number_of_shards": 1,
-            "number_of_replicas": 0,
-            "analysis": {
-                "normalizer": {"lowercase_sort": {"type": "custom", "filter": ["lowercase"]}}
-            },
-        }
-
-    @classmethod
-    def body_from(cls, document: CompanyDocument) -> dict:
-        """The ``_source`` for one prepared company (everything text-like folded)."""
-        location = None
-        if document.latitude is not None and document.longitude is not None:
-            location = {"lat": document.latitude, "lon": document.longitude}
-        source = {
-            "company_id": document.id,
-            "title": fold(document.title),
-            "display_title": document.title,
-            "keywords": fold(
-                " ".join(
-                    [*document.skill_labels, *document.sector_labels, document.place_label or ""]
-                )
-            ),
-            "body": fold(" ".join([document.strapline, document.about, *document.extra_text])),
-            "strapline": document.strapline,
-            "about": document.about,
-            "skills": document.skill_slugs,
-            "skill_names": document.skill_labels,
-            "sectors": document.sector_slugs,
-            "sector_names": document.sector_labels,
-            "place": document.place_slug,
-            "place_name": document.place_label,
-            "location": location,
-            "verified": document.verified,
-            "completeness": document.completeness,
-            "joined_at": document.joined_at.isoformat() if document.joined_at else None,
-            "published_at": document.published_at.isoformat() if document.published_at else None,
-            "url": document.url,
-            "suggest": {
-                "input": title_suggestions(document.title),
-                # Fuller profiles come first among equally good completions.
-                "weight": 1 + int(document.completeness or 0) + (50 if document.verified else 0),
-            },
-        }
-        source["fingerprint"] = fingerprint(source)
-        return source
-
-    @classmethod
-    def index_body(cls) -> dict:
-        """Settings and mappings to create an index with."""
-        return {
-            "settings": dict(cls.Index.settings),
-            "mappings": cls._doc_type.mapping.to_dict(),
-        }
-
-
-def fingerprint(source: dict) -> str:
-    import hashlib
-    import json
-
-    payload = json.dumps(
-        {k: v for k, v in source.items() if k != "fingerprint"}, sort_keys=True, default=str
-    )
-    return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
-
-
-def title_suggestions(title: str) -> list[str]:
-    """Completion inputs: the folded title and every tail of it.
-
-    The completion suggester matches from the start of an input, so "Kiln
-    Animation" is indexed as "kiln animation" and "animation" for "anim" to
-    find it, like the database backend's word-start matching.
-    """
-    words = re.sub(r"[^a-z0-9&' ]+", " ", fold(title)).split()
-    return [" ".join(words[i:]) for i in range(len(words))] or [fold(title)]
+    starts = [word for term in terms for word in fold(term).split()]
+    words = {unescape(word) for fragment in fragments for word in _MARKED.findall(fragment)}
+    return sorted(w for w in words if not any(fold(w).startswith(s) for s in starts))
 
 
 def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -474,14 +377,16 @@ class ElasticsearchBackend(SearchBackend):
         if selected:
             body["post_filter"] = {"bool": {"filter": list(selected.values())}}
         if clauses:
+            # Only to learn which words of the description matched (typos
+            # included): the snippet itself is made by ``results.make_highlight``
+            # for both backends alike. The whole field (no fragments), so no
+            # matched word is missed.
             body["highlight"] = {
-                "fields": {"strapline": {}, "about": {}},
+                "fields": {"about": {"number_of_fragments": 0}},
                 "require_field_match": False,
                 "encoder": "html",
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
-                "fragment_size": SNIPPET_LENGTH,
-                "number_of_fragments": 1,
             }
         return body
 
@@ -512,13 +417,11 @@ class ElasticsearchBackend(SearchBackend):
                     distances[int(hit["_id"])] = haversine_miles(
                         query.near.latitude, query.near.longitude, location["lat"], location["lon"]
                     )
-        highlights = {}
-        for hit in hits:
-            fragments = hit.get("highlight", {})
-            snippet = (fragments.get("strapline") or fragments.get("about") or [""])[0]
-            if snippet:
-                # Escaped by the server (encoder: html) apart from our <mark> tags.
-                highlights[int(hit["_id"])] = mark_safe(snippet)  # noqa: S308
+        terms = [p for clause in clauses for p in clause]
+        matched_words = {
+            int(hit["_id"]): typo_matches(hit.get("highlight", {}).get("about", []), terms)
+            for hit in hits
+        }
         counts = {
             param: {
                 bucket["key"]: bucket["doc_count"]
@@ -532,8 +435,8 @@ class ElasticsearchBackend(SearchBackend):
             hits=hydrate_hits(
                 ids,
                 distances=distances,
-                highlights=highlights,
-                terms=[p for clause in clauses for p in clause],
+                terms=terms,
+                matched_words=matched_words,
             ),
             facets=build_facets(query, counts),
             backend=self.name,
@@ -567,8 +470,6 @@ class ElasticsearchBackend(SearchBackend):
         return body
 
     def _suggestions(self, response, limit: int) -> list[Suggestion]:
-        from directory.models import Skill
-
         suggestions: list[Suggestion] = []
         seen: set[str] = set()
         for option in response.get("suggest", {}).get("companies", [{}])[0].get("options", []):
@@ -585,14 +486,10 @@ class ElasticsearchBackend(SearchBackend):
         slugs = [bucket["key"] for bucket in buckets][:remaining] if remaining > 0 else []
         if slugs:
             names = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "name"))
-            for slug in slugs:
-                if slug in names:
-                    suggestions.append(
-                        Suggestion(kind="skill", label=names[slug], url=f"?skill={slug}")
-                    )
+            suggestions += skill_suggestions((slug, names[slug]) for slug in slugs if slug in names)
         return suggestions
 
-    # -- writes -------------------------------------------------------------
+    # -- writes (the index lifecycle of ``base.SearchBackend``) ---------------
     def update_companies(self, company_ids: list[int]) -> None:
         """Write these companies (or remove them); on failure keep them for a retry.
 
@@ -600,8 +497,6 @@ class ElasticsearchBackend(SearchBackend):
         (``tasks.write_index_updates``). Never raises for an engine failure:
         the change is recorded as ``PendingIndexUpdate`` rows for the worker.
         """
-        from . import tasks
-
         ids = sorted({int(i) for i in company_ids if i is not None})
         if not ids:
             return
@@ -619,10 +514,62 @@ class ElasticsearchBackend(SearchBackend):
         tasks.forget(ids)
 
     def changes_pending(self, company_ids) -> None:
-        """Called by ``sync`` inside the edit's transaction: see ``tasks.record_intent``."""
-        from . import tasks
-
+        """Inside the edit's transaction: the write-ahead rows (``tasks.record_intent``)."""
         tasks.record_intent(company_ids)
+
+    def changes_committed(self, company_ids) -> None:
+        """After the commit: the worker writes them; the rows keep them safe until it has."""
+        tasks.schedule_write(company_ids)
+
+    def write_pending(self, company_ids=()) -> int:
+        """The worker's job: write these companies, then everything still pending.
+
+        Stops at the first failure (the engine is still away), leaving the rest
+        with their counters raised and a retry deferred.
+        """
+        ids = sorted({int(i) for i in company_ids})
+        if ids:
+            self.update_companies(ids)
+            if self.breaker.is_open:
+                return 0  # it just failed: the deferred retry writes the rest
+        written = 0
+        while batch := tasks.pending_batch():
+            rows, ids_ = batch
+            try:
+                self.index.write(ids_, timeout=self.write_timeout)
+            except WRITE_ERRORS as error:
+                self.breaker.failed()
+                tasks.record_attempt(rows, f"{type(error).__name__}: {error}")
+                logger.warning("Writing %d pending index updates failed: %s", len(ids_), error)
+                tasks.schedule_retry()
+                break
+            self.breaker.succeeded()
+            # Only the rows read above: a change recorded meanwhile stays pending.
+            tasks.remove(rows)
+            written += len(ids_)
+        if written:
+            logger.info("Wrote %d pending index updates", written)
+        return len(ids) + written
+
+    def pending_count(self) -> int:
+        return tasks.pending_count()
+
+    def rebuild(self, *, stdout=None, progress: bool = True, batch_size: int = 500):
+        """A new index, filled from the database, swapped in behind the alias (see ``index``)."""
+        with self._index_unavailable():
+            return self.index.rebuild(stdout=stdout, progress=progress, batch_size=batch_size)
+
+    def check(self, *, batch_size: int = 500) -> CheckReport:
+        with self._index_unavailable():
+            return self.index.check(batch_size=batch_size)
+
+    @contextmanager
+    def _index_unavailable(self):
+        """An engine error in a tool's long operation, said as the contract says it."""
+        try:
+            yield
+        except ENGINE_ERRORS as error:
+            raise IndexUnavailable(f"Elasticsearch at {', '.join(self.urls)}: {error}") from error
 
     def refresh(self) -> None:
         """Make every write so far visible to searches (tests and tools)."""

@@ -1,4 +1,16 @@
-"""The Elasticsearch index's lifecycle: versioned indices behind an alias.
+"""The Elasticsearch index: what it holds (the document mapping) and its lifecycle.
+
+**The document** (:class:`CompanyIndexDocument`) holds text *folded* in
+Python (``documents.fold``): the minimal server the tests run on has no
+``asciifolding`` filter, so "Café" is indexed and queried as "cafe" there and
+on a full distribution alike. Three text fields carry what a free-text query
+may match, ranked title > keywords (skills, sectors, place) > body (strapline,
+about, project text). ``about`` is also kept unfolded, so that the server
+can say which of the member's words matched, typos included; the snippet
+itself is made from them by ``results.make_highlight``, as for the database
+backend, so both show the same highlight for the same request.
+
+**Versioned indices behind an alias.**
 
 Searches always read the alias ``<prefix>-companies``, which points at one
 concrete index ``<prefix>-companies-<UTC timestamp>``. A full rebuild
@@ -24,16 +36,25 @@ overwriting the newer one. Deletions are versioned the same way.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import scan, streaming_bulk
+from elasticsearch_dsl import Boolean, Completion, Date, Document, GeoPoint, Integer, Keyword, Text
+from tqdm import tqdm
 
-from .documents import company_documents, listed_companies
+from directory.models import CompanyPage
+
+from .base import CheckReport, RebuildReport
+from .documents import CompanyDocument, company_documents, fold
 
 logger = logging.getLogger(__name__)
 
@@ -45,35 +66,113 @@ def _version() -> int:
     return time.time_ns()
 
 
-@dataclass
-class RebuildReport:
-    index: str
-    documents: int
-    seconds: float
-    removed: list[str] = field(default_factory=list)
+class CompanyIndexDocument(Document):
+    """One listed member company, as Elasticsearch holds it.
 
-    @property
-    def per_second(self) -> float:
-        return self.documents / self.seconds if self.seconds else 0.0
+    The mapping uses only what the minimal server has (``standard`` and
+    ``simple`` analyzers, a ``lowercase`` normalizer, keywords, ``geo_point``,
+    ``completion``), so it runs there and on a full distribution alike.
+    """
+
+    company_id = Integer()  # the page's id (also ``_id``), for a stable tie-break
+    title = Text(analyzer="standard", fields={"sort": Keyword(normalizer="lowercase_sort")})
+    display_title = Keyword(index=False)  # as written, for suggestions
+    keywords = Text(analyzer="standard")
+    body = Text(analyzer="standard")
+    # Unfolded copies, used only to find the member's words that matched.
+    # (``strapline`` is no longer asked: snippets come from the description;
+    # dropping it changes the mapping, so it waits for a reason to rebuild.)
+    strapline = Text(analyzer="standard")
+    about = Text(analyzer="standard")
+    skills = Keyword()
+    skill_names = Keyword(index=False)
+    sectors = Keyword()
+    sector_names = Keyword(index=False)
+    place = Keyword()
+    place_name = Keyword(index=False)
+    location = GeoPoint()
+    verified = Boolean()
+    completeness = Integer()
+    joined_at = Date()
+    published_at = Date()
+    url = Keyword(index=False)
+    suggest = Completion(analyzer="simple")
+    # A hash of everything above: ``rebuild_directory_index --check`` compares it.
+    fingerprint = Keyword()
+
+    class Index:
+        settings = {
+            "number_of_shards": 1,
+            "number_of_replicas": 0,
+            "analysis": {
+                "normalizer": {"lowercase_sort": {"type": "custom", "filter": ["lowercase"]}}
+            },
+        }
+
+    @classmethod
+    def body_from(cls, document: CompanyDocument) -> dict:
+        """The ``_source`` for one prepared company (everything text-like folded)."""
+        location = None
+        if document.latitude is not None and document.longitude is not None:
+            location = {"lat": document.latitude, "lon": document.longitude}
+        source = {
+            "company_id": document.id,
+            "title": fold(document.title),
+            "display_title": document.title,
+            "keywords": fold(
+                " ".join(
+                    [*document.skill_labels, *document.sector_labels, document.place_label or ""]
+                )
+            ),
+            "body": fold(" ".join([document.strapline, document.about, *document.extra_text])),
+            "strapline": document.strapline,
+            "about": document.about,
+            "skills": document.skill_slugs,
+            "skill_names": document.skill_labels,
+            "sectors": document.sector_slugs,
+            "sector_names": document.sector_labels,
+            "place": document.place_slug,
+            "place_name": document.place_label,
+            "location": location,
+            "verified": document.verified,
+            "completeness": document.completeness,
+            "joined_at": document.joined_at.isoformat() if document.joined_at else None,
+            "published_at": document.published_at.isoformat() if document.published_at else None,
+            "url": document.url,
+            "suggest": {
+                "input": title_suggestions(document.title),
+                # Fuller profiles come first among equally good completions.
+                "weight": 1 + int(document.completeness or 0) + (50 if document.verified else 0),
+            },
+        }
+        source["fingerprint"] = fingerprint(source)
+        return source
+
+    @classmethod
+    def index_body(cls) -> dict:
+        """Settings and mappings to create an index with."""
+        return {
+            "settings": dict(cls.Index.settings),
+            "mappings": cls._doc_type.mapping.to_dict(),
+        }
 
 
-@dataclass
-class CheckReport:
-    """Database against index: what a rebuild (or the retry queue) would fix."""
+def fingerprint(source: dict) -> str:
+    payload = json.dumps(
+        {k: v for k, v in source.items() if k != "fingerprint"}, sort_keys=True, default=str
+    )
+    return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
 
-    listed: int
-    indexed: int
-    missing: list[int]  # listed in the database, absent from the index
-    unlisted: list[int]  # in the index, but no longer listed (should be gone)
-    outdated: list[int]  # in both, but the index holds an older version
 
-    @property
-    def stale(self) -> list[int]:
-        return sorted(self.unlisted + self.outdated)
+def title_suggestions(title: str) -> list[str]:
+    """Completion inputs: the folded title and every tail of it.
 
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.unlisted or self.outdated)
+    The completion suggester matches from the start of an input, so "Kiln
+    Animation" is indexed as "kiln animation" and "animation" for "anim" to
+    find it, like the database backend's word-start matching.
+    """
+    words = re.sub(r"[^a-z0-9&' ]+", " ", fold(title)).split()
+    return [" ".join(words[i:]) for i in range(len(words))] or [fold(title)]
 
 
 class CompanyIndex:
@@ -106,8 +205,6 @@ class CompanyIndex:
 
     # -- creation -----------------------------------------------------------
     def create(self, name: str, *, loading: bool = False) -> None:
-        from .elasticsearch import CompanyIndexDocument
-
         body = CompanyIndexDocument.index_body()
         if loading:
             body["settings"]["refresh_interval"] = "-1"
@@ -127,10 +224,8 @@ class CompanyIndex:
     # -- writes -------------------------------------------------------------
     def actions(self, company_ids: Iterable[int], indices: list[str]) -> Iterator[dict]:
         """Bulk actions that bring these companies up to date in ``indices``."""
-        from .elasticsearch import CompanyIndexDocument
-
         ids = sorted({int(i) for i in company_ids})
-        listed = listed_companies().filter(pk__in=ids)
+        listed = CompanyPage.objects.listed().filter(pk__in=ids)
         written: set[int] = set()
         for document in company_documents(listed):
             written.add(document.id)
@@ -191,9 +286,6 @@ class CompanyIndex:
         worker thread, which never touches the database, so Python and
         Elasticsearch work at the same time on the two cores of a small machine.
         """
-        from concurrent.futures import ThreadPoolExecutor
-        from itertools import islice
-
         count = 0
         iterator = iter(actions)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as pool:
@@ -210,14 +302,10 @@ class CompanyIndex:
     # -- rebuild ------------------------------------------------------------
     def rebuild(self, *, stdout=None, progress: bool = True, batch_size: int = BATCH_SIZE):
         """Fill a new index from the database, then swap the alias to it (module docstring)."""
-        from tqdm import tqdm
-
-        from .elasticsearch import CompanyIndexDocument
-
         started = time.perf_counter()
         name = self.new_index_name()
         self.create(name, loading=True)
-        listed = listed_companies()
+        listed = CompanyPage.objects.listed()
         total = listed.count()
         bar = tqdm(
             total=total,
@@ -256,21 +344,25 @@ class CompanyIndex:
         removed = [index for index in self.all_indices() if index != name]
         for index in removed:
             self.client.indices.delete(index=index, ignore_unavailable=True)
+        seconds = time.perf_counter() - started
         return RebuildReport(
-            index=name,
             documents=count,
-            seconds=time.perf_counter() - started,
+            seconds=seconds,
+            summary=(
+                f"Indexed {count} companies into {name} in {seconds:.1f} s "
+                f"({count / seconds if seconds else 0:.0f} documents/s); "
+                f"alias {self.alias} now points to it."
+            ),
+            index=name,
             removed=removed,
         )
 
     # -- check --------------------------------------------------------------
     def check(self, batch_size: int = BATCH_SIZE) -> CheckReport:
         """Compare every listed company's document with what the index holds."""
-        from .elasticsearch import CompanyIndexDocument
-
         expected = {
             document.id: CompanyIndexDocument.body_from(document)["fingerprint"]
-            for document in company_documents(listed_companies(), batch_size=batch_size)
+            for document in company_documents(CompanyPage.objects.listed(), batch_size=batch_size)
         }
         indexed: dict[int, str] = {}
         if self.live_indices():
@@ -284,6 +376,7 @@ class CompanyIndex:
             ):
                 indexed[int(hit["_id"])] = hit["_source"].get("fingerprint", "")
         return CheckReport(
+            index=self.alias,
             listed=len(expected),
             indexed=len(indexed),
             missing=sorted(set(expected) - set(indexed)),

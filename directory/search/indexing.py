@@ -19,7 +19,12 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from .documents import CompanyDocument, company_documents, fold, listed_companies
+from tqdm import tqdm
+
+from directory.models import CompanyPage
+
+from .documents import CompanyDocument, company_documents, fold
+from .models import CompanySearchEntry
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 BATCH_SIZE = 500
@@ -54,8 +59,6 @@ def entry_values(document: CompanyDocument) -> dict[str, str]:
 
 
 def _write(documents: Iterable[CompanyDocument]) -> int:
-    from .models import CompanySearchEntry
-
     entries = [
         CompanySearchEntry(company_id=document.id, **entry_values(document))
         for document in documents
@@ -73,13 +76,11 @@ def _write(documents: Iterable[CompanyDocument]) -> int:
 
 def update_companies(company_ids: Iterable[int]) -> None:
     """Bring these companies' entries up to date: written if listed, removed if not."""
-    from .models import CompanySearchEntry
-
     ids = sorted({int(i) for i in company_ids if i is not None})
     if not ids:
         return
     with transaction.atomic():
-        listed = listed_companies().filter(pk__in=ids)
+        listed = CompanyPage.objects.listed().filter(pk__in=ids)
         listed_ids = set(listed.values_list("pk", flat=True))
         CompanySearchEntry.objects.filter(company_id__in=set(ids) - listed_ids).delete()
         if listed_ids:
@@ -95,11 +96,7 @@ def rebuild_database_entries(
     is shown with tqdm on ``stdout`` (stderr by default) unless ``progress`` is
     false.
     """
-    from tqdm import tqdm
-
-    from .models import CompanySearchEntry
-
-    listed = listed_companies()
+    listed = CompanyPage.objects.listed()
     total = listed.count()
     written = 0
     with transaction.atomic():

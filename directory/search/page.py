@@ -1,7 +1,9 @@
 """What the directory page (``DirectoryIndexPage``) shows: the search, its facets and links.
 
-Kept out of the model so the page class stays a page; ``get_context`` calls
-:func:`directory_context`. Everything here speaks the search contract only.
+Kept out of the model so the page class stays a page, and so the models need
+not import search: ``DirectorySearchConfig.ready`` registers
+:func:`directory_context` as the page's presenter (``directory.presenters``).
+Everything here speaks the search contract only.
 
 A malformed number never costs the visitor their search: the parameter is
 dropped, a friendly message says why, and the rest of the search still runs.
@@ -10,9 +12,11 @@ dropped, a friendly message says why, and the rest of the search still runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.http import QueryDict
+
+from directory.filter_urls import filter_url
+from directory.models import Place
 
 from . import run_search
 from .base import DEFAULT_RADIUS_MILES, FACETS, SearchQuery, SearchResults, Sort
@@ -38,10 +42,6 @@ class ActiveFilter:
     remove_url: str
 
 
-def _url(base: str, pairs: list[tuple[str, str]]) -> str:
-    return f"{base}?{urlencode(pairs)}" if pairs else base
-
-
 def parse_leniently(params: QueryDict) -> tuple[SearchQuery, list[str]]:
     """Parse ``params``, dropping each malformed parameter with a message for the visitor."""
     params = params.copy()
@@ -55,7 +55,9 @@ def parse_leniently(params: QueryDict) -> tuple[SearchQuery, list[str]]:
     return parse_search_params(QueryDict()), errors
 
 
-def directory_context(request, base_url: str) -> dict:
+def directory_context(page, request) -> dict:
+    """The context of the directory page (registered as its presenter in ``apps``)."""
+    base_url = page.get_url(request) or page.url or "/"
     query, errors = parse_leniently(request.GET)
     results = run_search(query)
     query = results.query  # may have moved to the last page
@@ -83,8 +85,6 @@ def directory_context(request, base_url: str) -> dict:
 
 def _near_places() -> list[str]:
     """Town names offered while typing in the "near" box (a plain ``<datalist>``)."""
-    from directory.models import Place
-
     return list(Place.objects.order_by("name").values_list("name", flat=True)[:500])
 
 
@@ -111,7 +111,7 @@ def _active_filters(query: SearchQuery, results: SearchResults, base: str) -> li
     if query.text:
         active.append(
             ActiveFilter(
-                f"Text: “{query.text}”", _url(base, query_to_params(query, q=None, page=None))
+                f"Text: “{query.text}”", filter_url(base, query_to_params(query, q=None, page=None))
             )
         )
     for facet in FACETS:
@@ -119,12 +119,12 @@ def _active_filters(query: SearchQuery, results: SearchResults, base: str) -> li
         selected = query.selected(facet.param)
         for slug in selected:
             remaining = tuple(s for s in selected if s != slug)
-            url = _url(base, query_to_params(query, **{facet.param: remaining, "page": None}))
+            url = filter_url(base, query_to_params(query, **{facet.param: remaining, "page": None}))
             singular = facet.label.rstrip("s").lower()
             active.append(ActiveFilter(f"{singular.capitalize()}: {labels.get(slug, slug)}", url))
     if query.near:
         sort = None if query.sort is Sort.DISTANCE else query.sort.value
-        url = _url(base, query_to_params(query, near=None, radius=None, sort=sort, page=None))
+        url = filter_url(base, query_to_params(query, near=None, radius=None, sort=sort, page=None))
         active.append(
             ActiveFilter(f"Within {query.radius_miles:g} miles of {query.near.label}", url)
         )
@@ -137,7 +137,7 @@ def _pagination(query: SearchQuery, results: SearchResults, base: str) -> dict |
     current, last = query.page, results.pages
 
     def link(number: int) -> str:
-        return _url(base, query_to_params(query, page=None if number == 1 else str(number)))
+        return filter_url(base, query_to_params(query, page=None if number == 1 else str(number)))
 
     numbers = sorted(
         {

@@ -1,8 +1,11 @@
 """Turn GET parameters into a validated :class:`SearchQuery` — the one place that validates.
 
 The directory page and the API both call :func:`parse_search_params`, so a
-shared URL means the same search everywhere. Two kinds of problem are told
-apart:
+shared URL means the same search everywhere. It works in two steps:
+:func:`parse_search_request` reads the parameters and checks their form
+without touching the database (tested without one), and
+:func:`resolve_search_request` looks up the slugs and the "near" place. Two
+kinds of problem are told apart:
 
 * things a person can reasonably get wrong or that go stale (a skill that was
   renamed, a town we do not know, ``sort=distance`` without a centre) are
@@ -22,6 +25,7 @@ from django.apps import apps
 from django.utils.text import slugify
 
 from cms.middleware import clean_text
+from directory.models import Place, PostcodeDistrict
 
 from .base import (
     DEFAULT_PAGE_SIZE,
@@ -33,6 +37,7 @@ from .base import (
     MAX_TEXT_LENGTH,
     NearPoint,
     SearchQuery,
+    SearchRequest,
     Sort,
 )
 
@@ -123,42 +128,12 @@ def _parse_radius(params: Mapping) -> float | None:
     return value
 
 
-def _known_slugs(model_label: str, slugs: list[str]) -> set[str]:
-    model = apps.get_model(model_label)
-    return set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+def parse_search_request(params: Mapping) -> SearchRequest:
+    """Read a ``QueryDict`` (or a plain dict of values/lists) into a :class:`SearchRequest`.
 
-
-def resolve_near(value: str) -> NearPoint | None:
-    """A gazetteer town (by slug) or a postcode district (``st1``), case-insensitive."""
-    from directory.models import Place, PostcodeDistrict
-
-    key = " ".join(value.split()).lower()
-    if not key or len(key) > MAX_VALUE_LENGTH:
-        return None
-    # A slug from a shared URL, or the town's name as a person types it
-    # ("Stoke on Trent", "stoke-on-trent", "Stoke-on-Trent").
-    place = (
-        Place.objects.filter(slug__in={key, slugify(key)}).first()
-        or Place.objects.filter(name__iexact=key).first()
-    )
-    if place is not None:
-        return NearPoint(place.slug, place.name, place.latitude, place.longitude)
-    # Postcode districts are stored upper case; "st1", "ST1" and "st 1" all
-    # work, and a full postcode ("ST1 4AB") is reduced to its district.
-    full = _FULL_POSTCODE.fullmatch(key)
-    code = (full.group(1) if full else re.sub(r"\s+", "", key)).upper()
-    district = PostcodeDistrict.objects.select_related("place").filter(code=code).first()
-    if district is not None:
-        label = f"{district.code} ({district.place.name})"
-        return NearPoint(district.slug, label, district.latitude, district.longitude)
-    return None
-
-
-def parse_search_params(params: Mapping) -> SearchQuery:
-    """Build a :class:`SearchQuery` from a ``QueryDict`` (or a plain dict of values/lists).
-
-    Raises :class:`SearchParamError` for malformed numbers; everything else
-    that cannot be used is dropped with a note in ``SearchQuery.notes``.
+    Pure: no database. Raises :class:`SearchParamError` for malformed numbers;
+    text, page and page size are checked and capped here (with notes), slugs
+    and the "near" text are only tidied.
     """
     notes: list[str] = []
 
@@ -185,10 +160,46 @@ def parse_search_params(params: Mapping) -> SearchQuery:
     filters: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
         wanted = [s for s in _get_list(params, facet.param) if len(s) <= MAX_VALUE_LENGTH]
-        wanted = wanted[:MAX_VALUES_PER_FACET]
+        if wanted:
+            filters[facet.param] = tuple(wanted[:MAX_VALUES_PER_FACET])
+
+    sort_raw = _get(params, "sort").lower()
+    sort, sort_note = Sort.RELEVANCE, ""
+    if sort_raw:
+        try:
+            sort = Sort(sort_raw)
+        except ValueError:
+            sort_note = f"We can’t sort by “{sort_raw[:20]}”, so results are sorted by relevance."
+
+    return SearchRequest(
+        text=text,
+        filters=filters,
+        near=_get(params, "near"),
+        radius_miles=radius,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+        notes=tuple(notes),
+        sort_note=sort_note,
+    )
+
+
+def resolve_search_request(request: SearchRequest) -> SearchQuery:
+    """Look up what ``request`` names and make the :class:`SearchQuery` backends answer.
+
+    Unknown slugs and places are dropped with a note; the radius gets its
+    default and limit, and distance sorting its centre, only once a "near"
+    was found. One query per facet asked for, and one or two for "near".
+    """
+    notes = list(request.notes)
+
+    filters: dict[str, tuple[str, ...]] = {}
+    for facet in FACETS:
+        wanted = request.filters.get(facet.param, ())
         if not wanted:
             continue
-        known = _known_slugs(facet.model, wanted)
+        model = apps.get_model(facet.model)
+        known = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
         for slug in wanted:
             if slug not in known:
                 notes.append(f"We don’t know the {facet.param} “{slug}”, so it was ignored.")
@@ -196,31 +207,24 @@ def parse_search_params(params: Mapping) -> SearchQuery:
         if kept:
             filters[facet.param] = kept
 
-    near = None
-    near_raw = _get(params, "near")
-    if near_raw:
-        near = resolve_near(near_raw)
-        if near is None:
-            notes.append(
-                f"We couldn’t find the place or postcode district “{near_raw[:40]}”, "
-                "so results are not limited by distance."
-            )
+    near = resolve_near(request.near) if request.near else None
+    if request.near and near is None:
+        notes.append(
+            f"We couldn’t find the place or postcode district “{request.near[:40]}”, "
+            "so results are not limited by distance."
+        )
+    radius = None
     if near is not None:
+        radius = request.radius_miles
         if radius is None:
             radius = DEFAULT_RADIUS_MILES
         elif radius > MAX_RADIUS_MILES:
             radius = MAX_RADIUS_MILES
             notes.append(f"The radius was limited to {MAX_RADIUS_MILES:g} miles.")
-    else:
-        radius = None
 
-    sort_raw = _get(params, "sort").lower()
-    sort = Sort.RELEVANCE
-    if sort_raw:
-        try:
-            sort = Sort(sort_raw)
-        except ValueError:
-            notes.append(f"We can’t sort by “{sort_raw[:20]}”, so results are sorted by relevance.")
+    if request.sort_note:
+        notes.append(request.sort_note)
+    sort = request.sort
     if sort is Sort.DISTANCE and near is None:
         sort = Sort.RELEVANCE
         notes.append(
@@ -228,15 +232,50 @@ def parse_search_params(params: Mapping) -> SearchQuery:
         )
 
     return SearchQuery(
-        text=text,
+        text=request.text,
         filters=filters,
         near=near,
         radius_miles=radius,
         sort=sort,
-        page=page,
-        page_size=page_size,
+        page=request.page,
+        page_size=request.page_size,
         notes=tuple(notes),
     )
+
+
+def parse_search_params(params: Mapping) -> SearchQuery:
+    """GET parameters to a :class:`SearchQuery`: parsed (pure), then resolved (database).
+
+    The one function the directory page and the API call, so a shared URL
+    means the same search everywhere. Raises :class:`SearchParamError` for
+    malformed numbers; everything else that cannot be used is dropped with a
+    note in ``SearchQuery.notes``.
+    """
+    return resolve_search_request(parse_search_request(params))
+
+
+def resolve_near(value: str) -> NearPoint | None:
+    """A gazetteer town (by slug) or a postcode district (``st1``), case-insensitive."""
+    key = " ".join(value.split()).lower()
+    if not key or len(key) > MAX_VALUE_LENGTH:
+        return None
+    # A slug from a shared URL, or the town's name as a person types it
+    # ("Stoke on Trent", "stoke-on-trent", "Stoke-on-Trent").
+    place = (
+        Place.objects.filter(slug__in={key, slugify(key)}).first()
+        or Place.objects.filter(name__iexact=key).first()
+    )
+    if place is not None:
+        return NearPoint(place.slug, place.name, place.latitude, place.longitude)
+    # Postcode districts are stored upper case; "st1", "ST1" and "st 1" all
+    # work, and a full postcode ("ST1 4AB") is reduced to its district.
+    full = _FULL_POSTCODE.fullmatch(key)
+    code = (full.group(1) if full else re.sub(r"\s+", "", key)).upper()
+    district = PostcodeDistrict.objects.select_related("place").filter(code=code).first()
+    if district is not None:
+        label = f"{district.code} ({district.place.name})"
+        return NearPoint(district.slug, label, district.latitude, district.longitude)
+    return None
 
 
 def query_to_params(query: SearchQuery, **overrides) -> list[tuple[str, str]]:

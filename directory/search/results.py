@@ -13,11 +13,16 @@ from collections.abc import Iterable, Mapping
 
 from django.apps import apps
 from django.db.models import Prefetch
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .base import FACETS, FacetValue, SearchHit, SearchQuery
+from wagtail.images import get_image_model
+
+from directory.filter_urls import skill_filter_url
+from directory.models import CompanyPage, DirectoryIndexPage, Skill
+
+from .base import FACETS, FacetValue, SearchHit, SearchQuery, Suggestion
 from .documents import fold
 
 # Rendition used for logos in result cards; prefetched with the hits so each
@@ -31,22 +36,20 @@ def hydrate_hits(
     *,
     distances: Mapping[int, float] | None = None,
     terms: Iterable[str] = (),
-    highlights: Mapping[int, str] | None = None,
+    matched_words: Mapping[int, Iterable[str]] | None = None,
 ) -> list[SearchHit]:
     """Load the companies for ``ids`` (kept in that order) in a fixed number of queries.
 
-    ``distances`` (miles) and ready-made ``highlights`` (safe HTML) are keyed by
-    id; when a backend has no highlighter, ``terms`` are marked in the
-    strapline or description instead.
+    ``distances`` (miles) are keyed by id. Every backend's snippets are made
+    here, by :func:`make_highlight`, so the same request gets the same
+    highlights whichever backend answers: the query's ``terms`` are marked,
+    plus, per id, any ``matched_words`` an engine found that no term begins
+    (Elasticsearch's typo tolerance: "Colour" for "colur").
     """
-    from wagtail.images import get_image_model
-
-    from directory.models import CompanyPage, Skill
-
     if not ids:
         return []
     distances = distances or {}
-    highlights = highlights or {}
+    matched_words = matched_words or {}
     terms = [t for t in terms if t]
     companies = CompanyPage.objects.filter(pk__in=ids).select_related("place", "logo")
     companies = companies.prefetch_related(
@@ -64,7 +67,8 @@ def hydrate_hits(
         if company is None:  # removed between finding and loading: skip, never fail
             continue
         # The card shows the strapline anyway: the snippet comes from the description.
-        highlight = highlights.get(company_id) or make_highlight([_plain(company.about)], terms)
+        words = [*terms, *matched_words.get(company_id, ())]
+        highlight = make_highlight([_plain(company.about)], words)
         distance = distances.get(company_id)
         hits.append(
             SearchHit(
@@ -80,22 +84,23 @@ def hydrate_hits(
     return hits
 
 
-def directory_url() -> str:
-    """The URL of the live directory page (``/directory/`` when there is none yet)."""
-    from directory.models import DirectoryIndexPage
+def skill_suggestions(skills: Iterable[tuple[str, str]]) -> list[Suggestion]:
+    """Suggestions for ``(slug, name)`` pairs, each leading to the directory filtered by it.
 
-    page = DirectoryIndexPage.objects.live().first()
-    return (page.url if page else None) or "/directory/"
-
-
-def skill_filter_url(slug: str, base: str | None = None) -> str:
-    """Where a skill suggestion leads: the directory (``base``) filtered by that skill."""
-    return f"{base or directory_url()}?skill={slug}"
+    Both backends make their skill suggestions here, so the same request gets
+    the same URLs whichever answers (the contract suite checks it).
+    """
+    skills = list(skills)
+    if not skills:
+        return []
+    base = DirectoryIndexPage.live_url()
+    return [
+        Suggestion(kind="skill", label=name, url=skill_filter_url(slug, base))
+        for slug, name in skills
+    ]
 
 
 def _plain(html: str) -> str:
-    from django.utils.html import strip_tags
-
     return " ".join(strip_tags(html or "").split())
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -34,9 +35,15 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from directory.models import CompanyPage, Place, Sector, Skill, SkillGroup
+
+from . import get_search_backend, indexing
+
 logger = logging.getLogger(__name__)
 
-_pending = threading.local()
+# The batch of the transaction now open on this thread (a weak reference: see
+# ``_Batch``). Django's connections are per thread, and so are transactions.
+_current = threading.local()
 
 
 def live_sync_enabled() -> bool:
@@ -45,48 +52,58 @@ def live_sync_enabled() -> bool:
 
 def companies_changed(company_ids: Iterable[int]) -> None:
     """Bring these companies up to date in the database entries now and the backend on commit."""
-    from . import indexing
-
     ids = {int(i) for i in company_ids if i is not None}
     if not ids or not live_sync_enabled():
         return
     indexing.update_companies(ids)
     # A search engine may record the change durably in this same transaction
     # (Elasticsearch: PendingIndexUpdate rows, removed once it has the change).
-    from . import get_search_backend
-
-    getattr(get_search_backend(), "changes_pending", lambda ids: None)(ids)
-    # Several signals fire for one publish: collect their ids and send them in
-    # one call when the transaction commits. If no flush is waiting, whatever
-    # is pending belongs to a transaction that rolled back and is dropped.
-    connection = transaction.get_connection()
-    waiting = any(entry[1] is _flush_to_backend for entry in connection.run_on_commit)
-    pending = _pending_ids()
-    if not waiting:
-        pending.clear()
-    pending.update(ids)
-    transaction.on_commit(_flush_to_backend)  # later ones find the set drained
+    get_search_backend().changes_pending(sorted(ids))
+    # Several signals fire for one publish: their ids join one batch, handed
+    # to the backend in one call when the transaction commits.
+    _add_to_batch(ids)
 
 
-def _pending_ids() -> set[int]:
-    if not hasattr(_pending, "ids"):
-        _pending.ids = set()
-    return _pending.ids
+class _Batch:
+    """The companies one transaction changed, handed to the backend after its commit.
+
+    The transaction owns its batch: the batch *is* the ``on_commit``
+    callback, and only Django's list of callbacks holds it (``_current`` keeps
+    a weak reference). A commit runs it; a rollback, or the rollback of every
+    savepoint it was registered in, discards it, and with it the ids of
+    changes that did not happen; the next change then starts a new batch.
+    Outside a transaction ``on_commit`` runs it at once. So no private state
+    of Django's (its list of callbacks) is read to tell which is which.
+
+    A discarded batch is gone at once on CPython (reference counting). An
+    interpreter that collects it later might reuse it for the next change:
+    its ids would then be written once more as they are in the database,
+    which is harmless, never lost.
+    """
+
+    def __init__(self):
+        self.ids: set[int] = set()
+        self.sent = False
+
+    def __call__(self) -> None:
+        if self.sent:
+            return
+        self.sent = True
+        get_search_backend().changes_committed(sorted(self.ids))
 
 
-def _flush_to_backend() -> None:
-    from . import get_search_backend, tasks
-    from .database import DatabaseBackend
-
-    ids = sorted(_pending_ids())
-    _pending_ids().clear()
-    if not ids:
-        return
-    if isinstance(get_search_backend(), DatabaseBackend):
-        return  # its entries were written in the transaction itself
-    # The worker writes them; the rows recorded in the transaction keep them
-    # safe until it has.
-    tasks.schedule_write(ids)
+def _add_to_batch(ids: set[int]) -> None:
+    reference = getattr(_current, "batch", None)
+    batch = reference() if reference is not None else None
+    if batch is None or batch.sent:
+        batch = _Batch()
+        _current.batch = weakref.ref(batch)
+    batch.ids.update(ids)
+    # Registered again by every change (it runs once: later runs find it
+    # sent), so the batch lives as long as any savepoint that changed a
+    # company does. robust: a failing hand-over is logged, never an error for
+    # the editor, whose edit has committed already.
+    transaction.on_commit(batch, robust=True)
 
 
 # -- receivers ---------------------------------------------------------------
@@ -107,15 +124,11 @@ def _company_deleted(sender, instance, **kwargs):
 
 
 def _page_moved(sender, instance, **kwargs):
-    from directory.models import CompanyPage
-
     ids = CompanyPage.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True)
     companies_changed(list(ids))
 
 
 def _companies_using(instance) -> list[int]:
-    from directory.models import CompanyPage, Place, Sector, Skill, SkillGroup
-
     if isinstance(instance, Skill):
         companies = CompanyPage.objects.filter(skills=instance)
     elif isinstance(instance, SkillGroup):
@@ -156,8 +169,6 @@ def _taxonomy_deleted(sender, instance, **kwargs):
 
 def connect() -> None:
     """Connect every receiver (called once from ``DirectorySearchConfig.ready``)."""
-    from directory.models import CompanyPage, Place, Sector, Skill, SkillGroup
-
     uid = "directory_search_sync"
     post_save.connect(_company_saved, sender=CompanyPage, dispatch_uid=f"{uid}_saved")
     page_published.connect(

@@ -2,9 +2,11 @@
 
 Every edit that ``sync`` sees records its companies as ``PendingIndexUpdate``
 rows *inside the edit's own transaction* (:func:`record_intent`). Once the
-transaction commits, ``sync`` enqueues :data:`write_index_updates` with their
-ids; the worker (``manage.py db_worker``) runs it: the backend writes them and
-removes their rows, then anything else still pending follows. So publishing,
+transaction commits, the backend (``SearchBackend.changes_committed``) enqueues
+:data:`write_index_updates` with their ids; the worker (``manage.py
+db_worker``) runs it: the backend (``write_pending``) writes them and removes
+their rows, then anything else still pending follows. This module keeps the
+queue; what a write is belongs to the backend. So publishing,
 approving or importing costs a few row inserts and never waits on
 Elasticsearch, whether it is up, stopped or frozen; and no visitor's search
 ever does index work.
@@ -32,6 +34,9 @@ from django_tasks import task
 
 from cms import background
 
+from . import get_search_backend
+from .models import PendingIndexUpdate
+
 logger = logging.getLogger(__name__)
 
 RETRY_BATCH = 500
@@ -44,8 +49,6 @@ def record_intent(company_ids) -> None:
     engine has the change. If the engine is down or the process dies first,
     the rows survive; if the edit rolls back, so do they.
     """
-    from .models import PendingIndexUpdate
-
     ids = {int(i) for i in company_ids}
     existing = set(
         PendingIndexUpdate.objects.filter(company_id__in=ids).values_list("company_id", flat=True)
@@ -57,8 +60,6 @@ def record_intent(company_ids) -> None:
 
 def record_failure(company_ids, error: str) -> None:
     """A direct write failed: keep these companies for the worker (never raises)."""
-    from .models import PendingIndexUpdate
-
     ids = sorted({int(i) for i in company_ids})
     try:
         with transaction.atomic():
@@ -85,82 +86,53 @@ def record_failure(company_ids, error: str) -> None:
 
 def forget(company_ids) -> None:
     """These companies are up to date in the engine: drop their pending rows."""
-    from .models import PendingIndexUpdate
-
     PendingIndexUpdate.objects.filter(company_id__in=list(company_ids)).delete()
 
 
 def pending_count() -> int:
-    from .models import PendingIndexUpdate
-
     return PendingIndexUpdate.objects.count()
 
 
-def write_pending(backend=None) -> int:
-    """Write pending companies to the engine; returns how many were written.
+def pending_batch() -> tuple[list[int], list[int]] | None:
+    """The oldest pending rows, as ``(row ids, company ids)``; ``None`` when none are left."""
+    rows = list(
+        PendingIndexUpdate.objects.order_by("requested_at", "pk").values_list("pk", "company_id")[
+            :RETRY_BATCH
+        ]
+    )
+    if not rows:
+        return None
+    return [pk for pk, _company_id in rows], sorted({company_id for _pk, company_id in rows})
 
-    Stops at the first failure (the engine is still away), leaving the rest
-    with their counters raised and a retry deferred.
-    """
-    from . import get_search_backend
-    from .models import PendingIndexUpdate
 
-    backend = backend or get_search_backend()
-    index = getattr(backend, "index", None)
-    if index is None:  # the database backend has nothing to catch up on
-        return 0
-    from .elasticsearch import WRITE_ERRORS
+def record_attempt(row_ids: list[int], error: str) -> None:
+    """These rows could not be written (yet): count the attempt, keep the error."""
+    PendingIndexUpdate.objects.filter(pk__in=row_ids).update(
+        attempts=F("attempts") + 1, last_error=error[:500]
+    )
 
-    written = 0
-    while True:
-        rows = list(
-            PendingIndexUpdate.objects.order_by("requested_at", "pk").values_list(
-                "pk", "company_id"
-            )[:RETRY_BATCH]
-        )
-        if not rows:
-            break
-        ids = sorted({company_id for _pk, company_id in rows})
-        try:
-            index.write(ids, timeout=backend.write_timeout)
-        except WRITE_ERRORS as error:
-            backend.breaker.failed()
-            PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-                attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:500]
-            )
-            logger.warning("Writing %d pending index updates failed: %s", len(ids), error)
-            schedule_retry()
-            break
-        backend.breaker.succeeded()
-        # Only the rows read above: a change recorded meanwhile stays pending.
-        PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
-        written += len(ids)
-    if written:
-        logger.info("Wrote %d pending index updates", written)
-    return written
+
+def remove(row_ids: list[int]) -> None:
+    """These rows are written: only they go (a change recorded meanwhile stays pending)."""
+    PendingIndexUpdate.objects.filter(pk__in=row_ids).delete()
 
 
 @task()
 def write_index_updates(company_ids: list[int] | None = None) -> int:
-    """The worker's job: write these companies, then anything else still pending.
+    """The worker's job: the backend writes these companies, then anything else pending.
 
     ``company_ids`` are the companies one commit changed (empty for a deferred
-    retry). The backend's ``update_companies`` records what it cannot write
-    and defers a retry, so this never needs to raise for an engine outage.
+    retry). The backend records what it cannot write and defers a retry
+    (``SearchBackend.write_pending``), so this never needs to raise for an
+    engine outage.
     """
-    from . import get_search_backend
-
     backend = get_search_backend()
     ids = sorted({int(i) for i in company_ids or ()})
-    if ids:
-        try:
-            backend.update_companies(ids)
-        except Exception:  # a backend that raises: say which, and let the task fail visibly
-            logger.exception("Search backend %s could not update companies %s", backend.name, ids)
-            raise
-        if getattr(backend, "breaker", None) is not None and backend.breaker.is_open:
-            return 0  # it just failed: the deferred retry writes the rest
-    return len(ids) + write_pending(backend)
+    try:
+        return backend.write_pending(ids)
+    except Exception:  # a backend that raises: say which, and let the task fail visibly
+        logger.exception("Search backend %s could not update companies %s", backend.name, ids)
+        raise
 
 
 def schedule_write(company_ids) -> None:
@@ -170,8 +142,6 @@ def schedule_write(company_ids) -> None:
 
 def schedule_retry() -> None:
     """Defer one more run (one at a time), later the more often the engine has refused."""
-    from .models import PendingIndexUpdate
-
     attempts = PendingIndexUpdate.objects.aggregate(most=Max("attempts"))["most"] or 1
     background.retry_later(
         write_index_updates, background.backoff_seconds(attempts, base=5.0, most=15 * 60), once=True

@@ -21,8 +21,7 @@ def found(backend, text: str) -> set[str]:
 
 def sync(backend, *companies):
     backend.update_companies([c.pk for c in companies])
-    if hasattr(backend, "refresh"):
-        backend.refresh()
+    backend.refresh()
 
 
 def test_project_tags_titles_and_skills_find_their_companies(search_backend):

@@ -2,8 +2,8 @@
 
 ``search_backend`` is parametrised by backend name; the contract suite
 (``test_contract.py``) runs once per name on exactly the same data, built by
-``contract_data``. A backend with its own index gets the data through
-``update_companies(ids)`` and, if it has one, ``refresh()``.
+``contract_data``. Every backend gets the data through ``update_companies(ids)``
+and ``refresh()`` (no-ops where a backend has no separate index).
 """
 
 from __future__ import annotations
@@ -40,9 +40,7 @@ def make_backend(name: str, request):
 def search_backend(request, db):
     backend = make_backend(request.param, request)
     yield backend
-    close = getattr(backend, "close", None)
-    if close:
-        close()
+    backend.close()
 
 
 def _when(year: int) -> datetime.datetime:
@@ -168,9 +166,7 @@ def contract_data(search_backend):
     )
     ids = [page.pk for page in vars(c).values()]
     search_backend.update_companies(ids)
-    refresh = getattr(search_backend, "refresh", None)
-    if refresh:
-        refresh()
+    search_backend.refresh()
     return SimpleNamespace(
         backend=search_backend, company=c, skill=skill, sector=sector, place=place
     )

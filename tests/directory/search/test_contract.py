@@ -3,7 +3,9 @@
 Everything here is what the design page promises, whatever engine answers:
 totals, facet counts and their OR-within / AND-across semantics, distance
 filtering and sorting, pagination, sorting, tolerance of unknown slugs, and
-that lapsed and unpublished companies never appear.
+that lapsed and unpublished companies never appear; and where a backend could
+answer in its own way (suggestion links, highlighted snippets), that it answers
+exactly as the database backend, the reference, does on the same data.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from django.http import QueryDict
 
 import pytest
 
+from directory.models import DirectoryIndexPage
 from directory.search import run_search
+from directory.search.database import DatabaseBackend
 from directory.search.models import Synonym
 from directory.search.query import SearchParamError, parse_search_params
 
@@ -277,3 +281,52 @@ def test_suggest_companies_and_skills(contract_data):
     assert ("skill", "Compositing") in [(s.kind, s.label) for s in suggestions]
     assert contract_data.backend.suggest("lapsed") == []
     assert contract_data.backend.suggest("") == []
+
+
+def test_suggestions_lead_to_the_company_or_to_the_filtered_directory(contract_data):
+    directory = DirectoryIndexPage.live_url()
+    assert directory.startswith("/")  # a link that works from any page with a search box
+    skill_urls = [s.url for s in contract_data.backend.suggest("compo") if s.kind == "skill"]
+    assert f"{directory}?skill=ct-compositing" in skill_urls
+    (kiln,) = contract_data.backend.suggest("kil")
+    assert kiln.url == contract_data.company.kiln.url
+
+
+def test_suggestions_are_the_same_links_whichever_backend_answers(contract_data):
+    reference = DatabaseBackend()
+    compared = set()
+    for prefix in ("kil", "compo", "anim", "bottle", "dubbing", "saggar games"):
+        # The seeded skills list has a "Compositing" too: compare by the link's target.
+        mine = {(s.kind, s.url): s.label for s in contract_data.backend.suggest(prefix)}
+        theirs = {(s.kind, s.url): s.label for s in reference.suggest(prefix)}
+        for key in mine.keys() & theirs.keys():
+            assert mine[key] == theirs[key], (prefix, key)
+            compared.add(key[0])
+    assert compared == {"company", "skill"}
+    # Companies are matched the same way by both. (Skills are not yet: the
+    # database suggests every skill of that name, Elasticsearch those in use.)
+    for prefix in ("kil", "bottle", "saggar games"):
+        assert contract_data.backend.suggest(prefix) == reference.suggest(prefix), prefix
+
+
+def test_highlights_are_the_same_whichever_backend_answers(contract_data):
+    Synonym.objects.create(terms="VFX, visual effects")
+    reference = DatabaseBackend()
+    marked = 0
+    for text in (
+        "animation",
+        "grade+features",
+        "visual+effects",
+        "vfx",
+        "clean",
+        "anim",
+        "television",
+    ):
+        mine = {hit.id: hit.highlight for hit in search(contract_data, f"q={text}").hits}
+        query = parse_search_params(QueryDict(f"q={text}"))
+        theirs = {hit.id: hit.highlight for hit in run_search(query, backend=reference).hits}
+        assert mine.keys() >= theirs.keys(), text
+        for company_id, highlight in theirs.items():
+            assert mine[company_id] == highlight, (text, company_id)
+            marked += "<mark>" in highlight
+    assert marked >= 5  # the comparison saw real snippets, not only empty ones

@@ -58,6 +58,7 @@ def studios(es):
             skills=[grading],
             place=stoke,
             strapline="Colour grading for film and television",
+            about="<p>Colour grading and finishing for film and television.</p>",
         ),
         trent=company(
             "Trent VFX", skills=[compositing], place=stoke, strapline="Compositing and clean-up"
@@ -138,6 +139,7 @@ def test_editors_synonyms_apply_at_query_time(es, studios):
 
 
 def test_highlights_mark_what_matched_in_the_members_words(es, studios):
+    # In the description (the card shows the strapline anyway), as the database does.
     (hit,) = search(es, "q=grading").hits
     assert "<mark>grading</mark>" in hit.highlight
     assert hit.highlight.startswith("Colour")
@@ -147,13 +149,15 @@ def test_highlights_mark_what_matched_in_the_members_words(es, studios):
 
 
 def test_highlights_are_escaped(es, studios):
-    studios.bottle.strapline = "Editing <script>alert(1)</script> suites"
+    # Tags are gone with the rich text; what is left of the member's text is escaped.
+    studios.bottle.about = "<p>Editing <script>alert(1)</script> suites for 2 < 3 people</p>"
     studios.bottle.save_revision().publish()
     es.update_companies([studios.bottle.pk])
     es.refresh()
     (hit,) = search(es, "q=editing").hits
+    assert hit.highlight.startswith("<mark>Editing</mark>")
     assert "<script>" not in hit.highlight
-    assert "&lt;script&gt;" in hit.highlight
+    assert "2 &lt; 3" in hit.highlight
 
 
 def test_verified_and_complete_profiles_rank_first_among_equals(es, db):
@@ -185,7 +189,7 @@ def test_suggestions_give_company_names_and_skills_in_use(es, studios):
     company_urls = [s.url for s in suggestions if s.kind == "company"]
     assert studios.kiln.url in company_urls
     skill_urls = [s.url for s in suggestions if s.kind == "skill"]
-    assert "?skill=es-2d-animation" in skill_urls
+    assert "/directory/?skill=es-2d-animation" in skill_urls  # from any page, to the directory
 
 
 def test_suggestions_match_any_word_of_a_name_and_tolerate_a_typo(es, studios):

@@ -19,7 +19,6 @@ from directory.search import get_search_backend
 from directory.search.elasticsearch import ElasticsearchBackend
 from directory.search.models import PendingIndexUpdate
 from directory.search.query import parse_search_params
-from directory.search.tasks import write_pending
 from tests.directory.factories import company
 from tests.directory.search.elasticsearch_support import (
     backend_config,
@@ -122,7 +121,7 @@ def test_stopped_server_reads_fall_back_writes_wait_and_both_recover(
     time.sleep(COOLDOWN + 0.1)
     assert search(backend, "kiln").backend == "elasticsearch"
     assert PendingIndexUpdate.objects.count() == 2
-    assert write_pending(backend) == 2  # what the worker's task does
+    assert backend.write_pending() == 2  # what the worker's task does
     assert PendingIndexUpdate.objects.count() == 0
     backend.refresh()
     results = search(backend, "saggar")

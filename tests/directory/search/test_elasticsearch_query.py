@@ -7,13 +7,8 @@ import time
 import pytest
 
 from directory.search.base import NearPoint, SearchQuery, Sort
-from directory.search.elasticsearch import (
-    CircuitBreaker,
-    CompanyIndexDocument,
-    ElasticsearchBackend,
-    haversine_miles,
-    title_suggestions,
-)
+from directory.search.elasticsearch import CircuitBreaker, ElasticsearchBackend, haversine_miles
+from directory.search.index import CompanyIndexDocument, title_suggestions
 
 # Nothing listens here: building requests must not need a server.
 backend = ElasticsearchBackend(url="http://127.0.0.1:9", index_prefix="unit")

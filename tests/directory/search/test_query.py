@@ -1,4 +1,4 @@
-"""The parameter parser on its own: no server, no backend."""
+"""The parameter parser on its own: no server, no backend (and, for parsing, no database)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from directory.search.base import (
 from directory.search.query import (
     SearchParamError,
     parse_search_params,
+    parse_search_request,
     query_to_params,
+    resolve_search_request,
 )
 from tests.directory.factories import (
     PlaceFactory,
@@ -192,3 +194,30 @@ def test_a_radius_is_read_whole_however_it_is_written():
     assert parse("near=leek&radius=2.5e1").radius_miles == 25
     with pytest.raises(SearchParamError):
         parse("near=leek&radius=" + "1" * 65)
+
+
+def test_parsing_is_pure_and_resolving_looks_things_up(django_assert_num_queries):
+    SkillFactory(name="Compositing", slug="compositing")
+    PlaceFactory(name="Leek", slug="leek", latitude=53.1, longitude=-2.02)
+    params = QueryDict("q=grading&skill=Compositing,nope&near=Leek&sort=distance&page=2")
+    with django_assert_num_queries(0):
+        request = parse_search_request(params)
+    assert request.filters == {"skill": ("compositing", "nope")}  # as asked for
+    assert request.near == "Leek" and request.radius_miles is None
+    assert request.sort is Sort.DISTANCE and request.page == 2
+    query = resolve_search_request(request)
+    assert query.filters == {"skill": ("compositing",)}
+    assert query.near.slug == "leek" and query.radius_miles == 10
+    assert query.sort is Sort.DISTANCE
+    assert query == parse_search_params(params)  # the one function is both steps
+    assert len(query.notes) == 1 and "nope" in query.notes[0]
+
+
+def test_malformed_numbers_are_refused_before_anything_is_looked_up(django_assert_num_queries):
+    with django_assert_num_queries(0), pytest.raises(SearchParamError):
+        parse_search_request(QueryDict("skill=compositing&near=leek&radius=far"))
+
+
+def test_notes_keep_the_order_of_the_parameters():
+    first, second, third = parse("skill=nope&near=atlantis&sort=price").notes
+    assert "nope" in first and "atlantis" in second and "price" in third

@@ -18,9 +18,7 @@ def test_the_company_named_by_the_query_comes_first(search_backend):
         company("Kiln Light Post", strapline="Grading").pk,
     ]
     search_backend.update_companies(ids)
-    refresh = getattr(search_backend, "refresh", None)
-    if refresh:
-        refresh()
+    search_backend.refresh()
 
     def first(text):
         params = parse_search_params(QueryDict(f"q={text}"))

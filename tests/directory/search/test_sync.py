@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.test import override_settings
 
 import pytest
 
+from directory.search import tasks
 from directory.search.base import SearchBackend
 from directory.search.models import CompanySearchEntry
 from tests.directory.factories import PlaceFactory, SectorFactory, SkillFactory, company
@@ -16,7 +18,11 @@ RECORDER = {"BACKEND": "tests.directory.search.test_sync.RecordingBackend"}
 
 
 class RecordingBackend(SearchBackend):
-    """Stands in for a search engine: remembers what it was asked to update."""
+    """Stands in for a search engine: remembers what it was asked to update.
+
+    Like Elasticsearch it has the worker write after the commit; its
+    ``write_pending`` is the contract's default (a direct ``update_companies``).
+    """
 
     name = "recording"
     calls: list[list[int]] = []
@@ -27,6 +33,9 @@ class RecordingBackend(SearchBackend):
 
     def suggest(self, prefix, limit=8):
         return []
+
+    def changes_committed(self, company_ids):
+        tasks.schedule_write(company_ids)
 
     def update_companies(self, company_ids):
         RecordingBackend.calls.append(sorted(company_ids))
@@ -165,3 +174,33 @@ def test_rebuild_rewrites_every_entry_and_drops_stale_ones(recorder):
     assert entry(kept).title_text == " kiln animation "
     assert entry(lapsed) is None
     assert "Search entries" in out.getvalue()
+
+
+def test_one_transaction_reaches_the_backend_once_after_its_commit(
+    recorder, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        company("Warm-up Co")  # the site's pages exist from here on
+    recorder.calls.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            first = company("Kiln Animation")
+            second = company("Trent VFX")
+            first.strapline = "Changed twice in one transaction"
+            first.save_revision().publish()
+        assert recorder.calls == []  # nothing before the commit
+    # Every signal of the transaction, in one hand-over.
+    assert recorder.calls == [sorted([first.pk, second.pk])]
+
+
+def test_a_rolled_back_change_is_never_sent(recorder, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        existing = company("Existing Ltd")
+    recorder.calls.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            existing.strapline = "An edit that fails"
+            existing.save_revision().publish()
+            raise RuntimeError("the edit fails")
+        kept = company("Kept Ltd")
+    assert recorder.calls == [[kept.pk]]  # not existing.pk: its change never happened

@@ -9,7 +9,9 @@ entries instead (its "index"), and ``--check`` has nothing to compare.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from directory.models import CompanyPage
 from directory.search import get_search_backend
+from directory.search.base import IndexUnavailable
 
 
 class Command(BaseCommand):
@@ -27,49 +29,29 @@ class Command(BaseCommand):
 
     def handle(self, *args, check=False, batch_size=500, no_progress=False, verbosity=1, **opts):
         backend = get_search_backend()
-        index = getattr(backend, "index", None)
-        if index is None:
-            if check:
-                self.stdout.write(
-                    f"The {backend.name} backend has no separate index: nothing to check."
-                )
-                return
-            from directory.search.indexing import rebuild_database_entries
-
-            count = rebuild_database_entries(
-                stdout=self.stderr, batch_size=batch_size, progress=not no_progress
-            )
-            self.stdout.write(self.style.SUCCESS(f"Rewrote {count} database search entries."))
-            return
-
-        from elasticsearch import ApiError, TransportError
-
         try:
             if check:
-                self._check(index, batch_size, verbosity)
+                self._check(backend, batch_size)
             else:
-                self._rebuild(index, batch_size, not no_progress)
-        except (ApiError, TransportError) as error:
-            raise CommandError(f"Elasticsearch at {', '.join(backend.urls)}: {error}") from error
+                self._rebuild(backend, batch_size, not no_progress)
+        except IndexUnavailable as error:
+            raise CommandError(str(error)) from error
 
-    def _rebuild(self, index, batch_size, progress):
-        report = index.rebuild(stdout=self.stderr, progress=progress, batch_size=batch_size)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Indexed {report.documents} companies into {report.index} in "
-                f"{report.seconds:.1f} s ({report.per_second:.0f} documents/s); "
-                f"alias {index.alias} now points to it."
-            )
-        )
+    def _rebuild(self, backend, batch_size, progress):
+        report = backend.rebuild(stdout=self.stderr, progress=progress, batch_size=batch_size)
+        self.stdout.write(self.style.SUCCESS(report.summary))
         if report.removed:
             self.stdout.write(f"Removed old indices: {', '.join(report.removed)}")
 
-    def _check(self, index, batch_size, verbosity):
-        from directory.models import CompanyPage
-
-        report = index.check(batch_size=batch_size)
+    def _check(self, backend, batch_size):
+        report = backend.check(batch_size=batch_size)
+        if report is None:
+            self.stdout.write(
+                f"The {backend.name} backend has no separate index: nothing to check."
+            )
+            return
         self.stdout.write(
-            f"{report.listed} companies listed in the database, {report.indexed} in {index.alias}."
+            f"{report.listed} companies listed in the database, {report.indexed} in {report.index}."
         )
         titles = dict(
             CompanyPage.objects.filter(

@@ -8,19 +8,19 @@ safety net: ``python manage.py retry_index_updates``.
 from django.core.management.base import BaseCommand, CommandError
 
 from directory.search import get_search_backend
-from directory.search.tasks import pending_count, write_pending
 
 
 class Command(BaseCommand):
     help = "Write pending directory index updates (recorded while the engine was down)."
 
     def handle(self, *args, **options):
-        before = pending_count()
+        backend = get_search_backend()
+        before = backend.pending_count()
         if not before:
             self.stdout.write("No pending index updates.")
             return
-        written = write_pending(get_search_backend())
-        left = pending_count()
+        written = backend.write_pending()
+        left = backend.pending_count()
         self.stdout.write(f"Wrote {written} of {before} pending index updates; {left} left.")
         if left:
             raise CommandError("The search engine is still unreachable; try again later.")
