@@ -13,7 +13,7 @@ JS_STAMP := node_modules/.installed
 NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install run seed test test-postgres lint lint-python lint-templates lint-css lint-js format bench services-stop clean distclean
+.PHONY: help install run seed test test-postgres lint lint-python lint-imports lint-templates lint-css lint-js format bench services-stop clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,11 +65,14 @@ test-postgres: install ## Every test again, against a throwaway PostgreSQL
 
 # `make lint` is every linter; `make test` runs it first, so the two cannot
 # drift. .pre-commit-config.yaml runs the same commands before each commit.
-lint: lint-python lint-templates lint-css lint-js ## Every linter: ruff, djLint, stylelint, ESLint
+lint: lint-python lint-imports lint-templates lint-css lint-js ## Every linter: ruff, import-linter, djLint, stylelint, ESLint
 
 lint-python: $(PY_STAMP) ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+lint-imports: $(PY_STAMP) ## import-linter: the layers of docs/architecture.md (.importlinter)
+	$(VENV)/bin/lint-imports --no-cache
 
 lint-templates: $(PY_STAMP) ## djLint over the Django templates (lint only)
 	$(VENV)/bin/djlint --lint .
