@@ -73,8 +73,8 @@ def test_demo_editor_can_publish_news_and_edit_settings(settings):
 
 
 def test_feature_members_picks_listed_companies_with_logos_first(settings):
-    from directory.demo import feature_members
     from cms.models import HomePage
+    from directory.demo import feature_members
     from tests.cms.factories import image
     from tests.directory.factories import company, home_page
 
