@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import ValidationError
 
+from .models import CompanyPage
 from .search import get_search_backend, run_search
 from .search.base import (
     DEFAULT_PAGE_SIZE,
@@ -30,7 +31,6 @@ from .search.base import (
     SearchResults,
     Sort,
 )
-from .search.documents import listed_companies
 from .search.query import MAX_VALUE_LENGTH, SearchParamError, parse_search_params
 
 api = NinjaAPI(
@@ -258,7 +258,7 @@ def search(request, params: Query[SearchParams]):
 )
 def company_detail(request, slug: str):
     company = (
-        listed_companies()
+        CompanyPage.objects.listed()
         .filter(slug=slug[:255])
         .select_related("place", "logo")
         .prefetch_related("skills", "sectors", "credits")

@@ -26,7 +26,8 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -207,6 +208,28 @@ class MinuteDateTimeField(models.DateTimeField):
         return value
 
 
+# -- which company is listed ---------------------------------------------------
+# The one home of the rule: a company is listed (in the directory, its search
+# index, the API, the sitemap and the showcase's credits) while its page is
+# live and its membership active. ``listed_q`` is the rule as a filter,
+# ``CompanyPage.objects.listed()`` the companies it keeps, and
+# ``CompanyPage.is_listed`` the same question asked of one company.
+
+
+def listed_q(prefix: str = "") -> models.Q:
+    """The listed rule as a filter; a ``prefix`` such as ``"company__"`` applies it through a
+    relation without a subquery."""
+    return models.Q(
+        **{f"{prefix}live": True, f"{prefix}membership_status": CompanyPage.MembershipStatus.ACTIVE}
+    )
+
+
+class CompanyPageQuerySet(PageQuerySet):
+    def listed(self):
+        """The companies that belong in the public directory: live, with active membership."""
+        return self.filter(listed_q())
+
+
 class CompanyPage(RoutablePageMixin, Page):
     """A member company's public profile, with its enquiry form.
 
@@ -288,6 +311,8 @@ class CompanyPage(RoutablePageMixin, Page):
         default=joined_now, help_text="When the company joined; used for 'newest' sorting."
     )
 
+    objects = PageManager.from_queryset(CompanyPageQuerySet)()
+
     # The editor's form, in the tabs an editor looks for: who the company is,
     # what it does, where, its media, how to reach it, and its membership.
     content_panels = Page.content_panels + [
@@ -357,7 +382,7 @@ class CompanyPage(RoutablePageMixin, Page):
 
     @property
     def is_listed(self):
-        """Whether the company belongs in the public directory and its index."""
+        """Whether the company belongs in the public directory and its index (see ``listed_q``)."""
         return self.live and self.membership_status == self.MembershipStatus.ACTIVE
 
     @cached_property
@@ -429,7 +454,7 @@ class CompanyPage(RoutablePageMixin, Page):
         return super().serve(request, view, args, kwargs)
 
     def get_sitemap_urls(self, request=None):
-        if self.membership_status != self.MembershipStatus.ACTIVE:
+        if not self.is_listed:
             return []  # gone from the directory, so gone from the sitemap
         return super().get_sitemap_urls(request)
 
@@ -590,4 +615,4 @@ class HomePageFeaturedCompany(Orderable):
 def featured_members(home) -> list:
     """``home``'s featured companies that are live and listed, with their logos, in editor order."""
     rows = home.featured_companies.select_related("company", "company__logo").order_by("sort_order")
-    return [row.company for row in rows if row.company.live and row.company.is_listed]
+    return [row.company for row in rows if row.company.is_listed]

@@ -35,14 +35,15 @@ def related_companies(company, skills) -> list:
     """Listed members sharing the most skills with ``company`` (verified first on ties)."""
     from wagtail.images import get_image_model
 
-    from .search.documents import listed_companies
-
     skill_ids = [skill.pk for skill in skills]
     if not skill_ids:
         return []
     logos = get_image_model().objects.prefetch_related("renditions")
     return list(
-        listed_companies()
+        # The page's own class: this module presents the page, so it does not
+        # import the models that call it.
+        type(company)
+        .objects.listed()
         .exclude(pk=company.pk)
         .filter(skills__in=skill_ids)
         .annotate(shared_skills=Count("skills", distinct=True))

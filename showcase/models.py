@@ -28,6 +28,7 @@ from taggit.models import TaggedItemBase
 
 from cms import background
 from cms.fields import RichTextField
+from directory.models import listed_q
 
 from . import embeds
 
@@ -245,7 +246,7 @@ class ProjectPage(Page):
 class ProjectCompanyQuerySet(models.QuerySet):
     def listed(self):
         """Roles of companies still in the directory (live, active members)."""
-        return self.filter(company__live=True, company__membership_status="active")
+        return self.filter(listed_q("company__"))
 
 
 class ProjectCompany(Orderable):
