@@ -10,7 +10,6 @@ tags, skills, sectors) is added to the companies' search documents by
 from __future__ import annotations
 
 import datetime
-import json
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -28,6 +27,7 @@ from taggit.models import TaggedItemBase
 
 from cms import background
 from cms.fields import RichTextField
+from cms.structured_data import json_ld, schema
 from directory.models import listed_q
 
 from . import embeds
@@ -204,43 +204,40 @@ class ProjectPage(Page):
 
     def json_ld(self, request, roles) -> str:
         """schema.org CreativeWork: what the work is and which organisations made it."""
-        data = {
-            "@context": "https://schema.org",
-            "@type": "CreativeWork",
-            "name": self.title,
-            "url": self.get_full_url(request),
-            "dateCreated": str(self.year),
-            "abstract": strip_tags(self.synopsis or "").strip() or None,
-            "creator": [
-                {
-                    "@type": "Organization",
-                    "name": r.company.title,
-                    "url": r.company.get_full_url(request),
-                }
-                for r in roles
-            ],
-            "keywords": ", ".join(self.tags.names()) or None,
-            "sourceOrganization": (
-                {"@type": "Organization", "name": self.client} if self.client else None
-            ),
-            "award": [str(a) for a in self.awards.all() if a.kind == ProjectAward.Kind.WIN] or None,
-        }
+        awards = [str(a) for a in self.awards.all() if a.kind == ProjectAward.Kind.WIN]
+        client = schema("Organization", name=self.client) if self.client else None
+        video = None
         if self.video:
             # The stored oEmbed answer describes the video to crawlers; its
             # thumbnail URL is data for them, never loaded by a visitor's browser.
             embed = self.embed
-            video = {
-                "@type": "VideoObject",
-                "name": (embed.title if embed and embed.title else self.title),
-                "embedUrl": self.video.embed_url,
-                "url": self.video.watch_url,
-                "thumbnailUrl": embed.thumbnail_url if embed and embed.thumbnail_url else None,
-            }
-            data["video"] = {k: v for k, v in video.items() if v}
-        data = {k: v for k, v in data.items() if v is not None}
-        # Escape what could close the <script> element early.
-        text = json.dumps(data, ensure_ascii=False)
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            video = schema(
+                "VideoObject",
+                name=(embed.title if embed and embed.title else self.title),
+                embedUrl=self.video.embed_url,
+                url=self.video.watch_url,
+                thumbnailUrl=embed.thumbnail_url if embed and embed.thumbnail_url else None,
+            )
+        return json_ld(
+            schema(
+                "CreativeWork",
+                context=True,
+                name=self.title,
+                url=self.get_full_url(request),
+                dateCreated=str(self.year),
+                abstract=strip_tags(self.synopsis or "").strip() or None,
+                creator=[
+                    schema(
+                        "Organization", name=r.company.title, url=r.company.get_full_url(request)
+                    )
+                    for r in roles
+                ],
+                keywords=", ".join(self.tags.names()) or None,
+                sourceOrganization=client,
+                award=awards or None,
+                video=video,
+            )
+        )
 
 
 class ProjectCompanyQuerySet(models.QuerySet):

@@ -1,17 +1,14 @@
 """Template tags for the site frame: navigation, SEO metadata, feed links."""
 
-import json
-
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.utils.html import format_html, strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from wagtail.models import Page, Site
 
 from cms.frame import site_frame
+from cms.structured_data import json_ld_script, schema
 
 register = template.Library()
 
@@ -129,27 +126,22 @@ def news_feed_links(context):
     }
 
 
-_JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, page):
     """schema.org NewsArticle data for search engines, safe inside a <script> element."""
     request = context.get("request")
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": page.title[:110],
-        "description": page.intro,
-        "datePublished": page.published_at.isoformat(),
-        "dateModified": (page.last_published_at or page.published_at).isoformat(),
-        "mainEntityOfPage": page.get_full_url(request),
-        "publisher": {"@type": "Organization", "name": site_name(context)},
-    }
-    if page.author:
-        data["author"] = {"@type": "Person", "name": page.author}
     image = share_image_url(context, page)
-    if image:
-        data["image"] = [image]
-    payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_LD_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308 - escaped above
+    return json_ld_script(
+        schema(
+            "NewsArticle",
+            context=True,
+            headline=page.title[:110],
+            description=page.intro,
+            datePublished=page.published_at.isoformat(),
+            dateModified=(page.last_published_at or page.published_at).isoformat(),
+            mainEntityOfPage=page.get_full_url(request),
+            publisher=schema("Organization", name=site_name(context)),
+            author=schema("Person", name=page.author) if page.author else None,
+            image=[image] if image else None,
+        )
+    )
