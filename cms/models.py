@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models, transaction
 from django.shortcuts import render
 from django.utils import timezone
@@ -33,6 +32,7 @@ from taggit.models import Tag, TaggedItemBase
 from cms.blocks import BodyBlock
 from cms.fields import RichTextField
 from cms.outbox.mail import queue_mail
+from cms.pagination import page_links, paginate, query_page_url
 
 NEWS_PAGE_SIZE = 9
 INTRO_FEATURES = ["bold", "italic", "link"]
@@ -376,18 +376,10 @@ class NewsIndexPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles, filters = self.filtered_articles(request)
-        paginator = Paginator(articles, NEWS_PAGE_SIZE)
-        page_number = request.GET.get("page", "1")
-        try:
-            articles_page = paginator.page(page_number)
-        except PageNotAnInteger:
-            articles_page = paginator.page(1)
-        except EmptyPage:
-            articles_page = paginator.page(paginator.num_pages)
+        articles_page = paginate(articles, NEWS_PAGE_SIZE, request.GET.get("page", "1"))
         context.update(filters)
         context["articles"] = articles_page
-        context["paginator"] = paginator
-        context["page_range"] = paginator.get_elided_page_range(articles_page.number)
+        context["paginator"] = articles_page.paginator
         context["categories"] = NewsCategory.objects.filter(
             pk__in=self.articles().values("category")
         )
@@ -398,7 +390,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         )
         query = request.GET.copy()
         query.pop("page", None)
-        context["filter_query"] = query.urlencode()
+        context["pagination"] = page_links(articles_page, query_page_url(query.urlencode()))
         return context
 
     @path("")

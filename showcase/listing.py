@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
 
 from wagtail.images import get_image_model
 
+from cms.pagination import page_links, paginate, query_page_url
 from directory.models import CompanyPage, Sector, Skill
 
 from .models import ProjectCompany, ProjectPage
@@ -226,24 +226,18 @@ def listing_context(request, index_page) -> dict:
     projects = card_queryset(
         filtered_projects(base, filters).order_by("-year", "-first_published_at", "pk")
     )
-    paginator = Paginator(projects, PAGE_SIZE)
-    try:
-        page_obj = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page_obj = paginator.page(1)
-    except EmptyPage:
-        page_obj = paginator.page(paginator.num_pages)
+    page_obj = paginate(projects, PAGE_SIZE, request.GET.get("page", 1))
 
     pairs = filters.as_pairs()
     groups = facet_groups(base, filters)
     return {
         "projects": page_obj.object_list,
         "page_obj": page_obj,
-        "paginator": paginator,
+        "paginator": page_obj.paginator,
+        "pagination": page_links(page_obj, query_page_url(urlencode(pairs))),
         "facet_groups": groups,
         "filters": filters,
         "filter_notes": filters.notes,
-        "filter_query": urlencode(pairs),
         "active_filters": _active_filters(groups, pairs),
     }
 
