@@ -22,7 +22,7 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -30,6 +30,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 
 from cms.blocks import BodyBlock
+from cms.feeds import NewsAtomFeed, NewsRssFeed
 from cms.fields import RichTextField
 from cms.outbox.mail import queue_mail
 from cms.pagination import page_links, paginate, query_page_url
@@ -89,6 +90,34 @@ class SiteSettings(BaseSiteSetting):
             for name in self.SOCIAL_FIELDS
             if getattr(self, name)
         ]
+
+
+DEFAULT_SITE_NAME = "Platform"
+
+
+def current_site(request) -> Site | None:
+    """The Wagtail site answering ``request``, looked up once per request."""
+    if request is None:
+        return None
+    if not hasattr(request, "_cms_site"):
+        request._cms_site = Site.find_for_request(request)
+    return request._cms_site
+
+
+def site_name(request) -> str:
+    """The organisation's name from SiteSettings, falling back to the Wagtail site name.
+
+    Pages (through the ``site_name`` template tag) and the news feeds name the
+    site the same way.
+    """
+    site = current_site(request)
+    if site is not None:
+        name = SiteSettings.for_request(request).organisation_name  # cached per request
+        if name:
+            return name
+        if site.site_name:
+            return site.site_name
+    return DEFAULT_SITE_NAME
 
 
 # --- Home page ---------------------------------------------------------------------
@@ -399,15 +428,11 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     @path("feed/rss/", name="rss")
     def rss_feed(self, request):
-        from cms.feeds import NewsRssFeed
-
-        return NewsRssFeed(self)(request)
+        return NewsRssFeed(self, site_name(request))(request)
 
     @path("feed/atom/", name="atom")
     def atom_feed(self, request):
-        from cms.feeds import NewsAtomFeed
-
-        return NewsAtomFeed(self)(request)
+        return NewsAtomFeed(self, site_name(request))(request)
 
 
 class NewsPage(Page):

@@ -5,38 +5,19 @@ from django.templatetags.static import static
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
+from cms import models
 from cms.frame import site_frame
 from cms.structured_data import json_ld_script, schema
 
 register = template.Library()
 
-DEFAULT_SITE_NAME = "Platform"
-
-
-def _site(request):
-    if request is None:
-        return None
-    if not hasattr(request, "_cms_site"):
-        request._cms_site = Site.find_for_request(request)
-    return request._cms_site
-
 
 @register.simple_tag(takes_context=True)
 def site_name(context):
-    """The organisation's name from SiteSettings, falling back to the Wagtail site name."""
-    from cms.models import SiteSettings
-
-    request = context.get("request")
-    site = _site(request)
-    if site is not None:
-        name = SiteSettings.for_request(request).organisation_name  # cached per request
-        if name:
-            return name
-        if site.site_name:
-            return site.site_name
-    return DEFAULT_SITE_NAME
+    """The organisation's name (``cms.models.site_name``)."""
+    return models.site_name(context.get("request"))
 
 
 @register.simple_tag
@@ -92,7 +73,7 @@ def share_image_url(context, page):
 def main_nav(context):
     """The home page's live children that are marked "show in menus" (cached: ``cms.frame``)."""
     request = context.get("request")
-    site = _site(request)
+    site = models.current_site(request)
     current = context.get("page")
     items = []
     if site is not None:
@@ -113,7 +94,7 @@ def main_nav(context):
 @register.inclusion_tag("includes/feed_links.html", takes_context=True)
 def news_feed_links(context):
     """<link rel="alternate"> for the RSS and Atom feeds of the site's news index."""
-    site = _site(context.get("request"))
+    site = models.current_site(context.get("request"))
     news = site_frame(site)["news"] if site is not None else None
     if news is None:
         return {"feeds": []}
