@@ -6,6 +6,8 @@ class CmsConfig(AppConfig):
     verbose_name = "Site content"
 
     def ready(self):
+        # In ready(): the frame reads the page models, which exist only once
+        # the app registry is loaded.
         from . import frame
 
         frame.connect()

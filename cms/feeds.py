@@ -7,22 +7,26 @@ FEED_SIZE = 20
 
 
 class NewsRssFeed(Feed):
-    """Newest articles of one NewsIndexPage; instantiate with the page, call with the request."""
+    """Newest articles of one NewsIndexPage.
+
+    Instantiate with the page and the site's name (``cms.models.site_name``),
+    call with the request; the page's route does both, so this module needs
+    nothing from the models.
+    """
 
     feed_type = Rss201rev2Feed
 
-    def __init__(self, index_page):
+    def __init__(self, index_page, site_name: str):
         super().__init__()
         self.index_page = index_page
+        self.site_name = site_name
 
     def get_object(self, request, *args, **kwargs):
         self.request = request
         return self.index_page
 
     def title(self, obj):
-        from cms.templatetags.cms_tags import site_name
-
-        return f"{obj.title} · {site_name({'request': self.request})}"
+        return f"{obj.title} · {self.site_name}"
 
     def link(self, obj):
         return obj.get_full_url(self.request) or "/"

@@ -12,10 +12,14 @@ the old tree).
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 from wagtail.models import Page, PageViewRestriction, Site
+
+from cms.models import NewsIndexPage
 
 TIMEOUT = 60 * 60  # a safety net: changes clear the cache themselves
 
@@ -47,8 +51,6 @@ def _nav(site: Site) -> list[dict]:
 
 
 def _news(site: Site) -> dict | None:
-    from cms.models import NewsIndexPage
-
     # The first news index in tree order. Without ORDER BY the database walks
     # the few news index rows instead of the whole page tree in path order.
     pages = list(NewsIndexPage.objects.live().order_by())
@@ -69,9 +71,6 @@ def _clear() -> None:
 
 
 def connect() -> None:
-    from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
-
     # Publishing, unpublishing and moving all save the page, so post_save
     # covers them (a move saves it as a plain Page, hence Page itself here).
     senders = [m for m in apps.get_models() if issubclass(m, Page)]

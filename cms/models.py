@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models, transaction
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,7 +22,7 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -31,8 +30,10 @@ from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 
 from cms.blocks import BodyBlock
+from cms.feeds import NewsAtomFeed, NewsRssFeed
 from cms.fields import RichTextField
 from cms.outbox.mail import queue_mail
+from cms.pagination import page_links, paginate, query_page_url
 
 NEWS_PAGE_SIZE = 9
 INTRO_FEATURES = ["bold", "italic", "link"]
@@ -89,6 +90,34 @@ class SiteSettings(BaseSiteSetting):
             for name in self.SOCIAL_FIELDS
             if getattr(self, name)
         ]
+
+
+DEFAULT_SITE_NAME = "Platform"
+
+
+def current_site(request) -> Site | None:
+    """The Wagtail site answering ``request``, looked up once per request."""
+    if request is None:
+        return None
+    if not hasattr(request, "_cms_site"):
+        request._cms_site = Site.find_for_request(request)
+    return request._cms_site
+
+
+def site_name(request) -> str:
+    """The organisation's name from SiteSettings, falling back to the Wagtail site name.
+
+    Pages (through the ``site_name`` template tag) and the news feeds name the
+    site the same way.
+    """
+    site = current_site(request)
+    if site is not None:
+        name = SiteSettings.for_request(request).organisation_name  # cached per request
+        if name:
+            return name
+        if site.site_name:
+            return site.site_name
+    return DEFAULT_SITE_NAME
 
 
 # --- Home page ---------------------------------------------------------------------
@@ -376,18 +405,10 @@ class NewsIndexPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles, filters = self.filtered_articles(request)
-        paginator = Paginator(articles, NEWS_PAGE_SIZE)
-        page_number = request.GET.get("page", "1")
-        try:
-            articles_page = paginator.page(page_number)
-        except PageNotAnInteger:
-            articles_page = paginator.page(1)
-        except EmptyPage:
-            articles_page = paginator.page(paginator.num_pages)
+        articles_page = paginate(articles, NEWS_PAGE_SIZE, request.GET.get("page", "1"))
         context.update(filters)
         context["articles"] = articles_page
-        context["paginator"] = paginator
-        context["page_range"] = paginator.get_elided_page_range(articles_page.number)
+        context["paginator"] = articles_page.paginator
         context["categories"] = NewsCategory.objects.filter(
             pk__in=self.articles().values("category")
         )
@@ -398,7 +419,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         )
         query = request.GET.copy()
         query.pop("page", None)
-        context["filter_query"] = query.urlencode()
+        context["pagination"] = page_links(articles_page, query_page_url(query.urlencode()))
         return context
 
     @path("")
@@ -407,15 +428,11 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     @path("feed/rss/", name="rss")
     def rss_feed(self, request):
-        from cms.feeds import NewsRssFeed
-
-        return NewsRssFeed(self)(request)
+        return NewsRssFeed(self, site_name(request))(request)
 
     @path("feed/atom/", name="atom")
     def atom_feed(self, request):
-        from cms.feeds import NewsAtomFeed
-
-        return NewsAtomFeed(self)(request)
+        return NewsAtomFeed(self, site_name(request))(request)
 
 
 class NewsPage(Page):

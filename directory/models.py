@@ -217,15 +217,26 @@ class MinuteDateTimeField(models.DateTimeField):
         return value
 
 
+# -- which company is listed ---------------------------------------------------
+# The one home of the rule: a company is listed (in the directory, its search
+# index, the API, the sitemap and the showcase's credits) while its page is
+# live and its membership active. ``listed_q`` is the rule as a filter,
+# ``CompanyPage.objects.listed()`` the companies it keeps, and
+# ``CompanyPage.is_listed`` the same question asked of one company.
+
+
+def listed_q(prefix: str = "") -> models.Q:
+    """The listed rule as a filter; a ``prefix`` such as ``"company__"`` applies it through a
+    relation without a subquery."""
+    return models.Q(
+        **{f"{prefix}live": True, f"{prefix}membership_status": CompanyPage.MembershipStatus.ACTIVE}
+    )
+
+
 class CompanyPageQuerySet(PageQuerySet):
     def listed(self):
-        """The companies that belong in the public directory: live, with active membership.
-
-        The one home of that rule: the directory's search, its API, related
-        companies and the index all ask here (``CompanyPage.is_listed`` is the
-        same rule for one page already loaded).
-        """
-        return self.live().filter(membership_status=CompanyPage.MembershipStatus.ACTIVE)
+        """The companies that belong in the public directory: live, with active membership."""
+        return self.filter(listed_q())
 
 
 class CompanyPage(RoutablePageMixin, Page):
@@ -309,6 +320,8 @@ class CompanyPage(RoutablePageMixin, Page):
         default=joined_now, help_text="When the company joined; used for 'newest' sorting."
     )
 
+    objects = PageManager.from_queryset(CompanyPageQuerySet)()
+
     # The editor's form, in the tabs an editor looks for: who the company is,
     # what it does, where, its media, how to reach it, and its membership.
     content_panels = Page.content_panels + [
@@ -369,8 +382,6 @@ class CompanyPage(RoutablePageMixin, Page):
         index.FilterField("membership_status"),
     ]
 
-    objects = PageManager.from_queryset(CompanyPageQuerySet)()
-
     parent_page_types = ["directory.DirectoryIndexPage"]
     subpage_types = []
 
@@ -380,7 +391,7 @@ class CompanyPage(RoutablePageMixin, Page):
 
     @property
     def is_listed(self):
-        """Whether the company belongs in the public directory and its index."""
+        """Whether the company belongs in the public directory and its index (see ``listed_q``)."""
         return self.live and self.membership_status == self.MembershipStatus.ACTIVE
 
     @cached_property
@@ -452,7 +463,7 @@ class CompanyPage(RoutablePageMixin, Page):
         return super().serve(request, view, args, kwargs)
 
     def get_sitemap_urls(self, request=None):
-        if self.membership_status != self.MembershipStatus.ACTIVE:
+        if not self.is_listed:
             return []  # gone from the directory, so gone from the sitemap
         return super().get_sitemap_urls(request)
 
@@ -609,4 +620,4 @@ class HomePageFeaturedCompany(Orderable):
 def featured_members(home) -> list:
     """``home``'s featured companies that are live and listed, with their logos, in editor order."""
     rows = home.featured_companies.select_related("company", "company__logo").order_by("sort_order")
-    return [row.company for row in rows if row.company.live and row.company.is_listed]
+    return [row.company for row in rows if row.company.is_listed]

@@ -7,10 +7,10 @@ tests (``tests/directory/test_profile.py``).
 
 from __future__ import annotations
 
-import json
-
 from django.db.models import Count, Prefetch
 from django.utils.html import strip_tags
+
+from cms.structured_data import json_ld, schema
 
 RELATED_LIMIT = 4
 
@@ -39,10 +39,12 @@ def related_companies(company, skills) -> list:
     if not skill_ids:
         return []
     logos = get_image_model().objects.prefetch_related("renditions")
-    # CompanyPage itself, asked through the instance: the models import this module.
-    listed = type(company).objects.listed()
     return list(
-        listed.exclude(pk=company.pk)
+        # The page's own class: this module presents the page, so it does not
+        # import the models that call it.
+        type(company)
+        .objects.listed()
+        .exclude(pk=company.pk)
         .filter(skills__in=skill_ids)
         .annotate(shared_skills=Count("skills", distinct=True))
         .order_by("-shared_skills", "-verified", "title")
@@ -54,41 +56,7 @@ def related_companies(company, skills) -> list:
 def organization_json_ld(company, request, skills) -> str:
     """schema.org Organization data for search engines, safe to put in a <script>."""
     url = company.get_full_url(request)
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": company.title,
-        "url": company.website or url,
-        "mainEntityOfPage": url,
-    }
-    if company.strapline or company.about:
-        data["description"] = company.strapline or strip_tags(company.about)[:300]
-    if company.logo_id:
-        rendition = company.logo.get_rendition("max-400x400")
-        data["logo"] = request.build_absolute_uri(rendition.url)
-    if company.email:
-        data["email"] = company.email
-    if company.phone:
-        data["telephone"] = company.phone
-    if company.year_founded:
-        data["foundingDate"] = str(company.year_founded)
-    if company.place_id:
-        data["address"] = {
-            "@type": "PostalAddress",
-            "addressLocality": company.place.name,
-            "addressRegion": company.place.county,
-            "addressCountry": "GB",
-        }
     coordinates = company.coordinates
-    if coordinates:
-        data["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": round(coordinates[0], 5),
-            "longitude": round(coordinates[1], 5),
-        }
-    data["areaServed"] = company.get_service_area_display()
-    if skills:
-        data["knowsAbout"] = [skill.name for skill in skills]
     same_as = [
         u
         for u in (
@@ -100,8 +68,40 @@ def organization_json_ld(company, request, skills) -> str:
         )
         if u
     ]
-    if same_as:
-        data["sameAs"] = same_as
-    # Escape as Django's json_script does, so no value can close the <script>.
-    text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    logo = None
+    if company.logo_id:
+        logo = request.build_absolute_uri(company.logo.get_rendition("max-400x400").url)
+    address = None
+    if company.place_id:
+        address = schema(
+            "PostalAddress",
+            addressLocality=company.place.name,
+            addressRegion=company.place.county,
+            addressCountry="GB",
+        )
+    geo = None
+    if coordinates:
+        geo = schema(
+            "GeoCoordinates",
+            latitude=round(coordinates[0], 5),
+            longitude=round(coordinates[1], 5),
+        )
+    return json_ld(
+        schema(
+            "Organization",
+            context=True,
+            name=company.title,
+            url=company.website or url,
+            mainEntityOfPage=url,
+            description=(company.strapline or strip_tags(company.about)[:300]) or None,
+            logo=logo,
+            email=company.email or None,
+            telephone=company.phone or None,
+            foundingDate=str(company.year_founded) if company.year_founded else None,
+            address=address,
+            geo=geo,
+            areaServed=company.get_service_area_display(),
+            knowsAbout=[skill.name for skill in skills] or None,
+            sameAs=same_as or None,
+        )
+    )

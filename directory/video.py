@@ -1,7 +1,7 @@
 """Showreels and project videos: which video a URL names, and how to play it privately.
 
 The site never makes a visitor's browser talk to YouTube or Vimeo until the
-visitor asks to play (see ``templates/includes/video_facade.html``). This module
+visitor asks to play (see ``templates/components/video_facade.html``). This module
 only parses URLs, so it needs no network: pages show a local poster and a
 link, and the player's address (YouTube's privacy-enhanced domain, Vimeo with
 do-not-track) is swapped in on click.

@@ -239,10 +239,7 @@ def seed(stdout, options) -> None:
         stdout.write("  no home page: run cms.demo first")
         return
     companies = list(
-        CompanyPage.objects.live()
-        .filter(membership_status=CompanyPage.MembershipStatus.ACTIVE)
-        .prefetch_related("skills", "sectors")
-        .order_by("pk")[:60]
+        CompanyPage.objects.listed().prefetch_related("skills", "sectors").order_by("pk")[:60]
     )
     if not companies:
         stdout.write("  no member companies yet: run directory.demo first; no projects made")

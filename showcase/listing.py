@@ -5,6 +5,10 @@ one facet combine with OR, facets combine with AND, and each facet's counts are
 computed with every *other* filter applied, so a commissioner can widen a
 selection without losing sight of the options.
 
+The queries themselves are the projects' own (``ProjectPageQuerySet`` in
+``models.py``, which calls this module): this module reads the request and
+presents the answer, so it imports no showcase models.
+
 Cost: one count query per facet, one for the total and one for the page, plus
 a fixed number of prefetches — the same whatever the page size.
 """
@@ -14,18 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, Q
-
-from wagtail.images import get_image_model
-
+from cms.pagination import page_links, paginate, query_page_url
 from directory.models import CompanyPage, Sector, Skill
 
-from .models import ProjectCompany, ProjectPage
-
 PAGE_SIZE = 12
-# Renditions used by the project card; prefetched so the page size costs nothing.
-CARD_RENDITION = "fill-640x360"
 
 
 @dataclass
@@ -103,92 +99,29 @@ def _clean_list(values) -> list[str]:
     return seen[:50]
 
 
-def _facet_q(param: str, values: list[str]) -> Q:
-    """Projects having any of ``values`` in ``param`` (a subquery: no duplicate rows)."""
-    if param == "year":
-        return Q(year__in=[int(v) for v in values])
-    if param == "sector":
-        through = ProjectPage.sectors.through.objects.filter(sector__slug__in=values)
-        return Q(pk__in=through.values("projectpage_id"))
-    if param == "skill":
-        through = ProjectPage.skills.through.objects.filter(skill__slug__in=values)
-        return Q(pk__in=through.values("projectpage_id"))
-    if param == "company":
-        roles = ProjectCompany.objects.filter(company__slug__in=values)
-        return Q(pk__in=roles.values("project_id"))
-    raise ValueError(param)
-
-
 def filtered_projects(base, filters: Filters, excluding: str | None = None):
     queryset = base
     for param in Filters.PARAMS:
         values = getattr(filters, param)
         if values and param != excluding:
-            queryset = queryset.filter(_facet_q(param, values))
+            queryset = queryset.with_any(param, values)
     return queryset
+
+
+FACET_LABELS = {"sector": "Sector / genre", "skill": "Skill", "year": "Year", "company": "Company"}
 
 
 def facet_groups(base, filters: Filters) -> list[FacetGroup]:
     """The four facets with their counts (each without its own filter)."""
-    groups = []
-
-    ids = filtered_projects(base, filters, "sector").values("pk")
-    rows = (
-        ProjectPage.sectors.through.objects.filter(projectpage_id__in=ids)
-        .values("sector__slug", "sector__name")
-        .annotate(n=Count("projectpage_id", distinct=True))
-        .order_by("sector__sort_order", "sector__name")
-    )
-    groups.append(
+    return [
         _group(
-            "sector",
-            "Sector / genre",
+            param,
+            FACET_LABELS[param],
             filters,
-            [(r["sector__slug"], r["sector__name"], r["n"]) for r in rows],
+            filtered_projects(base, filters, param).facet_counts(param),
         )
-    )
-
-    ids = filtered_projects(base, filters, "skill").values("pk")
-    rows = (
-        ProjectPage.skills.through.objects.filter(projectpage_id__in=ids)
-        .values("skill__slug", "skill__name")
-        .annotate(n=Count("projectpage_id", distinct=True))
-        .order_by("skill__name")
-    )
-    groups.append(
-        _group(
-            "skill", "Skill", filters, [(r["skill__slug"], r["skill__name"], r["n"]) for r in rows]
-        )
-    )
-
-    rows = (
-        filtered_projects(base, filters, "year")
-        .order_by()
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")
-    )
-    groups.append(
-        _group("year", "Year", filters, [(str(r["year"]), str(r["year"]), r["n"]) for r in rows])
-    )
-
-    ids = filtered_projects(base, filters, "company").values("pk")
-    rows = (
-        ProjectCompany.objects.listed()
-        .filter(project_id__in=ids)
-        .values("company__slug", "company__title")
-        .annotate(n=Count("project_id", distinct=True))
-        .order_by("company__title")
-    )
-    groups.append(
-        _group(
-            "company",
-            "Company",
-            filters,
-            [(r["company__slug"], r["company__title"], r["n"]) for r in rows],
-        )
-    )
-    return groups
+        for param in Filters.PARAMS
+    ]
 
 
 def _group(param, label, filters: Filters, rows) -> FacetGroup:
@@ -205,45 +138,24 @@ def _group(param, label, filters: Filters, rows) -> FacetGroup:
     return group
 
 
-def card_queryset(queryset):
-    """What a project card shows, fetched in a fixed number of queries."""
-    Image = get_image_model()
-    return queryset.prefetch_related(
-        Prefetch("poster", queryset=Image.objects.prefetch_renditions(CARD_RENDITION)),
-        Prefetch(
-            "project_companies",
-            queryset=ProjectCompany.objects.listed()
-            .select_related("company")
-            .order_by("sort_order"),
-        ),
-        "sectors",
-    )
-
-
-def listing_context(request, index_page) -> dict:
-    base = ProjectPage.objects.live().child_of(index_page)
+def listing_context(request, base) -> dict:
+    """The listing of ``base`` (the index page's live projects) as the request filters it."""
     filters = parse_filters(request.GET)
-    projects = card_queryset(
-        filtered_projects(base, filters).order_by("-year", "-first_published_at", "pk")
+    projects = (
+        filtered_projects(base, filters).order_by("-year", "-first_published_at", "pk").for_cards()
     )
-    paginator = Paginator(projects, PAGE_SIZE)
-    try:
-        page_obj = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page_obj = paginator.page(1)
-    except EmptyPage:
-        page_obj = paginator.page(paginator.num_pages)
+    page_obj = paginate(projects, PAGE_SIZE, request.GET.get("page", 1))
 
     pairs = filters.as_pairs()
     groups = facet_groups(base, filters)
     return {
         "projects": page_obj.object_list,
         "page_obj": page_obj,
-        "paginator": paginator,
+        "paginator": page_obj.paginator,
+        "pagination": page_links(page_obj, query_page_url(urlencode(pairs))),
         "facet_groups": groups,
         "filters": filters,
         "filter_notes": filters.notes,
-        "filter_query": urlencode(pairs),
         "active_filters": _active_filters(groups, pairs),
     }
 

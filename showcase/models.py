@@ -10,16 +10,18 @@ tags, skills, sectors) is added to the companies' search documents by
 from __future__ import annotations
 
 import datetime
-import json
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, Prefetch
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable, Page
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -28,8 +30,11 @@ from taggit.models import TaggedItemBase
 
 from cms import background
 from cms.fields import RichTextField
+from cms.structured_data import json_ld, schema
+from directory.models import listed_q
 
 from . import embeds
+from .listing import listing_context
 
 
 class ShowcaseIndexPage(Page):
@@ -44,10 +49,8 @@ class ShowcaseIndexPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from .listing import listing_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing_context(request, self))
+        context.update(listing_context(request, ProjectPage.objects.live().child_of(self)))
         return context
 
 
@@ -55,6 +58,76 @@ class ProjectTag(TaggedItemBase):
     content_object = ParentalKey(
         "showcase.ProjectPage", on_delete=models.CASCADE, related_name="tagged_items"
     )
+
+
+# The rendition a project card shows; prefetched so the page size costs nothing.
+CARD_RENDITION = "fill-640x360"
+
+
+class ProjectPageQuerySet(PageQuerySet):
+    """Projects, with what the showcase's cards and filters ask of them."""
+
+    def for_cards(self):
+        """What a project card shows, fetched in a fixed number of queries."""
+        Image = get_image_model()
+        return self.prefetch_related(
+            Prefetch("poster", queryset=Image.objects.prefetch_renditions(CARD_RENDITION)),
+            Prefetch(
+                "project_companies",
+                queryset=ProjectCompany.objects.listed()
+                .select_related("company")
+                .order_by("sort_order"),
+            ),
+            "sectors",
+        )
+
+    def with_any(self, param: str, values: list[str]):
+        """Projects having any of ``values`` in facet ``param`` (subqueries: no duplicate rows)."""
+        if param == "year":
+            return self.filter(year__in=[int(v) for v in values])
+        if param == "sector":
+            through = ProjectPage.sectors.through.objects.filter(sector__slug__in=values)
+            return self.filter(pk__in=through.values("projectpage_id"))
+        if param == "skill":
+            through = ProjectPage.skills.through.objects.filter(skill__slug__in=values)
+            return self.filter(pk__in=through.values("projectpage_id"))
+        if param == "company":
+            roles = ProjectCompany.objects.filter(company__slug__in=values)
+            return self.filter(pk__in=roles.values("project_id"))
+        raise ValueError(param)
+
+    def facet_counts(self, param: str) -> list[tuple[str, str, int]]:
+        """(slug, label, number of these projects) for each value of facet ``param``."""
+        if param == "year":
+            rows = self.order_by().values("year").annotate(n=Count("pk")).order_by("-year")
+            return [(str(r["year"]), str(r["year"]), r["n"]) for r in rows]
+        ids = self.values("pk")
+        if param == "sector":
+            rows = (
+                ProjectPage.sectors.through.objects.filter(projectpage_id__in=ids)
+                .values("sector__slug", "sector__name")
+                .annotate(n=Count("projectpage_id", distinct=True))
+                .order_by("sector__sort_order", "sector__name")
+            )
+            return [(r["sector__slug"], r["sector__name"], r["n"]) for r in rows]
+        if param == "skill":
+            rows = (
+                ProjectPage.skills.through.objects.filter(projectpage_id__in=ids)
+                .values("skill__slug", "skill__name")
+                .annotate(n=Count("projectpage_id", distinct=True))
+                .order_by("skill__name")
+            )
+            return [(r["skill__slug"], r["skill__name"], r["n"]) for r in rows]
+        if param == "company":
+            rows = (
+                ProjectCompany.objects.listed()
+                .filter(project_id__in=ids)
+                .values("company__slug", "company__title")
+                .annotate(n=Count("project_id", distinct=True))
+                .order_by("company__title")
+            )
+            return [(r["company__slug"], r["company__title"], r["n"]) for r in rows]
+        raise ValueError(param)
 
 
 def _this_year() -> int:
@@ -113,6 +186,8 @@ class ProjectPage(Page):
         help_text="Techniques and styles, e.g. stop-motion, drone, virtual production.",
     )
     featured = models.BooleanField(default=False, help_text="Show this project on the home page.")
+
+    objects = PageManager.from_queryset(ProjectPageQuerySet)()
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("year")]),
@@ -192,60 +267,55 @@ class ProjectPage(Page):
 
     def more_by_the_same_companies(self, roles, limit=3):
         """Other live projects by this project's listed companies, newest first."""
-        from .listing import card_queryset
-
         company_ids = [role.company_id for role in roles]
         if not company_ids:
             return []
         shared = ProjectCompany.objects.filter(company_id__in=company_ids).values("project_id")
         others = ProjectPage.objects.live().filter(pk__in=shared).exclude(pk=self.pk)
-        return list(card_queryset(others).order_by("-year", "-first_published_at")[:limit])
+        return list(others.for_cards().order_by("-year", "-first_published_at")[:limit])
 
     def json_ld(self, request, roles) -> str:
         """schema.org CreativeWork: what the work is and which organisations made it."""
-        data = {
-            "@context": "https://schema.org",
-            "@type": "CreativeWork",
-            "name": self.title,
-            "url": self.get_full_url(request),
-            "dateCreated": str(self.year),
-            "abstract": strip_tags(self.synopsis or "").strip() or None,
-            "creator": [
-                {
-                    "@type": "Organization",
-                    "name": r.company.title,
-                    "url": r.company.get_full_url(request),
-                }
-                for r in roles
-            ],
-            "keywords": ", ".join(self.tags.names()) or None,
-            "sourceOrganization": (
-                {"@type": "Organization", "name": self.client} if self.client else None
-            ),
-            "award": [str(a) for a in self.awards.all() if a.kind == ProjectAward.Kind.WIN] or None,
-        }
+        awards = [str(a) for a in self.awards.all() if a.kind == ProjectAward.Kind.WIN]
+        client = schema("Organization", name=self.client) if self.client else None
+        video = None
         if self.video:
             # The stored oEmbed answer describes the video to crawlers; its
             # thumbnail URL is data for them, never loaded by a visitor's browser.
             embed = self.embed
-            video = {
-                "@type": "VideoObject",
-                "name": (embed.title if embed and embed.title else self.title),
-                "embedUrl": self.video.embed_url,
-                "url": self.video.watch_url,
-                "thumbnailUrl": embed.thumbnail_url if embed and embed.thumbnail_url else None,
-            }
-            data["video"] = {k: v for k, v in video.items() if v}
-        data = {k: v for k, v in data.items() if v is not None}
-        # Escape what could close the <script> element early.
-        text = json.dumps(data, ensure_ascii=False)
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            video = schema(
+                "VideoObject",
+                name=(embed.title if embed and embed.title else self.title),
+                embedUrl=self.video.embed_url,
+                url=self.video.watch_url,
+                thumbnailUrl=embed.thumbnail_url if embed and embed.thumbnail_url else None,
+            )
+        return json_ld(
+            schema(
+                "CreativeWork",
+                context=True,
+                name=self.title,
+                url=self.get_full_url(request),
+                dateCreated=str(self.year),
+                abstract=strip_tags(self.synopsis or "").strip() or None,
+                creator=[
+                    schema(
+                        "Organization", name=r.company.title, url=r.company.get_full_url(request)
+                    )
+                    for r in roles
+                ],
+                keywords=", ".join(self.tags.names()) or None,
+                sourceOrganization=client,
+                award=awards or None,
+                video=video,
+            )
+        )
 
 
 class ProjectCompanyQuerySet(models.QuerySet):
     def listed(self):
         """Roles of companies still in the directory (live, active members)."""
-        return self.filter(company__live=True, company__membership_status="active")
+        return self.filter(listed_q("company__"))
 
 
 class ProjectCompany(Orderable):

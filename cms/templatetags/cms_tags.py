@@ -1,45 +1,23 @@
 """Template tags for the site frame: navigation, SEO metadata, feed links."""
 
-import json
-
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.utils.html import format_html, strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
+from cms import models
 from cms.frame import site_frame
+from cms.structured_data import json_ld_script, schema
 
 register = template.Library()
-
-DEFAULT_SITE_NAME = "Platform"
-
-
-def _site(request):
-    if request is None:
-        return None
-    if not hasattr(request, "_cms_site"):
-        request._cms_site = Site.find_for_request(request)
-    return request._cms_site
 
 
 @register.simple_tag(takes_context=True)
 def site_name(context):
-    """The organisation's name from SiteSettings, falling back to the Wagtail site name."""
-    from cms.models import SiteSettings
-
-    request = context.get("request")
-    site = _site(request)
-    if site is not None:
-        name = SiteSettings.for_request(request).organisation_name  # cached per request
-        if name:
-            return name
-        if site.site_name:
-            return site.site_name
-    return DEFAULT_SITE_NAME
+    """The organisation's name (``cms.models.site_name``)."""
+    return models.site_name(context.get("request"))
 
 
 @register.simple_tag
@@ -95,7 +73,7 @@ def share_image_url(context, page):
 def main_nav(context):
     """The home page's live children that are marked "show in menus" (cached: ``cms.frame``)."""
     request = context.get("request")
-    site = _site(request)
+    site = models.current_site(request)
     current = context.get("page")
     items = []
     if site is not None:
@@ -116,7 +94,7 @@ def main_nav(context):
 @register.inclusion_tag("includes/feed_links.html", takes_context=True)
 def news_feed_links(context):
     """<link rel="alternate"> for the RSS and Atom feeds of the site's news index."""
-    site = _site(context.get("request"))
+    site = models.current_site(context.get("request"))
     news = site_frame(site)["news"] if site is not None else None
     if news is None:
         return {"feeds": []}
@@ -129,27 +107,22 @@ def news_feed_links(context):
     }
 
 
-_JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, page):
     """schema.org NewsArticle data for search engines, safe inside a <script> element."""
     request = context.get("request")
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": page.title[:110],
-        "description": page.intro,
-        "datePublished": page.published_at.isoformat(),
-        "dateModified": (page.last_published_at or page.published_at).isoformat(),
-        "mainEntityOfPage": page.get_full_url(request),
-        "publisher": {"@type": "Organization", "name": site_name(context)},
-    }
-    if page.author:
-        data["author"] = {"@type": "Person", "name": page.author}
     image = share_image_url(context, page)
-    if image:
-        data["image"] = [image]
-    payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_LD_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308 - escaped above
+    return json_ld_script(
+        schema(
+            "NewsArticle",
+            context=True,
+            headline=page.title[:110],
+            description=page.intro,
+            datePublished=page.published_at.isoformat(),
+            dateModified=(page.last_published_at or page.published_at).isoformat(),
+            mainEntityOfPage=page.get_full_url(request),
+            publisher=schema("Organization", name=site_name(context)),
+            author=schema("Person", name=page.author) if page.author else None,
+            image=[image] if image else None,
+        )
+    )

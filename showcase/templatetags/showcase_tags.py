@@ -8,7 +8,6 @@ from __future__ import annotations
 from django import template
 from django.apps import apps
 
-from showcase.listing import card_queryset
 from showcase.models import ProjectCompany, ProjectPage
 
 register = template.Library()
@@ -30,9 +29,10 @@ def company_projects(company, limit=24):
     if not roles:
         return []
     projects = list(
-        card_queryset(ProjectPage.objects.live().filter(pk__in=roles.keys())).order_by(
-            "-year", "-first_published_at"
-        )[:limit]
+        ProjectPage.objects.live()
+        .filter(pk__in=roles.keys())
+        .for_cards()
+        .order_by("-year", "-first_published_at")[:limit]
     )
     for project in projects:
         project.company_role = roles.get(project.pk, "")
@@ -48,9 +48,10 @@ def company_projects(company, limit=24):
 def featured_projects(limit=6):
     """Featured live projects for the home page, newest first."""
     return list(
-        card_queryset(ProjectPage.objects.live().filter(featured=True)).order_by(
-            "-year", "-first_published_at"
-        )[:limit]
+        ProjectPage.objects.live()
+        .filter(featured=True)
+        .for_cards()
+        .order_by("-year", "-first_published_at")[:limit]
     )
 
 
