@@ -57,7 +57,7 @@ from tests.showcase.factories import showcase_index
 
 pytestmark = pytest.mark.django_db
 
-OUR_PACKAGES = ("cms", "directory", "showcase")
+OUR_PACKAGES = ("cms", "directory", "showcase", "members")
 # Classes that are parts of the forms above, not forms anyone opens by themselves.
 PARTS = {
     HoneypotMixin: "a mixin of MemberPasswordResetForm",
