@@ -109,6 +109,11 @@ def test_editor_publishes_news_and_visitor_finds_it(
     page.locator("li.tagit-new input").fill("animation")
     page.keyboard.press("Enter")
     screenshot(page, "news-journey-01-editor-writes")
+    # Wagtail autosaves the new article half a second after the last change
+    # and turns the form into the article's edit form. Publishing while that
+    # first save is still on its way is refused (the slug is taken by then),
+    # as it would be for an editor that quick; wait for it, as they would.
+    page.wait_for_function("() => /\\/pages\\/\\d+\\/edit\\/$/.test(location.pathname)")
 
     page.get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Publish", exact=True).click()
