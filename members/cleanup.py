@@ -22,6 +22,7 @@ An upload is kept while anything could still need it:
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator
 
 from django.contrib.contenttypes.models import ContentType
@@ -36,20 +37,22 @@ from .models import PrivateUpload
 from .uploads import existing_member_collection
 
 
-def _image_foreign_keys():
+@functools.cache
+def _image_foreign_keys() -> tuple:
     """(model, field name, attname) of every foreign key that uses an image.
 
     Not renditions', nor the private-upload record's: those belong to the
-    image rather than using it.
+    image rather than using it. The models do not change while the process
+    runs, and every page publication asks (``image_ids_in``): computed once.
     """
     Image = get_image_model()
-    return [
+    return tuple(
         (rel.related_model, rel.field.name, rel.field.attname)
         for rel in Image._meta.get_fields(include_hidden=True)
         if rel.auto_created
         and not rel.concrete
         and rel.related_model not in (Image.get_rendition_model(), PrivateUpload)
-    ]
+    )
 
 
 def _ids_in(content, keys: set[str]) -> Iterator[int]:
@@ -65,12 +68,14 @@ def _ids_in(content, keys: set[str]) -> Iterator[int]:
             yield from _ids_in(item, keys)
 
 
-def image_reference_keys() -> set[str]:
+@functools.cache
+def image_reference_keys() -> frozenset[str]:
     """The names under which a revision's JSON content stores an image id."""
     foreign_keys = _image_foreign_keys()
-    return {name for _model, name, _attname in foreign_keys} | {
-        attname for _model, _name, attname in foreign_keys
-    }
+    return frozenset(
+        {name for _model, name, _attname in foreign_keys}
+        | {attname for _model, _name, attname in foreign_keys}
+    )
 
 
 def image_ids_in(content) -> set[int]:
