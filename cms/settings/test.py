@@ -31,6 +31,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": str(BASE_DIR / "test-output" / f"test-{os.getpid()}.sqlite3")  # noqa: F405
     }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # A test waiting on a lock another connection holds (a thread or process a
+    # test left behind) fails with PostgreSQL's own message after two minutes
+    # instead of waiting for ever; no test waits that long for a real reason.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c lock_timeout=120000"  # noqa: F405
+
 # Ordinary tests use the database backend; Elasticsearch tests build their own
 # backend from ELASTICSEARCH_URL (exported by `make test`) with a unique prefix.
 DIRECTORY_SEARCH_BACKEND = {"BACKEND": "directory.search.database.DatabaseBackend"}
