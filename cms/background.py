@@ -26,6 +26,7 @@ import datetime
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from django_tasks import task_backends
@@ -65,9 +66,36 @@ def enqueue(task, *args, **kwargs) -> bool:
     return True
 
 
-def enqueue_on_commit(task, *args, **kwargs) -> None:
-    """Enqueue ``task`` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: enqueue(task, *args, **kwargs), robust=True)
+def run_waiting(task) -> bool:
+    """True if a run of ``task`` is stored, due and not started yet.
+
+    A run that has not started will see everything committed before it
+    starts, so a sweep task (one without arguments) need not be queued twice.
+    Inline backends answer False.
+    """
+    if not backend_can_defer(task):
+        return False
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    due = Q(run_after__lte=timezone.now()) | Q(run_after=get_date_max())
+    return (
+        DBTaskResult.objects.filter(status="READY", task_path=task.module_path).filter(due).exists()
+    )
+
+
+def enqueue_on_commit(task, *args, once: bool = False, **kwargs) -> None:
+    """Enqueue ``task`` once the current transaction commits (at once outside one).
+
+    ``once``: for a sweep without arguments, skip it when a run that has not
+    started yet is already waiting (it will see this transaction's work).
+    """
+
+    def send():
+        if once and run_waiting(task):
+            return
+        enqueue(task, *args, **kwargs)
+
+    transaction.on_commit(send, robust=True)
 
 
 def retry_later(task, delay_seconds: float, *args, once: bool = False, **kwargs) -> bool:

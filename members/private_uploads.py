@@ -106,8 +106,13 @@ def uploads_in_use(ids: set[int]) -> set[int]:
 
 
 def schedule_discard():
-    """After this transaction, have the worker delete private uploads nothing uses any more."""
-    background.enqueue_on_commit(discard_unused_uploads)
+    """After this transaction, have the worker delete private uploads nothing uses any more.
+
+    Most saves carry no private upload at all; they cost one look-up in a small table
+    here rather than a task for the worker.
+    """
+    if PrivateUpload.objects.filter(approved_at__isnull=True).exists():
+        background.enqueue_on_commit(discard_unused_uploads, once=True)
 
 
 @task()

@@ -286,6 +286,20 @@ def test_a_failed_publication_is_retried_by_the_worker_and_the_picture_stays_rea
     assert Client().get(private_url)["Location"] == logo.file.url
 
 
+@committed
+def test_a_save_without_uploads_gives_the_worker_no_clean_up_and_one_with_them_does(
+    task_worker, client
+):
+    acme = company("Acme Animation")
+    client.force_login(member(acme, "owner@acme.example"))
+    response = client.post(edit_url(acme), profile_data(acme, strapline="Frame by frame"))
+    assert response.status_code == 302
+    assert not task_worker.queued("discard_unused_uploads").exists()
+
+    send_logo(client, acme)  # a second change, with a private upload
+    assert task_worker.queued("discard_unused_uploads").count() == 1
+
+
 def test_a_new_projects_poster_and_gallery_go_public_when_the_project_is_approved(
     visitor, owner_client, acme, reviewer, django_capture_on_commit_callbacks
 ):
