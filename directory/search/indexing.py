@@ -21,6 +21,7 @@ from django.db import transaction
 
 from tqdm import tqdm
 
+from cms.statistics import refresh_statistics
 from directory.models import CompanyPage
 
 from .documents import CompanyDocument, company_documents, fold
@@ -118,4 +119,6 @@ def rebuild_database_entries(
         written += _write(batch)
         bar.update(len(batch))
         bar.close()
+        # Everything search reads was rewritten or loaded just before.
+        refresh_statistics(CompanyPage, CompanySearchEntry)
     return written

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from cms.statistics import refresh_statistics
 from directory.models import (
     CompanyCredit,
     CompanyPage,
@@ -339,6 +340,8 @@ class Command(BaseCommand):
             self.import_rows(
                 rows, index, summary, dry_run=dry_run, progress=options["verbosity"] > 0
             )
+            if not dry_run:
+                refresh_statistics(CompanyPage)  # searches plan well at once
         finally:  # also when stopped: what was committed is worth knowing
             self.report(summary, dry_run)
 
