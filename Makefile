@@ -13,7 +13,7 @@ JS_STAMP := node_modules/.installed
 NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install run seed test test-postgres lint lint-python lint-imports lint-templates lint-css lint-js format bench services-stop clean distclean
+.PHONY: help install run seed test test-postgres lint lint-python lint-imports lint-templates lint-css lint-js format bench bench-relevance services-stop clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -89,6 +89,9 @@ format: $(PY_STAMP) ## ruff: fix what can be fixed, then format
 
 bench: install ## Search benchmarks (bench/run.py): database vs Elasticsearch
 	scripts/with-services -- $(PY) bench/run.py
+
+bench-relevance: install ## Search relevance on the judged queries (bench/relevance/): both backends vs a naive reference
+	scripts/with-services -- $(PY) bench/relevance/run.py
 
 services-stop: ## Stop the local Elasticsearch and PostgreSQL if they run
 	scripts/elasticsearch stop

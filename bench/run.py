@@ -63,6 +63,23 @@ def summary(samples: list[float]) -> dict:
     return {"p50": round(statistics.median(samples), 2), "p95": round(percentile(samples, 95), 2)}
 
 
+def backend_configs(es_url: str | None, index_prefix: str, only: set[str] | None) -> dict:
+    """name -> DIRECTORY_SEARCH_BACKEND for every backend to measure (Elasticsearch if a URL)."""
+    # Imported here: the callers run this after django.setup().
+    from directory.search import DATABASE_BACKEND, ELASTICSEARCH_BACKEND
+
+    backends = {"database": {"BACKEND": DATABASE_BACKEND}}
+    if es_url:
+        backends["elasticsearch"] = {
+            "BACKEND": ELASTICSEARCH_BACKEND,
+            "URLS": [es_url],
+            "INDEX_PREFIX": index_prefix,
+        }
+    if only:
+        backends = {name: config for name, config in backends.items() if name in only}
+    return backends
+
+
 # -- child: one size, one database ---------------------------------------------
 
 
@@ -78,12 +95,7 @@ def child(size: int, repeat: int, only: set[str] | None = None) -> dict:
 
     from bench.generate import generate_companies
     from directory.models import CompanyPage, Place, Sector, Skill
-    from directory.search import (
-        DATABASE_BACKEND,
-        ELASTICSEARCH_BACKEND,
-        reset_search_backend,
-        run_search,
-    )
+    from directory.search import reset_search_backend, run_search
     from directory.search.indexing import rebuild_database_entries
     from directory.search.models import CompanySearchEntry
     from directory.search.query import parse_search_params
@@ -121,16 +133,7 @@ def child(size: int, repeat: int, only: set[str] | None = None) -> dict:
         "place": slug(Place, ["stoke-on-trent"]),
     }
 
-    backends = {"database": {"BACKEND": DATABASE_BACKEND}}
-    es_url = os.environ.get("ELASTICSEARCH_URL")
-    if es_url:
-        backends["elasticsearch"] = {
-            "BACKEND": ELASTICSEARCH_BACKEND,
-            "URLS": [es_url],
-            "INDEX_PREFIX": f"bench-{size}",
-        }
-    if only:
-        backends = {name: config for name, config in backends.items() if name in only}
+    backends = backend_configs(os.environ.get("ELASTICSEARCH_URL"), f"bench-{size}", only)
 
     client = Client()
     results: dict = {"reference": {}, "backends": {}}

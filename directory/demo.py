@@ -10,13 +10,20 @@ every company by slug and changes nothing.
 
 Beyond that, ``--companies N`` adds ``N - 60`` synthetic companies for
 benchmarks, built in bulk (see ``bulk_create_companies``): 100,000 take a few
-minutes instead of hours.
+minutes instead of hours. Curated or synthetic, every company belongs to one
+trade (``TRADES``: an animation studio, a VFX house, a drone unit...), which
+decides its skills (from the seeded taxonomy, directory/data/skills.csv), its
+sectors, strapline, about text, credits and gallery, so the demo reads as a
+real directory and a search for "sound studio" finds sound studios. A few
+companies write American spellings or joined forms ("color grading",
+"postproduction"), as real members do.
 """
 
 from __future__ import annotations
 
 import io
 import random
+import re
 import sys
 import uuid
 from dataclasses import dataclass
@@ -60,228 +67,643 @@ SHOWREELS = [
 
 @dataclass(frozen=True)
 class Trade:
-    """What kind of company: where its skills come from and whom it works for."""
+    """One believable kind of company: it decides the skills, sectors, words and work.
 
-    groups: tuple[str, ...]  # skill groups (by name) most of its skills come from
+    ``skills`` are skill slugs from the seeded taxonomy (directory/data/skills.csv),
+    the first two always held; ``work`` names the pools of productions and
+    clients its credits come from; ``names`` are second words for synthetic
+    companies of this trade.
+    """
+
+    label: str
+    skills: tuple[str, ...]
     sectors: tuple[str, ...]  # sector slugs
     strapline: str
-    about: str
+    about: str  # {size}, {town} and {skills} are filled in
     roles: tuple[str, ...]  # its role in credits
+    work: str  # a key of WORK
+    project_role: str  # its role on a showcase project
+    tags: tuple[str, ...]  # showcase tags for projects it leads
+    stills: tuple[str, ...]  # gallery captions
+    names: tuple[str, ...]
 
 
 TRADES = {
     "animation": Trade(
-        ("Animation", "Design & graphics"),
-        ("animation", "childrens", "advertising", "games"),
+        "animation studio",
+        (
+            "2d-animation",
+            "3d-animation",
+            "character-design",
+            "storyboarding",
+            "rigging",
+            "animatics",
+            "illustration",
+        ),
+        ("animation", "childrens", "advertising", "education"),
         "Character animation from storyboard to final frame",
         "We are a {size} animation studio in {town}, making characters move for broadcasters, "
-        "brands and games studios: 2D, 3D and stop motion, from the first sketch to delivery.",
+        "brands and children's channels: {skills}. Cartoons, explainers and series, from the "
+        "first sketch to delivery.",
         ("Animation", "Character animation", "Storyboards"),
+        "screen",
+        "Animation",
+        ("2d animation", "hand-drawn"),
+        ("Storyboards for episode one", "Character turnarounds", "Final frame"),
+        ("Animation", "Toons", "Cartoons"),
     ),
-    "post": Trade(
-        ("Post-production", "Sound"),
-        ("film", "tv-drama", "factual", "documentary", "advertising"),
-        "Edit, grade and finish for screens of every size",
-        "A {size} post-production house in {town}: offline and online editing, colour grading "
-        "and deliverables that pass broadcasters' technical checks first time.",
-        ("Offline edit", "Colour grade", "Online and deliverables"),
+    "stop-motion": Trade(
+        "stop motion studio",
+        (
+            "stop-motion",
+            "character-design",
+            "prop-making",
+            "storyboarding",
+            "animatics",
+            "production-design",
+        ),
+        ("animation", "childrens", "advertising", "music-video"),
+        "Stop motion and claymation, made by hand in Staffordshire",
+        "A {size} stop motion studio in {town}: puppets, clay and sets built and animated in "
+        "our own workshop. {skills}, frame by frame, for series, adverts and shorts.",
+        ("Stop motion animation", "Puppet making", "Set build"),
+        "screen",
+        "Stop motion animation",
+        ("stop-motion", "hand-made"),
+        ("Puppets on the workbench", "Lighting the miniature set", "Clay heads drying"),
+        ("Stop Motion", "Puppets", "Claymation"),
     ),
     "vfx": Trade(
-        ("VFX", "Post-production"),
-        ("film", "tv-drama", "advertising", "music-video"),
+        "VFX house",
+        (
+            "visual-effects",
+            "compositing",
+            "rotoscoping",
+            "matchmoving",
+            "cg-modelling",
+            "texturing-and-look-development",
+            "fx-simulation",
+            "matte-painting",
+            "vfx-supervision",
+        ),
+        ("film", "tv-drama", "advertising"),
         "Invisible effects and impossible shots",
-        "Compositing, CG and clean-up from a {size} VFX studio in {town}. We join productions "
-        "in pre-production, supervise on set and deliver shots on schedule.",
+        "Visual effects from a {size} VFX house in {town}: {skills}. We join productions in "
+        "pre-production, supervise on set and deliver CGI shots on schedule.",
         ("Visual effects", "VFX supervision", "Compositing"),
+        "screen",
+        "VFX",
+        ("vfx", "cgi"),
+        (
+            "Before and after the composite",
+            "Set extension breakdown",
+            "On set with tracking markers",
+        ),
+        ("VFX", "Visual Effects", "FX"),
+    ),
+    "grading": Trade(
+        "post-production and colour grading house",
+        (
+            "colour-grading",
+            "online-editing",
+            "conform",
+            "mastering-and-deliverables",
+            "dit-and-data-wrangling",
+        ),
+        ("film", "tv-drama", "documentary", "advertising"),
+        "Colour grading and finishing for screens of every size",
+        "A {size} post-production house in {town} with a colourist in every suite: {skills}. "
+        "Grades, conforms and deliverables that pass broadcasters' technical checks first time.",
+        ("Colour grade", "Online and conform", "Deliverables"),
+        "screen",
+        "Colour grade",
+        ("colour grading", "post-production"),
+        ("In the grading suite", "Scopes and a reference monitor", "Finishing the conform"),
+        ("Post", "Grade", "Colour"),
+    ),
+    "editing": Trade(
+        "edit house",
+        (
+            "offline-editing",
+            "trailer-editing",
+            "online-editing",
+            "edit-suite-hire",
+            "archive-research",
+        ),
+        ("tv-drama", "factual", "documentary", "entertainment"),
+        "Editors who find the story",
+        "Our {size} edit house in {town} cuts drama, documentaries and entertainment: "
+        "{skills}. Experienced editors, and cutting rooms to hire by the week.",
+        ("Offline edit", "Editor", "Trailer edit"),
+        "screen",
+        "Editing",
+        ("documentary", "post-production"),
+        ("In the cutting room", "The paper edit", "Timeline on the last day"),
+        ("Edit", "Editing", "Cutting Rooms"),
     ),
     "sound": Trade(
-        ("Sound",),
-        ("film", "tv-drama", "games", "advertising", "factual"),
+        "sound studio",
+        (
+            "sound-design",
+            "dubbing-mixing",
+            "foley",
+            "adr-and-voice-recording",
+            "music-composition",
+            "location-sound-recording",
+        ),
+        ("film", "tv-drama", "games", "advertising"),
         "Sound design, mixing and music for picture",
-        "Our {size} audio studio in {town} records, designs and mixes sound for film, TV and "
-        "games: Foley, ADR, dubbing mixes and original scores.",
+        "Our {size} audio post studio in {town} records, designs and mixes sound for film, TV "
+        "and games: {skills}. A dubbing theatre, a Foley stage and a voice booth.",
         ("Sound design", "Dubbing mix", "Original music"),
+        "screen",
+        "Sound",
+        ("sound design", "foley"),
+        ("Recording Foley", "At the dubbing desk", "In the voice booth"),
+        ("Sound", "Audio", "Mix"),
     ),
-    "games": Trade(
-        ("Games & interactive", "Animation"),
-        ("games", "education", "immersive-xr"),
-        "Games for consoles, PC and mobile, made in Staffordshire",
-        "A {size} independent games developer in {town}, building our own titles and "
-        "co-developing with publishers: design, code, art and QA under one roof.",
-        ("Co-development", "Game design", "Art"),
+    "access": Trade(
+        "subtitling and access service",
+        (
+            "subtitling-and-captioning",
+            "mastering-and-deliverables",
+            "audio-description",
+            "adr-and-voice-recording",
+        ),
+        ("tv-drama", "education", "public-sector", "heritage"),
+        "Subtitles, captions and audio description",
+        "A {size} access services company in {town}: {skills}. Closed captions, translated "
+        "subtitles and described versions for broadcasters, museums and e-learning.",
+        ("Subtitles", "Audio description", "Access versions"),
+        "screen",
+        "Subtitles and access",
+        ("subtitles", "accessibility"),
+        ("Timing subtitles", "Recording audio description", "The access suite"),
+        ("Captions", "Subtitles", "Access"),
     ),
-    "immersive": Trade(
-        ("Immersive/XR", "Games & interactive"),
-        ("immersive-xr", "heritage", "live-events", "education"),
-        "Virtual, augmented and mixed reality experiences",
-        "From a {size} studio in {town} we design immersive experiences for museums, venues "
-        "and brands: VR, AR, projection mapping and virtual production.",
-        ("Immersive experience", "Virtual production", "AR app"),
+    "drone": Trade(
+        "drone and aerial filming company",
+        ("drone-filming", "camera-operating", "360-video", "publicity-and-stills-photography"),
+        ("film", "tv-drama", "advertising", "sport", "heritage"),
+        "Aerial filming with CAA-approved drone pilots",
+        "A {size} aerial filming company in {town}: {skills}. Licensed pilots and UAV crews "
+        "for drama, sport, property and heritage, with surveys and permissions handled.",
+        ("Aerial filming", "Drone unit", "Aerial photography"),
+        "screen",
+        "Aerial filming",
+        ("drone", "aerial"),
+        ("Pre-flight checks", "Over the moorlands", "Aerial view of the kilns"),
+        ("Aerials", "Drone", "Skyworks"),
+    ),
+    "camera": Trade(
+        "camera crew",
+        (
+            "cinematography",
+            "camera-operating",
+            "focus-pulling",
+            "steadicam",
+            "gaffer-and-lighting",
+            "grip",
+            "underwater-filming",
+        ),
+        ("film", "tv-drama", "advertising", "music-video"),
+        "Directors of photography and camera crews",
+        "A {size} camera department based in {town}: {skills}. DoPs, operators and assistants "
+        "who light and shoot drama, adverts and music promos across the region.",
+        ("Director of photography", "Camera crew", "Lighting"),
+        "screen",
+        "Camera",
+        ("live action", "cinematography"),
+        ("On set with the camera crew", "Lighting the scene", "Steadicam rehearsal"),
+        ("Camera", "Crew", "Lens"),
+    ),
+    "hire": Trade(
+        "camera and lighting hire company",
+        (
+            "camera-and-lighting-hire",
+            "studio-hire",
+            "grip",
+            "gaffer-and-lighting",
+            "unit-and-vehicle-hire",
+        ),
+        ("film", "tv-drama", "advertising", "live-events"),
+        "Camera, lighting and grip hire",
+        "Kit hire from a {size} rental house in {town}: {skills}. Cameras, lenses, lights and "
+        "grip, prepped and tested, dry hire or with crew.",
+        ("Camera hire", "Lighting hire", "Studio hire"),
+        "screen",
+        "Equipment hire",
+        ("equipment hire", "live action"),
+        ("The prep bay", "Lenses ready to go", "Our drive-in studio"),
+        ("Hire", "Rental", "Kit"),
+    ),
+    "locations": Trade(
+        "location services company",
+        ("location-management", "unit-and-vehicle-hire", "production-coordination", "studio-hire"),
+        ("film", "tv-drama", "advertising", "heritage"),
+        "Locations, permits and unit bases across Staffordshire",
+        "A {size} location services company in {town}: {skills}. We find the mills, kilns, "
+        "canals and country houses, agree the permits and run the unit base.",
+        ("Locations", "Location manager", "Unit base"),
+        "screen",
+        "Locations",
+        ("locations", "period drama"),
+        ("Tech recce at the kilns", "Unit base by the canal", "Scouting the moorlands"),
+        ("Locations", "Scouts", "Unit"),
+    ),
+    "documentary": Trade(
+        "documentary production company",
+        (
+            "producing",
+            "directing",
+            "research",
+            "archive-research",
+            "offline-editing",
+            "production-management",
+        ),
+        ("documentary", "factual", "news", "heritage"),
+        "Documentaries for broadcasters and streamers",
+        "A {size} documentary production company in {town}: {skills}. Observational films, "
+        "investigations and history series, researched, shot and cut in-house.",
+        ("Production", "Self-shooting director", "Edit producer"),
+        "screen",
+        "Production",
+        ("documentary", "factual"),
+        ("Filming an interview", "In the archive", "On location"),
+        ("Docs", "Documentary", "Factual"),
     ),
     "drama": Trade(
-        ("Production", "Development & writing"),
+        "drama production company",
+        (
+            "producing",
+            "directing",
+            "screenwriting",
+            "script-editing",
+            "development-producing",
+            "line-production",
+            "casting",
+        ),
         ("film", "tv-drama", "comedy"),
         "Scripted drama and feature films with a Midlands voice",
         "An independent production company in {town} developing and producing scripted drama "
-        "and feature films, with a {size} team and a slate of regional stories.",
+        "and feature films, with a {size} team: {skills}, and a slate of regional stories.",
         ("Production", "Development", "Co-production"),
+        "screen",
+        "Production",
+        ("period drama", "live action"),
+        ("Read-through day", "On set in Burslem", "Casting session"),
+        ("Pictures", "Films", "Drama"),
     ),
-    "factual": Trade(
-        ("Production", "Camera & lighting", "Development & writing"),
-        ("factual", "documentary", "news", "sport"),
-        "Factual and documentary for broadcasters and streamers",
-        "A {size} factual production company in {town}: observational documentaries, "
-        "specialist factual and sport, researched, shot and cut in-house.",
-        ("Production", "Self-shooting PD", "Edit producer"),
+    "corporate": Trade(
+        "corporate video production company",
+        ("producing", "directing", "camera-operating", "offline-editing", "commercials-directing"),
+        ("corporate", "education", "public-sector"),
+        "Corporate films, training videos and event coverage",
+        "A {size} corporate video production company in {town}: {skills}. Company films, "
+        "training and recruitment videos, case studies and conference filming for business.",
+        ("Production", "Filming and edit", "Event filming"),
+        "brand",
+        "Production",
+        ("corporate", "live action"),
+        ("Filming at the factory", "Interview set-up", "Conference coverage"),
+        ("Video", "Media", "Films"),
     ),
-    "brand": Trade(
-        ("Production", "Post-production", "Design & graphics"),
-        ("advertising", "corporate", "education", "public-sector"),
-        "Brand films, adverts and social content that work hard",
-        "A {size} creative video agency in {town} making adverts, brand films and social "
-        "content for companies, charities and councils, from idea to campaign.",
-        ("Production", "Creative direction", "Social edits"),
+    "commercials": Trade(
+        "commercials and brand film company",
+        ("commercials-directing", "producing", "art-direction", "offline-editing", "casting"),
+        ("advertising", "corporate", "music-video"),
+        "Adverts, brand films and social content that work hard",
+        "A {size} creative production company in {town} making adverts, brand films and social "
+        "content for companies, charities and councils: {skills}, from idea to campaign.",
+        ("Production", "Creative direction", "Direction"),
+        "brand",
+        "Production",
+        ("advertising", "live action"),
+        ("Product shoot", "Casting the campaign", "Art department at work"),
+        ("Creative", "Commercials", "Brand Films"),
     ),
-    "crew": Trade(
-        ("Camera & lighting", "Locations & facilities"),
-        ("film", "tv-drama", "advertising", "music-video", "live-events"),
-        "Camera crews, kit hire and studio space",
-        "Camera and lighting crews with kit, from a {size} base in {town}: drones, steadicam, "
-        "multi-camera and a drive-in studio for productions across the region.",
-        ("Camera crew", "Lighting", "Drone filming"),
+    "music-video": Trade(
+        "music video production company",
+        ("directing", "producing", "offline-editing", "colour-grading", "art-direction"),
+        ("music-video", "live-events", "entertainment"),
+        "Music videos and promos for artists and labels",
+        "A {size} music video production company in {town}: {skills}. Promos, live sessions "
+        "and tour visuals for bands, artists and labels, shot and cut in-house.",
+        ("Direction", "Production", "Edit"),
+        "events",
+        "Music video",
+        ("music video", "live action"),
+        ("On the shoot with the band", "Live session", "Grading the promo"),
+        ("Music Films", "Promos", "Sessions"),
     ),
-    "music": Trade(
-        ("Production", "Design & graphics", "Post-production"),
-        ("music-video", "live-events", "advertising"),
-        "Music videos and live visuals",
-        "A {size} collective in {town} directing music videos and designing visuals for tours "
-        "and festivals, with our own edit and motion-graphics suite.",
-        ("Direction", "Live visuals", "Edit"),
-    ),
-    "design": Trade(
-        ("Design & graphics", "Animation"),
+    "motion": Trade(
+        "motion graphics and title design studio",
+        ("motion-graphics", "2d-animation", "title-design", "graphic-design", "illustration"),
         ("advertising", "corporate", "tv-drama", "film"),
-        "Titles, motion graphics and on-screen design",
-        "Motion graphics, title sequences and broadcast design from a {size} studio in {town}, "
-        "working with producers and agencies across the UK.",
+        "Motion graphics, titles and on-screen design",
+        "Motion graphics, title sequences and broadcast design from a {size} studio in "
+        "{town}: {skills}. Explainers, idents and end credits for producers and agencies.",
         ("Titles", "Motion graphics", "Graphic design"),
+        "brand",
+        "Motion graphics",
+        ("motion graphics", "titles"),
+        ("Title sequence frames", "Style frames", "Animating the ident"),
+        ("Motion", "Titles", "Graphics"),
+    ),
+    "games": Trade(
+        "games developer",
+        ("game-design", "game-programming", "game-art", "level-design", "qa-and-playtesting"),
+        ("games", "education"),
+        "Games for consoles, PC and mobile, made in Staffordshire",
+        "A {size} independent games developer in {town}, building our own titles and "
+        "co-developing with publishers: {skills}, all under one roof.",
+        ("Co-development", "Game design", "Art"),
+        "games",
+        "Game development",
+        ("games", "indie"),
+        ("Playtest day", "Concept art wall", "Level blockout"),
+        ("Games", "Interactive", "Play"),
+    ),
+    "cinematics": Trade(
+        "games cinematics studio",
+        (
+            "3d-animation",
+            "rigging",
+            "cg-modelling",
+            "texturing-and-look-development",
+            "animatics",
+            "game-art",
+        ),
+        ("games", "animation", "advertising"),
+        "Game trailers and cinematics",
+        "A {size} cinematics studio in {town} making game trailers, cut-scenes and in-engine "
+        "cinematics for publishers: {skills}, rendered in real time or offline.",
+        ("Cinematics", "Trailer", "Character animation"),
+        "games",
+        "Cinematics",
+        ("games", "cgi"),
+        ("Trailer storyboard", "Character rig", "Final render"),
+        ("Cinematics", "Trailers", "CG"),
+    ),
+    "immersive": Trade(
+        "immersive and XR studio",
+        (
+            "virtual-reality",
+            "augmented-reality",
+            "360-video",
+            "projection-mapping",
+            "volumetric-capture",
+            "virtual-production",
+            "interactive-web",
+        ),
+        ("immersive-xr", "heritage", "live-events", "education"),
+        "Virtual, augmented and mixed reality experiences",
+        "From a {size} studio in {town} we design immersive experiences for museums, venues "
+        "and brands: {skills}.",
+        ("Immersive experience", "Virtual production", "AR app"),
+        "events",
+        "Immersive",
+        ("virtual production", "360 video"),
+        ("Testing the headset", "Projection test on the bottle kiln", "LED volume"),
+        ("XR", "Immersive", "Virtual"),
+    ),
+    "training": Trade(
+        "screen skills training provider",
+        (
+            "training-and-workshops",
+            "studio-hire",
+            "camera-operating",
+            "gaffer-and-lighting",
+            "offline-editing",
+        ),
+        ("education", "film", "tv-drama"),
+        "Courses and workshops for new and working crew",
+        "A {size} training provider in {town}: {skills}. Short courses, apprenticeships and "
+        "workshops that get new crew ready for set and help working crew step up.",
+        ("Training", "Trainee scheme", "Workshops"),
+        "courses",
+        "Training",
+        ("training", "live action"),
+        ("Camera workshop", "Lighting masterclass", "Edit course"),
+        ("Academy", "Training", "Skills"),
     ),
 }
 
-# Sixty plausible, fictional companies: (name, trade). Names borrow from the
-# Potteries and the Staffordshire moorlands; any likeness is coincidental.
+# Credits come from the kind of work a trade does: (productions, clients).
+# Demo companies are invented, and so is every credit they claim.
+WORK = {
+    "screen": (
+        (
+            "The Last Firing",
+            "Clay Hearts",
+            "Canal Lights",
+            "Northern Soul Kitchen",
+            "The Potters",
+            "Moorland Rescue",
+            "Bottle Kilns",
+            "Slip & Glaze",
+            "Night Shift",
+            "Saggar Makers",
+            "The Lost Mill",
+            "Green Chase",
+            "After the Works",
+            "Tile & Tide",
+            "The Long Road to Leek",
+            "Five Towns",
+            "Wild Staffordshire",
+        ),
+        (
+            "Channel Trent",
+            "Five Towns TV",
+            "Moorland Screen",
+            "Northlight Pictures",
+            "Kilnhouse Streaming",
+            "Marl Films",
+            "Midlands Screen Fund",
+            "",
+        ),
+    ),
+    "brand": (
+        (
+            "Made in the Potteries campaign",
+            "Kiln to Table brand film",
+            "Winter appeal",
+            "Safety at the works",
+            "Graduate recruitment film",
+            "Annual review",
+            "Open day film",
+            "Spring sale",
+            "Our apprentices",
+        ),
+        (
+            "Saggar Tableware",
+            "Potteries Borough Council",
+            "Churnet Valley University",
+            "Burslem Athletic FC",
+            "Trent Water",
+            "Staffordshire Hospice Trust",
+        ),
+    ),
+    "games": (
+        (
+            "Shardfall",
+            "Kiln Keeper",
+            "Canal Racers",
+            "Marl Mountain",
+            "Night Potters",
+            "Glazebound",
+            "Bottle Oven Tycoon",
+        ),
+        ("Jasper Games", "Kilnhouse Streaming", "Marl Interactive", ""),
+    ),
+    "events": (
+        (
+            "Lights of the Five Towns",
+            "Kiln Sessions",
+            "Canal Nights",
+            "Festival of Clay",
+            "Northern Soul Weekender",
+            "The Bottle Oven Tour",
+            "Museum Nights",
+        ),
+        (
+            "Bottle Oven Records",
+            "Potteries Museum Trust",
+            "Five Towns Festival",
+            "Marl Records",
+            "",
+        ),
+    ),
+    "courses": (
+        (
+            "Camera trainee scheme",
+            "Lighting for drama course",
+            "Edit bootcamp",
+            "New entrants programme",
+            "Drone licence course",
+            "Summer film school",
+        ),
+        ("Midlands Screen Fund", "Churnet Valley University", "Potteries Borough Council", ""),
+    ),
+}
+CLIENTS = sorted({client for _, clients in WORK.values() for client in clients if client})
+
+# Sixty plausible, fictional companies: (name, trade, town slug, voice). Names
+# borrow from the Potteries and the Staffordshire moorlands, and a name with a
+# town in it is based there; any likeness is coincidental. Most write British
+# English; a few write American spellings ("us") or joined or hyphenated forms.
 CURATED = [
-    ("Kiln Light Studio", "animation"),
-    ("Saggar Post", "post"),
-    ("Marl Pit VFX", "vfx"),
-    ("Bottle Oven Sound", "sound"),
-    ("Slipcast Games", "games"),
-    ("Etruria Immersive", "immersive"),
-    ("Trent Valley Pictures", "drama"),
-    ("Moorland Films", "factual"),
-    ("Glaze Creative", "brand"),
-    ("Churnet Camera Hire", "crew"),
-    ("Potbank Music Films", "music"),
-    ("Lustre Motion", "design"),
-    ("Flint & Fire Animation", "animation"),
-    ("Hanley Grade", "post"),
-    ("Cobalt Compositing", "vfx"),
-    ("Roaches Audio", "sound"),
-    ("Biscuit Ware Games", "games"),
-    ("Lymelight XR", "immersive"),
-    ("Spode Street Productions", "drama"),
-    ("Chase Documentary", "factual"),
-    ("Canalside Media", "brand"),
-    ("Hednesford Grip & Light", "crew"),
-    ("Tunstall Beat Films", "music"),
-    ("Jasper Title Design", "design"),
-    ("Clayhead Animation", "animation"),
-    ("Longton Edit House", "post"),
-    ("Wharf Street VFX", "vfx"),
-    ("Foley Works Stafford", "sound"),
-    ("Pixel Pottery", "games"),
-    ("Needwood Virtual", "immersive"),
-    ("Beacon Drama", "drama"),
-    ("Staffs Story Factory", "factual"),
-    ("Brewhouse Brand Films", "brand"),
-    ("Cannock Crew Co", "crew"),
-    ("Burslem Visuals", "music"),
-    ("Majolica Motion", "design"),
-    ("Cheddleton Stop Motion", "animation"),
-    ("Fenton Finishing", "post"),
-    ("Blue Glaze FX", "vfx"),
-    ("Lichfield Mix", "sound"),
-    ("Tamworth Interactive", "games"),
-    ("Manifold Reality", "immersive"),
-    ("Wedge Lane Pictures", "drama"),
-    ("Uttoxeter Factual", "factual"),
-    ("Stone Cross Creative", "brand"),
-    ("Leek Lens Hire", "crew"),
-    ("Kidsgrove Tape", "music"),
-    ("Shard Graphics", "design"),
-    ("Tableware Toons", "animation"),
-    ("Stoke Conform", "post"),
-    ("Salt Glaze Studios", "vfx"),
-    ("Dove Valley Audio", "sound"),
-    ("Crate & Kiln Games", "games"),
-    ("Hollow Oak XR", "immersive"),
-    ("Rudyard Films", "drama"),
-    ("Cheadle Docs", "factual"),
-    ("Rugeley Reels", "brand"),
-    ("Penkridge Aerials", "crew"),
-    ("Codsall Sessions", "music"),
-    ("Trentham Type", "design"),
+    ("Kiln Light Studio", "animation", "hanley", "uk"),
+    ("Saggar Post", "grading", "hanley", "uk"),
+    ("Marl Pit VFX", "vfx", "stoke-on-trent", "uk"),
+    ("Bottle Oven Sound", "sound", "burslem", "uk"),
+    ("Slipcast Games", "games", "hanley", "uk"),
+    ("Etruria Immersive", "immersive", "stoke-on-trent", "uk"),
+    ("Trent Valley Pictures", "drama", "stoke-on-trent", "uk"),
+    ("Moorland Films", "documentary", "biddulph", "uk"),
+    ("Glaze Creative", "commercials", "hanley", "uk"),
+    ("Churnet Camera Hire", "hire", "cheadle", "uk"),
+    ("Potbank Music Films", "music-video", "burslem", "uk"),
+    ("Lustre Motion", "motion", "newcastle-under-lyme", "uk"),
+    ("Flint & Fire Animation", "animation", "burton-upon-trent", "uk"),
+    ("Hanley Grade", "grading", "hanley", "us"),
+    ("Cobalt Compositing", "vfx", "leek", "us"),
+    ("Roaches Audio", "sound", "biddulph", "uk"),
+    ("Clayhead Animation", "stop-motion", "burslem", "hyphen"),
+    ("Lymelight XR", "immersive", "newcastle-under-lyme", "uk"),
+    ("Spode Street Productions", "drama", "stoke", "uk"),
+    ("Chase Documentary", "documentary", "cannock", "uk"),
+    ("Canalside Media", "corporate", "stone", "uk"),
+    ("Hednesford Grip & Light", "camera", "hednesford", "uk"),
+    ("Tunstall Beat Films", "music-video", "tunstall", "uk"),
+    ("Jasper Title Design", "motion", "blythe-bridge", "uk"),
+    ("Penkridge Aerials", "drone", "penkridge", "uk"),
+    ("Longton Edit House", "editing", "longton", "uk"),
+    ("Wharf Street VFX", "vfx", "stone", "uk"),
+    ("Foley Works Stafford", "sound", "stafford", "uk"),
+    ("Pixel Pottery", "games", "burslem", "uk"),
+    ("Needwood Virtual", "immersive", "burton-upon-trent", "us"),
+    ("Rudyard Films", "drama", "biddulph", "uk"),
+    ("Uttoxeter Factual", "documentary", "uttoxeter", "us"),
+    ("Brewhouse Business Films", "corporate", "burton-upon-trent", "uk"),
+    ("Moorland Lens Crew", "camera", "cheadle", "uk"),
+    ("Kidsgrove Tape", "music-video", "kidsgrove", "us"),
+    ("Majolica Motion", "motion", "eccleshall", "us"),
+    ("Cheddleton Stop Motion", "stop-motion", "leek", "uk"),
+    ("Fenton Finishing", "grading", "fenton", "joined"),
+    ("Blue Glaze FX", "vfx", "tamworth", "uk"),
+    ("Lichfield Mix", "sound", "lichfield", "us"),
+    ("Tamworth Interactive", "games", "tamworth", "uk"),
+    ("Clear Caption Co", "access", "stoke-on-trent", "uk"),
+    ("Chase Drone Works", "drone", "hednesford", "uk"),
+    ("Etruria Cutting Rooms", "editing", "stoke", "hyphen"),
+    ("County Town Video", "corporate", "stafford", "us"),
+    ("Leek Lens Hire", "hire", "leek", "uk"),
+    ("Signpost Access Media", "access", "newcastle-under-lyme", "us"),
+    ("Manifold Locations", "locations", "cheadle", "uk"),
+    ("Tableware Toons", "animation", "longton", "us"),
+    ("Biscuit Ware Models", "stop-motion", "fenton", "joined"),
+    ("Salt Glaze Cinematics", "cinematics", "gnosall", "uk"),
+    ("Weaver Hills Aerial", "drone", "uttoxeter", "us"),
+    ("Crate & Kiln Cinematics", "cinematics", "newcastle-under-lyme", "hyphen"),
+    ("Tunstall Camera Crew", "camera", "tunstall", "us"),
+    ("Trentham Location Services", "locations", "stoke", "uk"),
+    ("Trent Vale Edit", "editing", "newcastle-under-lyme", "joined"),
+    ("Rugeley Reels", "commercials", "rugeley", "hyphen"),
+    ("Cannock Kit Rental", "hire", "cannock", "us"),
+    ("Staffordshire Screen Academy", "training", "stafford", "uk"),
+    ("Codsall Crew Training", "training", "codsall", "uk"),
 ]
 GALLERY_COMPANIES = 8  # the first few show a gallery of Pillow-drawn stills
-GALLERY_CAPTIONS = [
-    "On set in Burslem",
-    "In the grading suite",
-    "Storyboards for episode one",
-    "Behind the scenes",
-    "Final frame",
-    "Recording Foley",
-    "Tech recce at the kilns",
-]
-LAPSED = {"Kidsgrove Tape", "Rugeley Reels", "Cheadle Docs", "Trentham Type"}
+LAPSED = {"Kidsgrove Tape", "Wharf Street VFX", "Lichfield Mix", "Tamworth Interactive"}
 
-PRODUCTIONS = [
-    "The Last Firing",
-    "Clay Hearts",
-    "Canal Lights",
-    "Northern Soul Kitchen",
-    "The Potters",
-    "Moorland Rescue",
-    "Bottle Kilns",
-    "Slip & Glaze",
-    "Night Shift",
-    "Saggar Makers",
-    "The Lost Mill",
-    "Green Chase",
-    "After the Works",
-    "Brick Lane North",
-    "Tile & Tide",
-    "The Long Road to Leek",
-    "Five Towns",
-    "Wild Staffordshire",
+# How a company spells: most write British English; "us" companies write
+# American spellings, "joined" ones run compounds together and "hyphen" ones
+# hyphenate them, so the search has real variants to reconcile.
+_US_SPELLINGS = [
+    (r"colour", "color"),
+    (r"centre", "center"),
+    (r"theatre", "theater"),
+    (r"programme", "program"),
+    (r"licence", "license"),
+    (r"modelling", "modeling"),
+    (r"catalogue", "catalog"),
+    (r"(visual|special|real|organ|custom|optim|recogn)is(e|es|ed|ing|ation|ations)\b", r"\1iz\2"),
 ]
-# Fictional broadcasters and clients: demo companies are invented, and so is
-# every credit they claim.
-CLIENTS = [
-    "Channel Trent",
-    "Five Towns TV",
-    "Moorland Screen",
-    "Northlight Pictures",
-    "Kilnhouse Streaming",
-    "Marl Films",
-    "Bottle Oven Records",
-    "Saggar Tableware",
-    "Potteries Borough Council",
-    "Midlands Screen Fund",
-    "Churnet Valley University",
-    "Jasper Games",
-    "Burslem Athletic FC",
-    "",
+_JOINED = [
+    (r"post[- ]production", "postproduction"),
+    (r"stop[- ]motion", "stopmotion"),
+    (r"voice[- ]over", "voiceover"),
+    (r"make[- ]up", "makeup"),
 ]
+_HYPHENATED = [
+    (r"post production", "post-production"),
+    (r"stop motion", "stop-motion"),
+    (r"voice over", "voice-over"),
+]
+VOICES = {"uk": [], "us": _US_SPELLINGS, "joined": _JOINED, "hyphen": _HYPHENATED}
+
+
+def in_voice(text: str, voice: str) -> str:
+    """``text`` as a company of ``voice`` writes it (keeping a capital first letter)."""
+    for pattern, replacement in VOICES[voice]:
+
+        def swap(match, replacement=replacement):
+            new = match.expand(replacement)
+            return new[:1].upper() + new[1:] if match.group(0)[:1].isupper() else new
+
+        text = re.sub(rf"\b{pattern}", swap, text, flags=re.IGNORECASE)
+    return text
+
+
+def trade_of(slug: str) -> Trade | None:
+    """The trade of a curated company, by its slug (None for any other company)."""
+    return _TRADE_BY_SLUG.get(slug)
+
+
+_TRADE_BY_SLUG = {slugify(name): TRADES[trade] for name, trade, _, _ in CURATED}
+
+
 SIZE_WORDS = {
     "1": "one-person",
     "2-9": "small",
@@ -350,22 +772,52 @@ def logo_image(name: str, colour: tuple[int, int, int]):
     return image
 
 
-def curated_page(number: int, name: str, trade_key: str, rng: random.Random, terms) -> CompanyPage:
+def skills_phrase(skills) -> str:
+    """ "colour grading, conform and online editing": skill names as a phrase in running text."""
+    names = [s.name[:1].lower() + s.name[1:] if s.name[1:2].islower() else s.name for s in skills]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def trade_skills(trade: Trade, rng: random.Random, skills_by_slug: dict) -> list:
+    """The trade's first two skills, then one to four more of its own (taxonomy order kept).
+
+    The first skill's group stays the main one: no more skills from the trade's
+    neighbouring groups than from it (a VFX house that also grades is still a
+    VFX house).
+    """
+    own = [skills_by_slug[slug] for slug in trade.skills if slug in skills_by_slug]
+    extra = rng.sample(own[2:], min(len(own) - 2, rng.randint(1, 4))) if len(own) > 2 else []
+    chosen = [s for s in own if s in own[:2] or s in extra]
+    main = [s for s in chosen if s.group_id == own[0].group_id]
+    others = [s for s in chosen if s.group_id != own[0].group_id]
+    kept = set(main + others[: len(main)])
+    return [s for s in chosen if s in kept]
+
+
+def trade_text(trade: Trade, voice: str, size: str, town: str, skills) -> tuple[str, str]:
+    """(strapline, about paragraph text) of a company of ``trade``, written in its voice."""
+    about = trade.about.format(size=SIZE_WORDS[size], town=town, skills=skills_phrase(skills))
+    about = re.sub(r"([.:] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), about)
+    return in_voice(trade.strapline, voice), in_voice(about, voice)
+
+
+def curated_page(
+    number: int, spec: tuple[str, str, str, str], rng: random.Random, terms
+) -> CompanyPage:
+    name, trade_key, town, voice = spec
     trade = TRADES[trade_key]
-    skills_by_group, sectors, places = terms
-    place = places[number % len(places)] if number < len(places) else rng.choice(places)
+    skills_by_slug, sectors, places = terms
+    by_slug = {p.slug: p for p in places}
+    place = by_slug.get(town) or places[number % len(places)]
     size = rng.choice(list(CompanyPage.SizeBand))
-    own = [s for group in trade.groups for s in skills_by_group.get(group, [])]
-    others = [
-        s for group, skills in skills_by_group.items() if group not in trade.groups for s in skills
-    ]
-    skills = rng.sample(own, min(len(own), rng.randint(3, 6)))
-    skills += rng.sample(others, min(len(others), rng.randint(0, 2)))
+    skills = trade_skills(trade, rng, skills_by_slug)
+    strapline, about = trade_text(trade, voice, size.value, place.name, skills)
+    productions, clients = WORK[trade.work]
     page = CompanyPage(
         title=name,
         slug=slugify(name),
-        strapline=trade.strapline,
-        about=f"<p>{trade.about.format(size=SIZE_WORDS[size.value], town=place.name)}</p>"
+        strapline=strapline,
+        about=f"<p>{about}</p>"
         f"<p>Members of the cluster since {2015 + number % 10}. "
         "Get in touch with your brief: we reply within two working days.</p>",
         place=place,
@@ -397,12 +849,12 @@ def curated_page(number: int, name: str, trade_key: str, rng: random.Random, ter
     page.credits = [  # newest first, no production twice
         CompanyCredit(
             production=production,
-            client=rng.choice(CLIENTS),
+            client=rng.choice(clients),
             year=2025 - n - rng.randint(0, 1),
             role=rng.choice(trade.roles),
             sort_order=n,
         )
-        for n, production in enumerate(rng.sample(PRODUCTIONS, rng.randint(2, 5)))
+        for n, production in enumerate(rng.sample(productions, rng.randint(2, 5)))
     ]
     page.logo = logo_image(name, PALETTE[number % len(PALETTE)])
     if number < GALLERY_COMPANIES:
@@ -414,18 +866,16 @@ def curated_page(number: int, name: str, trade_key: str, rng: random.Random, ter
                 caption=caption,
                 sort_order=n,
             )
-            for n, caption in enumerate(rng.sample(GALLERY_CAPTIONS, 3))
+            for n, caption in enumerate(trade.stills)
         ]
     return page
 
 
 def taxonomy_terms():
-    skills_by_group: dict[str, list[Skill]] = {}
-    for skill in Skill.objects.select_related("group"):
-        skills_by_group.setdefault(skill.group.name, []).append(skill)
+    skills_by_slug = {s.slug: s for s in Skill.objects.order_by("pk")}
     sectors = {s.slug: s for s in Sector.objects.all()}
     places = list(Place.objects.order_by("pk"))
-    return skills_by_group, sectors, places
+    return skills_by_slug, sectors, places
 
 
 def seed(stdout, options) -> None:
@@ -443,14 +893,14 @@ def seed(stdout, options) -> None:
     rng = random.Random(3)  # noqa: S311 - demo variety, the same on every run
     existing = set(CompanyPage.objects.child_of(index).values_list("slug", flat=True))
     created = 0
-    for number, (name, trade) in enumerate(CURATED[:wanted]):
+    for number, spec in enumerate(CURATED[:wanted]):
         # Draw from the generator even for existing companies, so each company's
         # details do not depend on which others already exist.
         page_rng = random.Random(rng.random())  # noqa: S311
-        if slugify(name) in existing:
+        if slugify(spec[0]) in existing:
             continue
         with transaction.atomic():
-            page = curated_page(number, name, trade, page_rng, terms)
+            page = curated_page(number, spec, page_rng, terms)
             index.add_child(instance=page)
             page.save_revision().publish()
         created += 1
@@ -519,23 +969,7 @@ FIRST = [
     "Oak",
     "North",
 ]
-SECOND = [
-    "Pictures",
-    "Post",
-    "Animation",
-    "Sound",
-    "Games",
-    "Films",
-    "Studio",
-    "Media",
-    "VFX",
-    "Immersive",
-    "Creative",
-    "Productions",
-    "Motion",
-    "Audio",
-    "Labs",
-]
+SYNTHETIC_VOICES = ["uk"] * 7 + ["us", "joined", "hyphen"]  # mostly British, as curated
 
 
 def bulk_create_companies(index, count: int, stdout, terms=None, batch_size: int = 2000) -> int:
@@ -553,9 +987,8 @@ def bulk_create_companies(index, count: int, stdout, terms=None, batch_size: int
     """
     from tqdm import tqdm
 
-    skills_by_group, sectors, places = terms or taxonomy_terms()
-    all_skills = [s.pk for skills in skills_by_group.values() for s in skills]
-    all_sectors = [s.pk for s in sectors.values()]
+    skills_by_slug, sectors, places = terms or taxonomy_terms()
+    trades = list(TRADES.values())
     start = len(CURATED) + 1
     have = set(
         CompanyPage.objects.child_of(index)
@@ -594,9 +1027,10 @@ def bulk_create_companies(index, count: int, stdout, terms=None, batch_size: int
         next_step = _step_of(last.path) + 1 if last else 1
         for offset in range(0, len(numbers), batch_size):
             batch = numbers[offset : offset + batch_size]
-            pages, companies = [], []
+            pages, companies, terms_of = [], [], {}
             for number in batch:
-                name = f"{rng.choice(FIRST)} {rng.choice(SECOND)} {number}"
+                trade = rng.choice(trades)
+                name = f"{rng.choice(FIRST)} {rng.choice(trade.names)} {number}"
                 slug = f"{SYNTHETIC_PREFIX}{number:06d}"
                 pages.append(
                     Page(
@@ -618,13 +1052,23 @@ def bulk_create_companies(index, count: int, stdout, terms=None, batch_size: int
                 )
                 next_step += 1
                 place = rng.choice(places)
+                size = rng.choice(CompanyPage.SizeBand.values)
+                skills = trade_skills(trade, rng, skills_by_slug)
+                strapline, about = trade_text(
+                    trade, rng.choice(SYNTHETIC_VOICES), size, place.name, skills
+                )
+                own_sectors = [sectors[key] for key in trade.sectors if key in sectors]
+                terms_of[slug] = (
+                    skills,
+                    rng.sample(own_sectors, min(len(own_sectors), rng.randint(1, 3))),
+                )
                 companies.append(
                     CompanyPage(
-                        strapline=f"{rng.choice(list(TRADES.values())).strapline}",
-                        about=f"<p>{name} is a synthetic company made for benchmarks.</p>",
+                        strapline=strapline,
+                        about=f"<p>{about}</p>",
                         place_id=place.pk,
                         service_area=rng.choice(CompanyPage.ServiceArea.values),
-                        size_band=rng.choice(CompanyPage.SizeBand.values),
+                        size_band=size,
                         year_founded=rng.randint(1980, 2025),
                         website=f"https://{slug}.example",
                         email=f"hello@{slug}.example",
@@ -643,10 +1087,11 @@ def bulk_create_companies(index, count: int, stdout, terms=None, batch_size: int
                         for f in company_fields
                     ]
                 )
-                for skill_id in rng.sample(all_skills, min(len(all_skills), rng.randint(2, 6))):
-                    skill_rows.append(SkillThrough(companypage_id=page.pk, skill_id=skill_id))
-                for sector_id in rng.sample(all_sectors, min(len(all_sectors), rng.randint(1, 3))):
-                    sector_rows.append(SectorThrough(companypage_id=page.pk, sector_id=sector_id))
+                skills, own_sectors = terms_of[page.slug]
+                for skill in skills:
+                    skill_rows.append(SkillThrough(companypage_id=page.pk, skill_id=skill.pk))
+                for sector in own_sectors:
+                    sector_rows.append(SectorThrough(companypage_id=page.pk, sector_id=sector.pk))
             with connection.cursor() as cursor:
                 cursor.executemany(insert_sql, rows)
             SkillThrough.objects.bulk_create(skill_rows, batch_size=batch_size * 4)

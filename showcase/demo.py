@@ -18,7 +18,7 @@ from wagtail.embeds.models import Embed
 
 from cms.demo import generated_image
 from cms.models import HomePage
-from directory.demo import CLIENTS
+from directory.demo import CLIENTS, WORK, trade_of
 from directory.models import CompanyPage, DirectoryIndexPage
 
 from .models import (
@@ -93,7 +93,7 @@ FESTIVALS = [
     "Aesthetica Short Film Festival",
     "Royal Television Society Midlands",
 ]
-CREDIT_ROLES = ["Director", "Producer", "Animation lead", "Editor", "Colourist", "Sound design"]
+CREDIT_ROLES = ["Director", "Producer"]  # then each company's own role
 PEOPLE = [
     "Ada Clay",
     "Sam Burslem",
@@ -157,23 +157,41 @@ def ensure_demo_embeds() -> None:
 
 
 def _project_fields(number: int, rng: random.Random, companies: list) -> dict:
+    """A project led by one company, with partners from other trades doing their own part.
+
+    A demo company's trade (``directory.demo.trade_of``) gives the project its
+    tags, client and each company's role: an edit house edits, a sound studio
+    mixes. Companies of no known trade (made by tests) fall back to generic values.
+    """
     lead = companies[number % len(companies)]
-    partners = [c for c in rng.sample(companies, min(3, len(companies))) if c.pk != lead.pk]
+    trade = trade_of(lead.slug)
+    others = [c for c in companies if c.pk != lead.pk]
+    if trade is not None:  # partners bring what the lead does not do itself
+        others = [c for c in others if trade_of(c.slug) not in (None, trade)] or others
+    partners = rng.sample(others, min(2, len(others)))
     team = [lead, *partners[: rng.randint(0, 2)]]
     skills = {s for c in team for s in c.skills.all()}
-    sectors = {s for c in team for s in c.sectors.all()}
+    sectors = list(lead.sectors.all())
+    client = rng.choice(WORK[trade.work][1]) if trade else CLIENTS[number % len(CLIENTS)]
     return {
         "title": f"{FIRST[number % len(FIRST)]} {SECOND[(number * 7) % len(SECOND)]}",
         "team": team,
+        "roles": [_role(c, number + i) for i, c in enumerate(team)],
         "skills": rng.sample(sorted(skills, key=lambda s: s.pk), min(3, len(skills))),
         "sectors": rng.sample(sorted(sectors, key=lambda s: s.pk), min(2, len(sectors))),
         "year": 2026 - (number % 7),
         "kind": ProjectPage.Kind.SHOWREEL if number % 5 == 0 else ProjectPage.Kind.PRODUCTION,
-        "client": CLIENTS[number % len(CLIENTS)],
-        "tags": rng.sample(TAGS, 2),
+        "client": client,
+        "tags": list(trade.tags) if trade else rng.sample(TAGS, 2),
+        "label": trade.label if trade else "member company",
         "video_url": DEMO_VIDEOS[number % len(DEMO_VIDEOS)][0] if number % 3 != 2 else "",
         "featured": number < 6,
     }
+
+
+def _role(company, n: int) -> str:
+    trade = trade_of(company.slug)
+    return trade.project_role if trade else ROLES[n % len(ROLES)]
 
 
 def ensure_project(index, number: int, rng: random.Random, companies: list) -> bool:
@@ -191,23 +209,24 @@ def ensure_project(index, number: int, rng: random.Random, companies: list) -> b
         video_url=spec["video_url"],
         featured=spec["featured"],
         synopsis=(
-            f"<p><b>{title}</b> brought together {len(spec['team'])} member "
+            f"<p><b>{title}</b> was led by {spec['team'][0].title}, a {spec['label']}, and "
+            f"brought together {len(spec['team'])} member "
             f"compan{'y' if len(spec['team']) == 1 else 'ies'} from across Staffordshire. "
-            "Shot and finished in the Potteries, it shows what the cluster can make "
-            "when studios share a pipeline.</p>"
+            "Made in the Potteries, it shows what the cluster can do "
+            "when companies share a pipeline.</p>"
         ),
         poster=generated_image(f"Poster: {title} ({number + 1})", label=title, palette=number),
     )
     page.project_companies = [
-        ProjectCompany(company=company, role=ROLES[(number + i) % len(ROLES)])
-        for i, company in enumerate(spec["team"])
+        ProjectCompany(company=company, role=role)
+        for company, role in zip(spec["team"], spec["roles"], strict=True)
     ]
     page.skills = spec["skills"]
     page.sectors = spec["sectors"]
     page.tags.add(*spec["tags"])
     page.credits = [
         ProjectCredit(role=role, name=PEOPLE[(number + i) % len(PEOPLE)])
-        for i, role in enumerate(CREDIT_ROLES[: 2 + number % 4])
+        for i, role in enumerate(dict.fromkeys([*CREDIT_ROLES[:2], *spec["roles"]]))
     ]
     if number % 4 == 0:
         page.awards = [
