@@ -3,7 +3,10 @@
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -90,6 +93,33 @@ class SiteSettings(BaseSiteSetting):
             for name in self.SOCIAL_FIELDS
             if getattr(self, name)
         ]
+
+    @classmethod
+    def cache_key(cls, site_id: int) -> str:
+        return f"cms:site-settings:{site_id}"
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings, kept in the (shared) cache: every page's footer reads them.
+
+        Saving or deleting them clears the entry (``_forget_site_settings``),
+        at once and again after the commit, as the site frame does (cms.frame).
+        """
+        if site is None:
+            return super().for_site(site)
+        instance = cache.get(cls.cache_key(site.pk))
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(cls.cache_key(site.pk), instance, 60 * 60)
+        return instance
+
+
+@receiver(post_save, sender=SiteSettings, dispatch_uid="cms-site-settings-save")
+@receiver(post_delete, sender=SiteSettings, dispatch_uid="cms-site-settings-delete")
+def _forget_site_settings(sender, instance, **kwargs):
+    key = SiteSettings.cache_key(instance.site_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 DEFAULT_SITE_NAME = "Platform"
