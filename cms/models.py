@@ -37,6 +37,7 @@ from cms.feeds import NewsAtomFeed, NewsRssFeed
 from cms.fields import RichTextField
 from cms.outbox.mail import queue_mail
 from cms.pagination import page_links, paginate, query_page_url
+from cms.privacy import CachedPrivacyMixin, public
 
 NEWS_PAGE_SIZE = 9
 INTRO_FEATURES = ["bold", "italic", "link"]
@@ -153,7 +154,7 @@ def site_name(request) -> str:
 # --- Home page ---------------------------------------------------------------------
 
 
-class HomePage(Page):
+class HomePage(CachedPrivacyMixin, Page):
     """The site's root page; the directory, news and showcase live beneath it."""
 
     hero_eyebrow = models.CharField(
@@ -220,8 +221,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = (
-            NewsPage.objects.live()
-            .public()
+            public(NewsPage.objects.live())
             .select_related("featured_image", "category")
             .order_by("-date", "-first_published_at")[:4]
         )
@@ -236,7 +236,7 @@ class HomePage(Page):
 # --- Standard and contact pages ---------------------------------------------------
 
 
-class StandardPage(Page):
+class StandardPage(CachedPrivacyMixin, Page):
     """About, Join the cluster and other free-form pages."""
 
     intro = models.TextField(
@@ -255,6 +255,10 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = "standard page"
+
+    def public_children(self):
+        """The live, public subpages listed under "In this section"."""
+        return public(self.get_children().live()).specific()
 
 
 class ContactFormField(AbstractFormField):
@@ -278,7 +282,7 @@ class ContactFormBuilder(FormBuilder):
         return super().create_multiline_field(field, options)
 
 
-class ContactPage(AbstractEmailForm):
+class ContactPage(CachedPrivacyMixin, AbstractEmailForm):
     """A form-builder page: each submission is stored and emailed to the team.
 
     Spam: a hidden honeypot field (bots fill it; the submission is silently
@@ -390,7 +394,7 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("NewsPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(CachedPrivacyMixin, RoutablePageMixin, Page):
     """The news listing: newest first, paginated, filtered by tag or category, with feeds."""
 
     intro = RichTextField(blank=True, features=INTRO_FEATURES)
@@ -406,8 +410,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     def articles(self):
         return (
-            NewsPage.objects.live()
-            .public()
+            public(NewsPage.objects.live())
             .descendant_of(self)
             .select_related("featured_image", "category")
             .order_by("-date", "-first_published_at", "-pk")
@@ -465,7 +468,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         return NewsAtomFeed(self, site_name(request))(request)
 
 
-class NewsPage(Page):
+class NewsPage(CachedPrivacyMixin, Page):
     """A news article. Schedule it with "Go-live date" in the page's settings."""
 
     date = models.DateField("article date", default=datetime.date.today)
@@ -536,8 +539,7 @@ class NewsPage(Page):
     def related_articles(self, limit=3):
         """Other live articles, same category first, newest first."""
         others = (
-            NewsPage.objects.live()
-            .public()
+            public(NewsPage.objects.live())
             .sibling_of(self, inclusive=False)
             .select_related("featured_image", "category")
             .order_by("-date", "-first_published_at")
