@@ -32,9 +32,10 @@ $(JS_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# `make run` is the embedded set-up: SQLite and the database search backend,
-# whatever DATABASE_URL or ELASTICSEARCH_URL the shell happens to hold.
-LOCAL_ENV := env -u DATABASE_URL -u ELASTICSEARCH_URL DJANGO_SETTINGS_MODULE=cms.settings.dev
+# `make run` is the embedded set-up: SQLite, the database search backend and a
+# local-memory cache, whatever DATABASE_URL, ELASTICSEARCH_URL or REDIS_URL the
+# shell happens to hold.
+LOCAL_ENV := env -u DATABASE_URL -u ELASTICSEARCH_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=cms.settings.dev
 
 seed: $(PY_STAMP) ## Migrate and (re)build the demo site (idempotent)
 	$(LOCAL_ENV) $(MANAGE) migrate --no-input
@@ -53,9 +54,10 @@ run: install ## Serve the demo site on http://127.0.0.1:8000 (SQLite; seeds when
 TEST_ENV := env -u DJANGO_SETTINGS_MODULE
 
 # The suite: every linter (make lint), Django's own checks, then every test;
-# Elasticsearch is started (and stopped again) unless ELASTICSEARCH_URL names
-# one. pytest exits non-zero on failures and when no test ran (exit 5).
-test: install lint ## Lint, checks, then every test (starts a local Elasticsearch if needed)
+# Elasticsearch and Redis are started (and stopped again) unless
+# ELASTICSEARCH_URL and REDIS_URL name them. pytest exits non-zero on failures
+# and when no test ran (exit 5).
+test: install lint ## Lint, checks, then every test (starts a local Elasticsearch and Redis if needed)
 	$(LOCAL_ENV) $(MANAGE) check --fail-level WARNING
 	$(LOCAL_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) scripts/with-services -- $(PY) -m pytest $(PYTEST_ARGS)
@@ -93,9 +95,10 @@ bench: install ## Search benchmarks (bench/run.py): database vs Elasticsearch
 bench-relevance: install ## Search relevance on the judged queries (bench/relevance/): both backends vs a naive reference
 	scripts/with-services -- $(PY) bench/relevance/run.py
 
-services-stop: ## Stop the local Elasticsearch and PostgreSQL if they run
+services-stop: ## Stop the local Elasticsearch, PostgreSQL and Redis if they run
 	scripts/elasticsearch stop
 	scripts/postgres stop
+	scripts/redis stop
 
 clean: ## Remove test output, collected static files and caches
 	rm -rf test-output staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -3,7 +3,10 @@
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,6 +37,7 @@ from cms.feeds import NewsAtomFeed, NewsRssFeed
 from cms.fields import RichTextField
 from cms.outbox.mail import queue_mail
 from cms.pagination import page_links, paginate, query_page_url
+from cms.privacy import CachedPrivacyMixin, public
 
 NEWS_PAGE_SIZE = 9
 INTRO_FEATURES = ["bold", "italic", "link"]
@@ -91,6 +95,33 @@ class SiteSettings(BaseSiteSetting):
             if getattr(self, name)
         ]
 
+    @classmethod
+    def cache_key(cls, site_id: int) -> str:
+        return f"cms:site-settings:{site_id}"
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings, kept in the (shared) cache: every page's footer reads them.
+
+        Saving or deleting them clears the entry (``_forget_site_settings``),
+        at once and again after the commit, as the site frame does (cms.frame).
+        """
+        if site is None:
+            return super().for_site(site)
+        instance = cache.get(cls.cache_key(site.pk))
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(cls.cache_key(site.pk), instance, 60 * 60)
+        return instance
+
+
+@receiver(post_save, sender=SiteSettings, dispatch_uid="cms-site-settings-save")
+@receiver(post_delete, sender=SiteSettings, dispatch_uid="cms-site-settings-delete")
+def _forget_site_settings(sender, instance, **kwargs):
+    key = SiteSettings.cache_key(instance.site_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
 
 DEFAULT_SITE_NAME = "Platform"
 
@@ -123,7 +154,7 @@ def site_name(request) -> str:
 # --- Home page ---------------------------------------------------------------------
 
 
-class HomePage(Page):
+class HomePage(CachedPrivacyMixin, Page):
     """The site's root page; the directory, news and showcase live beneath it."""
 
     hero_eyebrow = models.CharField(
@@ -190,8 +221,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = (
-            NewsPage.objects.live()
-            .public()
+            public(NewsPage.objects.live())
             .select_related("featured_image", "category")
             .order_by("-date", "-first_published_at")[:4]
         )
@@ -206,7 +236,7 @@ class HomePage(Page):
 # --- Standard and contact pages ---------------------------------------------------
 
 
-class StandardPage(Page):
+class StandardPage(CachedPrivacyMixin, Page):
     """About, Join the cluster and other free-form pages."""
 
     intro = models.TextField(
@@ -225,6 +255,10 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = "standard page"
+
+    def public_children(self):
+        """The live, public subpages listed under "In this section"."""
+        return public(self.get_children().live()).specific()
 
 
 class ContactFormField(AbstractFormField):
@@ -248,7 +282,7 @@ class ContactFormBuilder(FormBuilder):
         return super().create_multiline_field(field, options)
 
 
-class ContactPage(AbstractEmailForm):
+class ContactPage(CachedPrivacyMixin, AbstractEmailForm):
     """A form-builder page: each submission is stored and emailed to the team.
 
     Spam: a hidden honeypot field (bots fill it; the submission is silently
@@ -360,7 +394,7 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("NewsPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(CachedPrivacyMixin, RoutablePageMixin, Page):
     """The news listing: newest first, paginated, filtered by tag or category, with feeds."""
 
     intro = RichTextField(blank=True, features=INTRO_FEATURES)
@@ -376,8 +410,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     def articles(self):
         return (
-            NewsPage.objects.live()
-            .public()
+            public(NewsPage.objects.live())
             .descendant_of(self)
             .select_related("featured_image", "category")
             .order_by("-date", "-first_published_at", "-pk")
@@ -435,7 +468,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         return NewsAtomFeed(self, site_name(request))(request)
 
 
-class NewsPage(Page):
+class NewsPage(CachedPrivacyMixin, Page):
     """A news article. Schedule it with "Go-live date" in the page's settings."""
 
     date = models.DateField("article date", default=datetime.date.today)
@@ -506,8 +539,7 @@ class NewsPage(Page):
     def related_articles(self, limit=3):
         """Other live articles, same category first, newest first."""
         others = (
-            NewsPage.objects.live()
-            .public()
+            public(NewsPage.objects.live())
             .sibling_of(self, inclusive=False)
             .select_related("featured_image", "category")
             .order_by("-date", "-first_published_at")

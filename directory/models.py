@@ -33,6 +33,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from cms.fields import RichTextField
+from cms.privacy import CachedPrivacyMixin
 
 from .filter_urls import skill_filter_url
 from .presenters import presented_context
@@ -166,7 +167,7 @@ class PostcodeDistrict(models.Model):
         return self.code.lower()
 
 
-class DirectoryIndexPage(Page):
+class DirectoryIndexPage(CachedPrivacyMixin, Page):
     """The searchable list of member companies (``/directory/`` in the demo)."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -239,7 +240,7 @@ class CompanyPageQuerySet(PageQuerySet):
         return self.filter(listed_q())
 
 
-class CompanyPage(RoutablePageMixin, Page):
+class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
     """A member company's public profile, with its enquiry form.
 
     Lapsed members leave the directory: their page answers 404 to the public

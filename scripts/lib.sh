@@ -1,7 +1,8 @@
-# Shared by scripts/elasticsearch and scripts/postgres (sourced, not run).
+# Shared by scripts/elasticsearch, scripts/postgres and scripts/redis (sourced, not run).
 #
-# Both services refuse to run as root, so when we are root they run as an
-# unprivileged system user (created on first use); otherwise as ourselves.
+# Elasticsearch and PostgreSQL refuse to run as root (and Redis has no need
+# to), so when we are root they all run as an unprivileged system user
+# (created on first use); otherwise as ourselves.
 # Everything they write lives under .cache/ in the project folder.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -30,6 +30,7 @@ from taggit.models import TaggedItemBase
 
 from cms import background
 from cms.fields import RichTextField
+from cms.privacy import CachedPrivacyMixin
 from cms.structured_data import json_ld, schema
 from directory.models import listed_q
 
@@ -37,7 +38,7 @@ from . import embeds
 from .listing import listing_context
 
 
-class ShowcaseIndexPage(Page):
+class ShowcaseIndexPage(CachedPrivacyMixin, Page):
     """The filterable list of projects (``/showcase/`` in the demo site)."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -134,7 +135,7 @@ def _this_year() -> int:
     return datetime.date.today().year
 
 
-class ProjectPage(Page):
+class ProjectPage(CachedPrivacyMixin, Page):
     """A showreel or a finished production by one or more member companies."""
 
     class Kind(models.TextChoices):

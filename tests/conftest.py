@@ -8,6 +8,9 @@
 - Browser journeys (tests/e2e) run last: they are the slowest, and Playwright's
   event loop must not be running while ordinary database tests run.
 - ``elasticsearch_url``: the server ``make test`` starts (``ELASTICSEARCH_URL``).
+- ``redis_url`` likewise (``REDIS_URL``, scripts/redis); ``redis_cache`` puts
+  production's caches on that server for one test, under a key prefix of its
+  own that is deleted afterwards (never FLUSHDB: other runs may share it).
 - Every test starts with an empty cache: the database a test sees is rolled
   back afterwards, so nothing cached from it (the site frame, rate-limit
   counters) may leak into the next.
@@ -16,6 +19,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 
@@ -80,13 +84,45 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture(scope="session")
-def elasticsearch_url() -> str:
-    """The Elasticsearch to test against; skips (fails under CI) when there is none."""
-    url = os.environ.get("ELASTICSEARCH_URL", "").strip()
+def _service_url(variable: str, script: str) -> str:
+    """The URL in ``variable``; skips (fails under CI) when it is unset."""
+    url = os.environ.get(variable, "").strip()
     if not url:
         pytest.skip(
-            "ELASTICSEARCH_URL is not set: run `make test` (it starts scripts/elasticsearch) "
+            f"{variable} is not set: run `make test` (it starts scripts/{script}) "
             "or export the URL of a test server"
         )
-    return url.rstrip("/")
+    return url
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url() -> str:
+    """The Elasticsearch to test against."""
+    return _service_url("ELASTICSEARCH_URL", "elasticsearch").rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis to test against."""
+    return _service_url("REDIS_URL", "redis")
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    """Production's caches (``default`` and ``renditions``) on the real Redis."""
+    # Here, not at the top: tests/test_suite_rules.py runs this file outside
+    # the project, where neither is needed.
+    import redis
+
+    from cms.settings.base import redis_caches
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = redis_caches(redis_url, key_prefix=prefix)
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

@@ -31,6 +31,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "platform")
+REDIS_URL = os.environ.get("REDIS_URL", "")
 MEDIA_BUCKET = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 MEDIA_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "")
 EMAIL_URL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -184,7 +185,36 @@ if MEDIA_BUCKET:
         },
     }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+def redis_caches(url: str, key_prefix: str = "platform") -> dict:
+    """The caches on a Redis server: one shared by every worker process.
+
+    ``default`` holds the site frame (cms.frame), rate-limit counters and
+    anything else short-lived; ``renditions`` is Wagtail's rendition cache
+    (which image file answers which size), kept apart under its own prefix and
+    for a week, since a rendition never changes once made and Wagtail purges
+    the entries it replaces. Short socket timeouts: a Redis that stops
+    answering fails a request in seconds instead of holding the worker.
+    """
+    backend = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    return {
+        "default": {**backend, "KEY_PREFIX": key_prefix},
+        "renditions": {**backend, "KEY_PREFIX": f"{key_prefix}-renditions", "TIMEOUT": 7 * 86400},
+    }
+
+
+# Redis when REDIS_URL names one; otherwise each process keeps its own cache in
+# memory, which is right for one process (`make run`). production.py has its
+# own fallback for several workers.
+CACHES = (
+    redis_caches(REDIS_URL)
+    if REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
 
 # Email: SMTP configured entirely from the environment (EMAIL_HOST, EMAIL_PORT,
 # EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); dev/test override it.

@@ -41,6 +41,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
 # backend from ELASTICSEARCH_URL (exported by `make test`) with a unique prefix.
 DIRECTORY_SEARCH_BACKEND = {"BACKEND": "directory.search.database.DatabaseBackend"}
 
+# Every process its own cache, whatever REDIS_URL says: each test starts with
+# an empty one (tests/conftest.py). Tests of the production cache put a real
+# Redis in its place (the `redis_cache` fixture) under a prefix of their own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Tests serve static files through Django's finders (no collectstatic), so
 # WhiteNoise should look for files per request rather than warn at start-up
 # that STATIC_ROOT does not exist.

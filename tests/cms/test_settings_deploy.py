@@ -30,15 +30,30 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def production_env(tmp_path) -> dict[str, str]:
+def production_env(tmp_path, redis_url) -> dict[str, str]:
     """The variables README lists as required, with throwaway values."""
     return {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "platform.example,www.platform.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "REDIS_URL": redis_url,
         "SITE_BASE_URL": "https://platform.example",
         "HOME": str(tmp_path),
     }
+
+
+# A cache round trip under the production settings: which backends answer,
+# and that a value set is read back (through the server, for Redis).
+CACHE_ROUND_TRIP = """
+import uuid
+from django.core.cache import caches
+key = f"deploy-check-{uuid.uuid4().hex}"
+for alias in ("default", "renditions"):
+    cache = caches[alias]
+    cache.set(key, "kept", 30)
+    print(alias, type(cache).__name__, cache.get(key))
+    cache.delete(key)
+"""
 
 
 def test_check_deploy_reports_nothing(production_env):
@@ -78,3 +93,30 @@ def test_debug_from_the_environment_is_ignored_in_production(production_env):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_production_caches_in_redis_when_redis_url_is_set(production_env):
+    result = run_manage("shell", "--no-imports", "-c", CACHE_ROUND_TRIP, env=production_env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == [
+        "default RedisCache kept",
+        "renditions RedisCache kept",
+    ]
+
+
+def test_without_redis_production_falls_back_to_a_shared_table_and_says_so(production_env):
+    del production_env["REDIS_URL"]
+    check = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env)
+    # The fallback works once its table exists, and caches no renditions
+    # (rather than write them to that table on every page view).
+    assert run_manage("createcachetable", env=production_env).returncode == 0
+    result = run_manage("shell", "--no-imports", "-c", CACHE_ROUND_TRIP, env=production_env)
+
+    assert check.returncode != 0
+    assert "cms.W001" in check.stderr and "REDIS_URL" in check.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == [
+        "default DatabaseCache kept",
+        "renditions DummyCache None",
+    ]

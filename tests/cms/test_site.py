@@ -1,6 +1,8 @@
 """The site frame: footer settings, navigation, SEO tags, sitemap, robots, error pages, home."""
 
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Site
 
@@ -24,6 +26,22 @@ def site_settings(db):
     settings.linkedin_url = "https://www.linkedin.com/company/kiln"
     settings.save()
     return settings
+
+
+@pytest.mark.django_db
+def test_site_settings_are_read_from_the_cache_and_a_save_shows_at_once(
+    client, site_settings, redis_cache
+):
+    f.standard_page("About")
+    client.get("/about/")
+    with CaptureQueriesContext(connection) as views:
+        client.get("/about/")
+    site_settings.organisation_name = "Renamed Cluster"
+    site_settings.save()
+    html = client.get("/about/").content.decode()
+
+    assert not [q for q in views.captured_queries if "cms_sitesettings" in q["sql"]]
+    assert "Renamed Cluster" in html and "Kiln Screen Cluster" not in html
 
 
 @pytest.mark.django_db

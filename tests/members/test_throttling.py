@@ -140,3 +140,27 @@ def test_behind_a_proxy_visitors_are_throttled_separately(owner, settings, db):
     visitor = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.8")
     response = visitor.post(url, {"username": owner.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_with_production_s_redis_cache_limits_are_counted_where_every_worker_sees_them(
+    owner, redis_cache, redis_url
+):
+    import redis
+
+    url = reverse("members:login")
+    guesser = Client(REMOTE_ADDR="203.0.113.77")
+    statuses = [
+        guesser.post(url, {"username": f"guess{i}@example.com", "password": "x"}).status_code
+        for i in range(31)
+    ]
+    # The lockout (django-axes) keeps its failures in the database, shared too.
+    locked = fail_login(Client(REMOTE_ADDR="203.0.113.78"), url, owner.email, 6)
+    # Another process (a second worker) reads the rate-limit counter from the server.
+    server = redis.Redis.from_url(redis_url)
+    values = [server.get(key) for key in server.scan_iter(match=f"{redis_cache}:*")]
+    counters = [int(value) for value in values if value.isdigit()]  # beside the site frame
+    server.close()
+
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429
+    assert locked[-1] == 429
+    assert 31 in counters

@@ -126,7 +126,7 @@ def _listing_queries(client, django_assert_max_num_queries):
 
 
 def test_query_count_does_not_grow_with_page_size(
-    client, monkeypatch, django_assert_max_num_queries
+    client, monkeypatch, django_assert_max_num_queries, redis_cache
 ):
     from tests.showcase.test_models import poster_image
 
@@ -146,7 +146,7 @@ def test_query_count_does_not_grow_with_page_size(
     monkeypatch.setattr(listing, "PAGE_SIZE", 12)
     large, shown_large = _listing_queries(Client(), django_assert_max_num_queries)
     assert (shown_small, shown_large) == (2, 12)
-    assert large == small
+    assert large == small <= 15  # production's cache; tests/test_page_views_production.py
 
 
 def test_a_selection_that_leaves_nothing_keeps_its_name_and_can_be_undone(client, work):

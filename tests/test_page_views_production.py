@@ -1,0 +1,205 @@
+"""Anonymous page views under production's cache: no database writes, few queries.
+
+Each public page type is viewed with production's caches on the real Redis
+(the ``redis_cache`` fixture), as a visitor would: once to warm the caches
+(renditions are made then, the site frame is cached), then again while the
+queries are captured. The second view must write nothing to the database and
+run at most its ceiling of statements (``CEILINGS``, on the way to ``AIM``),
+the same number with a small site and a larger one (more companies, images,
+taxonomies, news, projects and a longer page of results): nothing may cost a
+query per item shown.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from cms.models import StandardPage
+from directory.models import CompanyGalleryImage, HomePageFeaturedCompany
+from showcase.models import ProjectGalleryImage
+from tests.cms.factories import category, news_index, news_page, standard_page
+from tests.cms.factories import image as full_size_image
+from tests.directory.factories import (
+    CreditFactory,
+    PlaceFactory,
+    SectorFactory,
+    SkillFactory,
+    company,
+    directory_index,
+    home_page,
+)
+from tests.showcase.factories import project, showcase_index
+from tests.showcase.oembed_replay import recorded_oembed
+
+pytestmark = pytest.mark.django_db
+
+# Issue 15's aim is at most 10 statements for every page. Where a page type
+# is not there yet, its ceiling here is what it runs today, so that it can
+# only go down; lower each one as the queries behind it are removed. What is
+# left on each is mostly Wagtail's routing (a query for every level of the
+# URL and another for the specific page), the site lookup, and the page's own
+# relations (taxonomies, credits, galleries, related projects and news).
+AIM = 10
+CEILINGS = {
+    "home": 13,
+    "news index": 9,
+    "news article": 13,
+    "standard page": 6,
+    "directory": 14,
+    "directory, text and facets": 18,
+    "company profile": 23,
+    "showcase": 14,
+    "project": 25,
+    "search API": 11,
+}
+# Statements that change the database, or open a transaction in order to.
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.I)
+
+PAGES = {  # the URLs, filled in by Site.urls()
+    "home": "/",
+    "news index": "/news/",
+    "news article": "/news/{article}/",
+    "standard page": "/about/",
+    "directory": "/directory/?page_size={page_size}",
+    "directory, text and facets": (
+        "/directory/?q=animation&skill=skill-0&sector=sector-0&sector=sector-1"
+        "&place=stoke&page_size={page_size}"
+    ),
+    "company profile": "/directory/{company}/",
+    "showcase": "/showcase/",
+    "project": "/showcase/{project}/",
+    "search API": "/api/v1/directory/search?q=animation&skill=skill-0&page_size={page_size}",
+}
+
+
+def image(title, size=(32, 18)):
+    """A small image: its renditions are quick to make, and cost the same queries."""
+    return full_size_image(title, size=size)
+
+
+class Site:
+    """A site with every public page type that grows by ``size`` of everything."""
+
+    def __init__(self):
+        home = home_page()
+        home.hero_image = image("Hero")
+        home.save_revision().publish()
+        self.stoke = PlaceFactory(name="Stoke-on-Trent", slug="stoke")
+        self.skills, self.sectors = [], []
+        self.companies, self.projects, self.articles = [], [], []
+        directory_index()
+        showcase_index()
+        news_index()
+        standard_page("About", slug="about", intro="Who we are.")
+        self.size = 0
+
+    def grow(self, size: int) -> None:
+        for n in range(self.size, size):
+            self.skills.append(SkillFactory(name=f"Skill {n}", slug=f"skill-{n}"))
+            self.sectors.append(SectorFactory(name=f"Sector {n}", slug=f"sector-{n}"))
+            member = company(
+                f"Animation company {n}",
+                skills=self.skills[: n + 1],
+                sectors=self.sectors[: n + 1],
+                place=self.stoke,
+                strapline=f"Animation for everyone, {n}",
+                about="<p>We animate characters.</p>",
+                logo=image(f"Logo {n}", size=(24, 24)),
+            )
+            CreditFactory.create_batch(2, company=member)
+            for k in range(2):
+                CompanyGalleryImage.objects.create(
+                    company=member, image=image(f"Still {n}-{k}"), sort_order=k
+                )
+            member.save_revision().publish()
+            self.companies.append(member)
+            HomePageFeaturedCompany.objects.create(page=home_page(), company=member, sort_order=n)
+            work = project(
+                f"Project {n}",
+                companies=self.companies[-2:],
+                sectors=self.sectors[:2],
+                skills=self.skills[:2],
+                tags=[f"tag-{n}"],
+                poster=image(f"Poster {n}"),
+                featured=True,
+                video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            )
+            for k in range(2):
+                ProjectGalleryImage.objects.create(
+                    project=work, image=image(f"Frame {n}-{k}"), sort_order=k
+                )
+            work.save_revision().publish()
+            self.projects.append(work)
+            self.articles.append(
+                news_page(
+                    f"News {n}",
+                    category=category(f"Category {n % 3}"),
+                    tags=[f"tag-{n}"],
+                    featured_image=image(f"News image {n}"),
+                )
+            )
+        about = StandardPage.objects.get(slug="about")
+        about.body = [
+            (
+                "image",
+                {
+                    "image": image(f"About image {n}"),
+                    "caption": f"Picture {n}",
+                    "credit": "",
+                },
+            )
+            for n in range(size)
+        ] + [("paragraph", "<p>About the cluster.</p>")]
+        about.save_revision().publish()
+        home = home_page()
+        home.save_revision().publish()
+        self.size = size
+
+    def urls(self) -> dict[str, str]:
+        values = {
+            "article": self.articles[0].slug,
+            "company": self.companies[0].slug,
+            "project": self.projects[0].slug,
+            "page_size": self.size * 2,
+        }
+        return {name: url.format(**values) for name, url in PAGES.items()}
+
+
+def view(url: str) -> list[str]:
+    """The SQL one anonymous view of ``url`` runs once its caches are warm."""
+    client = Client()
+    assert client.get(url).status_code == 200, url  # makes renditions, fills the caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.fixture
+def site(redis_cache):
+    with recorded_oembed():
+        yield Site()
+
+
+def test_every_public_page_writes_nothing_and_runs_few_queries_whatever_its_size(site):
+    site.grow(2)
+    small = {name: view(url) for name, url in site.urls().items()}
+    site.grow(4)
+    large = {name: view(url) for name, url in site.urls().items()}
+
+    writes = {
+        name: [sql for sql in queries if WRITE.match(sql)]
+        for name, queries in [*small.items(), *large.items()]
+    }
+    assert {name: found for name, found in writes.items() if found} == {}
+    counts = {name: (len(small[name]), len(large[name])) for name in PAGES}
+    too_many = {name: c for name, c in counts.items() if max(c) > CEILINGS[name]}
+    assert too_many == {}, "\n\n".join(f"{name}:\n" + "\n".join(large[name]) for name in too_many)
+    growing = {name: c for name, c in counts.items() if c[1] != c[0]}
+    assert growing == {}
