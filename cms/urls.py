@@ -32,6 +32,6 @@ if settings.DEBUG:
 # the origin-checked forms; Wagtail's URLs follow for its password and login
 # views and so that reversing "wagtail_serve" still works.
 urlpatterns += [
-    re_path(wagtail_urls.serve_pattern, serve, name="page"),
+    re_path(wagtail_urls.serve_pattern, serve, name="cms_serve"),
     path("", include(wagtail_urls)),
 ]
