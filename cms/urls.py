@@ -29,9 +29,13 @@ if settings.DEBUG:
 
 # Wagtail's page serving must stay last: it answers every remaining path.
 # cms.views.serve wraps Wagtail's own (same pattern) for the page cache and
-# the origin-checked forms; Wagtail's URLs follow for its password and login
-# views and so that reversing "wagtail_serve" still works.
+# the origin-checked forms. Wagtail's other URLs (a private page's password
+# form, its login) come first, as in Wagtail's own list, since the page
+# pattern matches them too; Wagtail's own page pattern stays, unreached, so
+# that reversing "wagtail_serve" still works.
+wagtail_utilities = [p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"]
 urlpatterns += [
+    path("", include(wagtail_utilities)),
     re_path(wagtail_urls.serve_pattern, serve, name="cms_serve"),
     path("", include(wagtail_urls)),
 ]

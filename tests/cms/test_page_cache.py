@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 import pytest
 
@@ -265,3 +265,19 @@ def test_the_cache_can_be_switched_off(client, site, settings):
     settings.PAGE_CACHE_ENABLED = False
     client.get("/about/")
     assert "X-Page-Cache" not in client.get("/about/")
+
+
+def test_a_password_protected_page_is_never_cached_and_its_form_still_works(client, site):
+    warm(client, "/about/")
+    about = f.StandardPage.objects.get(slug="about")
+    restriction = PageViewRestriction.objects.create(
+        page=about, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    form = client.get("/about/")  # the restriction emptied the cache: no stale public copy
+    assert "X-Page-Cache" not in form and b"csrfmiddlewaretoken" in form.content
+    url = f"/_util/authenticate_with_password/{restriction.pk}/{about.pk}/"
+    response = client.post(url, {"password": "s3cret", "return_url": "/about/"})
+    assert response.status_code == 302
+    page = client.get("/about/")
+    assert page.status_code == 200 and "X-Page-Cache" not in page
+    assert "X-Page-Cache" not in Client().get("/about/")  # others still get the form
