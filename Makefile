@@ -13,7 +13,7 @@ JS_STAMP := node_modules/.installed
 NODE_BIN := node_modules/.bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install run seed test test-postgres lint lint-python lint-imports lint-templates lint-css lint-js format bench bench-relevance services-stop clean distclean
+.PHONY: help install run serve serve-prepare bench-pages seed test test-postgres lint lint-python lint-imports lint-templates lint-css lint-js format bench bench-relevance services-stop clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,6 +49,31 @@ run: install ## Serve the demo site on http://127.0.0.1:8000 (SQLite; seeds when
 		$(LOCAL_ENV) $(MANAGE) seed_demo; \
 	fi
 	$(LOCAL_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+# `make serve` is production on this machine: cms.settings.production under
+# gunicorn (cms/gunicorn.conf.py, 2 sync workers) on 127.0.0.1:8001, over the
+# same SQLite demo data as `make run`, with collected (hashed, compressed)
+# static files. Production needs a secret key and HTTPS; these are the local
+# stand-ins, given here and nowhere else. REDIS_URL, when the shell has one,
+# is the cache; otherwise production's fallback cache.
+SERVE_ENV := $(LOCAL_ENV) DJANGO_SETTINGS_MODULE=cms.settings.production \
+	SECRET_KEY=local-serve-only-not-a-production-secret-5f0c2a9e71d4b8 \
+	ALLOWED_HOSTS=127.0.0.1,localhost SITE_BASE_URL=http://127.0.0.1:8001 \
+	SECURE_SSL_REDIRECT=false
+
+serve-prepare: install
+	$(SERVE_ENV) $(MANAGE) migrate --no-input
+	@if ! $(LOCAL_ENV) $(MANAGE) shell --no-imports -c "import sys; from cms.models import HomePage; sys.exit(0 if HomePage.objects.exists() else 1)"; then \
+		$(LOCAL_ENV) $(MANAGE) seed_demo; \
+	fi
+	$(SERVE_ENV) $(MANAGE) createcachetable
+	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+
+serve: serve-prepare ## Serve the demo site as in production (gunicorn, production settings) on http://127.0.0.1:8001
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c cms/gunicorn.conf.py cms.wsgi:application
+
+bench-pages: serve-prepare ## Page benchmarks (bench/pages.py) through `make serve`'s gunicorn, cold and warm
+	$(SERVE_ENV) $(PY) bench/pages.py
 
 # pytest-django prefers DJANGO_SETTINGS_MODULE over pyproject's cms.settings.test.
 TEST_ENV := env -u DJANGO_SETTINGS_MODULE

@@ -11,4 +11,13 @@ def bare(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare/", bare), *site_urlpatterns]
+# About the size of a page's HTML after compression: the reference of bench/pages.py.
+TEN_KB = "<!DOCTYPE html><title>bare</title>" + "<p>Platform</p>" * 680
+
+
+def bare_page(request):
+    """A 10 KB HTML page with no template, query or cache: the server's ceiling."""
+    return HttpResponse(TEN_KB, content_type="text/html; charset=utf-8")
+
+
+urlpatterns = [path("bench/bare/", bare), path("bench/bare-page/", bare_page), *site_urlpatterns]

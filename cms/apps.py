@@ -10,6 +10,9 @@ class CmsConfig(AppConfig):
     def ready(self):
         # In ready(): the frame reads the page models, which exist only once
         # the app registry is loaded.
-        from . import frame
+        from . import frame, page_cache
+        from .models import NewsIndexPage
 
         frame.connect()
+        page_cache.connect()
+        page_cache.register_query_normaliser(NewsIndexPage, NewsIndexPage.normalised_query)

@@ -36,6 +36,7 @@ from cms.blocks import BodyBlock
 from cms.feeds import NewsAtomFeed, NewsRssFeed
 from cms.fields import RichTextField
 from cms.outbox.mail import queue_mail
+from cms.page_cache import canonical_query, page_number_only
 from cms.pagination import page_links, paginate, query_page_url
 from cms.privacy import CachedPrivacyMixin, public
 
@@ -415,6 +416,15 @@ class NewsIndexPage(CachedPrivacyMixin, RoutablePageMixin, Page):
             .select_related("featured_image", "category")
             .order_by("-date", "-first_published_at", "-pk")
         )
+
+    @staticmethod
+    def normalised_query(params) -> str | None:
+        """The page cache's key for ``params``: what ``get_context`` reads, as it reads it."""
+        page = page_number_only(params)
+        if page is None:
+            return None
+        filters = ((name, params.get(name, "").strip()[:100]) for name in ("category", "tag"))
+        return canonical_query([*filters, *([("page", page[5:])] if page else [])])
 
     def filtered_articles(self, request):
         """Apply ?tag= and ?category= filters; unknown values give an empty, explained list."""

@@ -1,9 +1,18 @@
-"""Site-wide plain views: robots.txt (sitemap.xml is wagtail.contrib.sitemaps')."""
+"""Site-wide plain views: robots.txt (sitemap.xml is Wagtail's), and serving pages."""
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
+
+from wagtail.models import Page
+from wagtail.views import serve as wagtail_serve
+
+from cms.csrf import same_origin
+from cms.page_cache import mark_page
 
 
 @require_GET
@@ -19,3 +28,24 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# --- Wagtail's pages, with the page cache and origin-checked forms ------------
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+
+@csrf_exempt  # checked below: by token, or by origin for routes marked so
+def serve(request, path):
+    """Wagtail's ``serve``, telling the page cache which page this is, and checking posts."""
+    route = Page.route_for_request(request, path)  # kept on the request: Wagtail reuses it
+    if route is not None:
+        page, args, _ = route
+        mark_page(request, page)
+        if request.method not in SAFE_METHODS:
+            view = args[0] if args else None
+            if not getattr(view, "checks_origin_not_token", False):
+                return csrf_protect(wagtail_serve)(request, path)
+            if not same_origin(request):
+                failure = import_string(settings.CSRF_FAILURE_VIEW)
+                return failure(request, reason="The form was sent from another site.")
+    return wagtail_serve(request, path)

@@ -32,6 +32,7 @@ from wagtail.search import index
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
+from cms.csrf import checks_origin_not_token
 from cms.fields import RichTextField
 from cms.privacy import CachedPrivacyMixin
 
@@ -487,6 +488,7 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
         )
 
     @path("enquiry/", name="enquiry")
+    @checks_origin_not_token  # the profile is cached whole: its form carries no token
     def enquiry(self, request):
         """POST an enquiry: stored with its queued email, sent by the worker; confirm."""
         from django_ratelimit.core import is_ratelimited

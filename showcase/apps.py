@@ -9,6 +9,11 @@ class ShowcaseConfig(AppConfig):
     def ready(self):
         # Companies are found by the work in their projects: add project text to
         # their search documents and re-index them when a project changes.
-        from . import search
+        from cms.page_cache import register_query_normaliser
+
+        from . import listing, search
+        from .models import ShowcaseIndexPage
 
         search.connect()
+        # Cached whole for anonymous visitors, one entry per set of filters.
+        register_query_normaliser(ShowcaseIndexPage, listing.normalised_query)

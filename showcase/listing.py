@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from cms.page_cache import canonical_query, page_number_only
 from cms.pagination import page_links, paginate, query_page_url
 from directory.models import CompanyPage, Sector, Skill
 
@@ -82,6 +83,16 @@ def parse_filters(params) -> Filters:
             else:
                 filters.notes.append(f"We ignored the {param} “{value}”: there is no such {param}.")
     return filters
+
+
+def normalised_query(params) -> str | None:
+    """The page cache's key for a showcase listing (``cms.page_cache``): the filters as
+    :func:`parse_filters` reads them, in any order, and the page number."""
+    page = page_number_only(params)
+    if page is None:
+        return None
+    pairs = [(p, value) for p in Filters.PARAMS for value in _clean_list(params.getlist(p))]
+    return canonical_query([*pairs, *([("page", page[5:])] if page else [])])
 
 
 def _labels(manager, label_field: str, slugs: list[str]) -> dict[str, str]:

@@ -5,8 +5,11 @@ this file from environment variables. Each has a safe local default; secrets
 have none (``production.py`` refuses to start without them).
 """
 
+import json
 import os
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 import dj_database_url
 
@@ -37,9 +40,21 @@ MEDIA_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "")
 EMAIL_URL_HOST = os.environ.get("EMAIL_HOST", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Platform <hello@platform.example>")
 SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
+# Where collectstatic puts the hashed, compressed files WhiteNoise serves.
+STATIC_ROOT_DIR = os.environ.get("STATIC_ROOT", "")
 # Reverse proxies in front of the site that append to X-Forwarded-For (0: none,
 # REMOTE_ADDR is the visitor). Login lockout and rate limits key on the address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Wagtail's front-end cache invalidation (a CDN or Varnish in front): a JSON
+# object in WAGTAILFRONTENDCACHE's own shape, e.g.
+# {"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+#          "LOCATION": "http://127.0.0.1:6081"}}. Unset: off.
+FRONTEND_CACHE_JSON = os.environ.get("WAGTAILFRONTENDCACHE", "")
+# How long browsers (max-age) and shared caches such as a CDN (s-maxage) may
+# keep an anonymous page, in seconds. The site's own page cache is emptied at
+# once on every change; a CDN only when front-end invalidation is on.
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", "300"))
 # -----------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -86,6 +101,8 @@ MIDDLEWARE = [
     "cms.middleware.AdminContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and everything after it: a cached page needs none of them.
+    "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,7 +158,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(STATIC_ROOT_DIR) if STATIC_ROOT_DIR else BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
@@ -215,6 +232,30 @@ CACHES = (
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )
+
+# Whole anonymous pages in the default cache (cms/page_cache.py). Entries
+# expire after PAGE_CACHE_TIMEOUT seconds at the latest; every change that
+# can alter a page forgets them all at once before that.
+PAGE_CACHE_ENABLED = True
+PAGE_CACHE_TIMEOUT = 60 * 60
+# Never looked up: not pages (cheaper than asking the cache each time).
+PAGE_CACHE_SKIP_PREFIXES = (
+    "/admin/",
+    "/members/",
+    "/api/",
+    "/static/",
+    "/media/",
+    "/private-media/",
+)
+
+if FRONTEND_CACHE_JSON:
+    try:
+        WAGTAILFRONTENDCACHE = json.loads(FRONTEND_CACHE_JSON)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"WAGTAILFRONTENDCACHE is not valid JSON: {error}") from None
+    if not isinstance(WAGTAILFRONTENDCACHE, dict):
+        raise ImproperlyConfigured("WAGTAILFRONTENDCACHE must be a JSON object of backends.")
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
 
 # Email: SMTP configured entirely from the environment (EMAIL_HOST, EMAIL_PORT,
 # EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); dev/test override it.

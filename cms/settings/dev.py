@@ -13,3 +13,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 
 # `make run` has no worker process: tasks run inline, once the request commits.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Template and code edits show at once: no whole-page cache while debugging
+# (`make serve` runs the production settings with it).
+PAGE_CACHE_ENABLED = not DEBUG

@@ -54,3 +54,7 @@ WHITENOISE_AUTOREFRESH = True
 # Unit tests run tasks inline; tests of retries and of the queue itself switch
 # to the database backend and run the real worker (tests/worker.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The page cache is tested on its own (tests/cms/test_page_cache.py): elsewhere
+# tests change rows directly and read the page straight after.
+PAGE_CACHE_ENABLED = False

@@ -9,6 +9,7 @@ class DirectorySearchConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: they use the models, which Django
         # loads only after every app's config (this module) is imported.
+        from cms.page_cache import register_query_normaliser
         from directory.models import DirectoryIndexPage
         from directory.presenters import register_presenter
 
@@ -16,5 +17,7 @@ class DirectorySearchConfig(AppConfig):
 
         # The directory page shows a search: this layer builds its context.
         register_presenter(DirectoryIndexPage, page.directory_context)
+        # Cached whole for anonymous visitors, one entry per search.
+        register_query_normaliser(DirectoryIndexPage, page.normalised_query)
         # Live index sync: publish/unpublish/delete/move and taxonomy renames.
         sync.connect()

@@ -15,12 +15,26 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
+from cms.page_cache import canonical_query
 from directory.filter_urls import filter_url
 from directory.models import Place
 
 from . import run_search
-from .base import DEFAULT_RADIUS_MILES, FACETS, SearchQuery, SearchResults, Sort
-from .query import SearchParamError, near_display, parse_search_params, query_to_params
+from .base import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_RADIUS_MILES,
+    FACETS,
+    SearchQuery,
+    SearchResults,
+    Sort,
+)
+from .query import (
+    SearchParamError,
+    near_display,
+    parse_search_params,
+    parse_search_request,
+    query_to_params,
+)
 
 RADIUS_CHOICES = (1, 5, 10, 25, 50, 100)
 SORT_CHOICES = (
@@ -159,3 +173,31 @@ def _pagination(query: SearchQuery, results: SearchResults, base: str) -> dict |
         "current": current,
         "last": last,
     }
+
+
+def normalised_query(params: QueryDict) -> str | None:
+    """The page cache's key for a directory search (``cms.page_cache``).
+
+    The search as the page parses it, so parameter order (``?skill=a&skill=b``
+    and ``?skill=b&skill=a``), repeats and unknown parameters make one entry.
+    ``None`` (not cached) when the page has something to explain about the
+    parameters themselves: a malformed number, a shortened text, a capped page.
+    """
+    try:
+        asked = parse_search_request(params)
+    except SearchParamError:
+        return None
+    if asked.notes or asked.sort_note:
+        return None
+    pairs = [
+        ("q", asked.text),
+        # As the page shows it back when it is no place it knows.
+        ("near", params.get("near", "")[:100]),
+        ("radius", "" if asked.radius_miles is None else f"{asked.radius_miles:g}"),
+        ("sort", "" if asked.sort is Sort.RELEVANCE else asked.sort.value),
+        ("page", "" if asked.page == 1 else str(asked.page)),
+        ("page_size", "" if asked.page_size == DEFAULT_PAGE_SIZE else str(asked.page_size)),
+    ]
+    for param, slugs in asked.filters.items():
+        pairs.extend((param, slug) for slug in dict.fromkeys(slugs))
+    return canonical_query(pairs)

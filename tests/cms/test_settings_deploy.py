@@ -120,3 +120,28 @@ def test_without_redis_production_falls_back_to_a_shared_table_and_says_so(produ
         "default DatabaseCache kept",
         "renditions DummyCache None",
     ]
+
+
+FRONTEND_PROBE = (
+    "from django.apps import apps; from django.conf import settings; "
+    "print(apps.is_installed('wagtail.contrib.frontend_cache'), "
+    "getattr(settings, 'WAGTAILFRONTENDCACHE', None))"
+)
+
+
+def test_front_end_cache_invalidation_is_off_unless_configured(production_env):
+    off = run_manage("shell", "--no-imports", "-c", FRONTEND_PROBE, env=production_env)
+    assert off.stdout.strip() == "False None", off.stderr
+    production_env["WAGTAILFRONTENDCACHE"] = (
+        '{"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",'
+        ' "LOCATION": "http://127.0.0.1:6081"}}'
+    )
+    on = run_manage("shell", "--no-imports", "-c", FRONTEND_PROBE, env=production_env)
+    assert on.stdout.startswith("True {'cdn': "), on.stderr
+
+
+def test_a_malformed_front_end_cache_setting_is_named(production_env):
+    production_env["WAGTAILFRONTENDCACHE"] = "{not json"
+    result = run_manage("check", env=production_env)
+    assert result.returncode != 0
+    assert "WAGTAILFRONTENDCACHE is not valid JSON" in result.stderr

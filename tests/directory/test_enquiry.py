@@ -135,10 +135,13 @@ def test_enquiries_are_rate_limited_per_visitor(client, studio, settings):
     assert Enquiry.objects.count() == 2
 
 
-def test_enquiry_needs_a_csrf_token(studio):
+def test_an_enquiry_from_another_site_is_refused(studio):
+    """The form carries no CSRF token (the profile is cached whole): its origin is checked."""
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post(enquiry_url(studio), GOOD)
+    response = Client(enforce_csrf_checks=True).post(
+        enquiry_url(studio), GOOD, HTTP_ORIGIN="https://elsewhere.example"
+    )
     assert response.status_code == 403
     assert Enquiry.objects.count() == 0
 

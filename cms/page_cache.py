@@ -1,0 +1,277 @@
+"""Whole anonymous pages from the cache, and the headers that let a CDN do the same.
+
+A page a visitor without a session sees is the same for every such visitor,
+so the first one's rendering is kept (Django's ``default`` cache: Redis in
+production) and the next ones get it without a query. What is kept, and when:
+
+* only Wagtail pages (``cms.views.serve`` marks the request with the page's
+  type), only ``GET`` (``HEAD`` is answered from the same entry), only 200s;
+* never for a request with a session or messages cookie (signed in, or
+  carrying a message), so the member area, the admin and everything a
+  signed-in person sees are rendered for them alone;
+* never a response that sets a cookie or used a CSRF token: a cached page
+  must not hand one visitor's token to the next. The company profile's
+  enquiry form therefore carries no token: it is checked by origin instead
+  (``cms.views.serve``), so profiles are cached with the form in them. The
+  contact page (Wagtail's form page) keeps its token and is not cached.
+
+**Keys.** A page's entry is keyed by scheme, host, path and its *normalised*
+query: the page type's normaliser (``register_query_normaliser``) turns the
+query into the canonical string that means the same page, so parameter order
+and unknown parameters make no new entries, and ``None`` means "do not cache
+this one" (a malformed number that the page explains). Which normaliser a
+path needs is learnt on the first miss and kept beside the entries (the
+*route*), so a hit costs two cache reads and no query.
+
+**Invalidation** is one write: every key includes a *generation*, a random
+token replaced on any change that can alter a page (publish, unpublish, move,
+delete, privacy, sites, site settings, images, taxonomies registered with
+``invalidate_on``). Old entries are never read again and expire by
+themselves. The generation is replaced at once and again when the
+transaction commits, as the frame cache does (``cms.frame``): a request in
+between may have cached the old page.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse, QueryDict
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from taggit.models import Tag
+
+GENERATION_KEY = "cms:page-cache:generation"
+HEADER = "X-Page-Cache"
+# Fields a draft, an autosave or a lock writes to the live page's row: the
+# published page is unchanged, so they do not empty the cache (an editor's
+# autosave every half second would otherwise keep it empty).
+DRAFT_FIELDS = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "wagtail_admin_comments",
+    }
+)
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+
+Normaliser = Callable[[QueryDict], "str | None"]
+_normalisers: dict[str, Normaliser] = {}
+_normaliser_of_page: dict[type, str] = {}
+
+
+def register_query_normaliser(page_class: type, normaliser: Normaliser) -> None:
+    """Key ``page_class`` pages by ``normaliser(request.GET)`` (``None``: not cached)."""
+    name = f"{page_class._meta.app_label}.{page_class.__name__}"
+    _normalisers[name] = normaliser
+    _normaliser_of_page[page_class] = name
+
+
+def page_number_only(params: QueryDict) -> str | None:
+    """The default: every page reads ``?page=`` (its canonical link keeps it), nothing else.
+
+    Only a plain page number is cached: ``?page=0`` or ``?page=x`` show
+    another page than their key would say (the last, the first).
+    """
+    page = params.get("page")
+    if page is None or page == "1":
+        return ""
+    return f"page={page}" if PAGE_NUMBER.fullmatch(page) else None
+
+
+_normalisers["default"] = page_number_only
+
+
+def canonical_query(pairs) -> str:
+    """``pairs`` (name, value) sorted and encoded: one string for one meaning."""
+    return urlencode(sorted((name, value) for name, value in pairs if value != ""))
+
+
+# --- the generation -----------------------------------------------------------
+
+
+def generation() -> str:
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        # add(): two workers starting at once agree on one generation.
+        if not cache.add(GENERATION_KEY, current, None):
+            current = cache.get(GENERATION_KEY, current)
+    return current
+
+
+def invalidate(**kwargs) -> None:
+    """Forget every cached page, now and once more when the transaction commits."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def invalidate_on(*models) -> None:
+    """Any save or delete of one of ``models`` (taxonomies, settings) forgets every cached page."""
+    for model in models:
+        uid = f"{model._meta.label}"
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{uid}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-delete-{uid}")
+
+
+def _page_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
+        return
+    invalidate()
+
+
+def _settings_saved(sender, created=False, **kwargs) -> None:
+    # The first page view of a site creates its settings row with the
+    # defaults it was already rendered with: nothing to forget.
+    if not created:
+        invalidate()
+
+
+def connect() -> None:
+    # Publishing, unpublishing and moving save the page too, but their own
+    # signals are connected as well: they are what the cache promises to follow.
+    page_published.connect(invalidate, dispatch_uid="page-cache-published")
+    page_unpublished.connect(invalidate, dispatch_uid="page-cache-unpublished")
+    post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            uid = model._meta.label
+            post_save.connect(_page_saved, sender=model, dispatch_uid=f"page-cache-page-{uid}")
+            post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{uid}")
+    invalidate_on(PageViewRestriction, Site, get_image_model(), Tag)
+    # Site settings, news categories and pages' inline rows, from this app.
+    cms_models = apps.get_app_config("cms").get_models()
+    invalidate_on(*(m for m in cms_models if not issubclass(m, Page | BaseSiteSetting)))
+    for model in apps.get_app_config("cms").get_models():
+        if issubclass(model, BaseSiteSetting):
+            uid = model._meta.label
+            post_save.connect(_settings_saved, sender=model, dispatch_uid=f"page-cache-set-{uid}")
+            post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-unset-{uid}")
+
+
+# --- serving ------------------------------------------------------------------
+
+
+def _route_key(request) -> str:
+    return f"cms:page-cache:route:{request.scheme}://{request.get_host()}{request.path}"
+
+
+def _page_key(gen: str, request, query: str) -> str:
+    return f"cms:page-cache:{gen}:{request.scheme}://{request.get_host()}{request.path}?{query}"
+
+
+def mark_page(request, page) -> None:
+    """Called by ``cms.views.serve``: this request shows ``page``, so it may be cached."""
+    request.page_cache_normaliser = _normaliser_of_page.get(type(page), "default")
+
+
+def _may_be_cached_for(request) -> bool:
+    """Could this request be answered from the cache (before anything is rendered)?"""
+    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_ENABLED:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False  # signed in (or was): their own page
+    if getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in request.COOKIES:
+        return False  # a message to show once
+    return not request.path_info.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
+
+
+def _storable(request, response) -> bool:
+    return (
+        request.method == "GET"
+        and hasattr(request, "page_cache_normaliser")
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # get_token() was called: the page holds this visitor's CSRF token.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (hasattr(request, "user") and request.user.is_authenticated)
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def _public_headers(response) -> None:
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_CACHE_MAX_AGE,
+        s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE,
+    )
+    # The same address is someone else's page with a session cookie.
+    patch_vary_headers(response, ("Cookie",))
+
+
+class PageCacheMiddleware:
+    """Serve and keep anonymous pages (see the module's docstring).
+
+    Sits after WhiteNoise and before the session: a hit needs neither.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_be_cached_for(request):
+            response = self.get_response(request)
+            if hasattr(request, "page_cache_normaliser"):
+                # A page rendered for one person: no cache on the way may keep it.
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+
+        route_key = _route_key(request)
+        found = cache.get_many([GENERATION_KEY, route_key])
+        gen = found.get(GENERATION_KEY) or generation()
+        route = found.get(route_key)
+        if route is not None and route["generation"] == gen:
+            query = _normalisers[route["normaliser"]](request.GET)
+            if query is None:
+                return self.get_response(request)
+            cached = cache.get(_page_key(gen, request, query))
+            if cached is not None:
+                response = HttpResponse(cached["content"], status=200, headers=cached["headers"])
+                response[HEADER] = "hit"
+                return response
+
+        response = self.get_response(request)
+        if not _storable(request, response):
+            if hasattr(request, "page_cache_normaliser"):
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        name = request.page_cache_normaliser
+        query = _normalisers[name](request.GET)
+        _public_headers(response)
+        if query is not None:
+            timeout = settings.PAGE_CACHE_TIMEOUT
+            entry = {"content": response.content, "headers": dict(response.items())}
+            cache.set_many(
+                {
+                    route_key: {"generation": gen, "normaliser": name},
+                    _page_key(gen, request, query): entry,
+                },
+                timeout,
+            )
+        response[HEADER] = "miss"
+        return response
