@@ -69,11 +69,13 @@ serve-prepare: install
 	$(SERVE_ENV) $(MANAGE) createcachetable
 	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
 
-serve: serve-prepare ## Serve the demo site as in production (gunicorn, production settings) on http://127.0.0.1:8001
-	$(SERVE_ENV) $(VENV)/bin/gunicorn -c cms/gunicorn.conf.py cms.wsgi:application
+# The real cache too: a local Redis (scripts/redis) is started for the run
+# and stopped after it, unless it was running already.
+serve: serve-prepare ## Serve the demo site as in production (gunicorn, production settings, Redis) on http://127.0.0.1:8001
+	$(SERVE_ENV) scripts/with-services --no-elasticsearch -- $(VENV)/bin/gunicorn -c cms/gunicorn.conf.py cms.wsgi:application
 
 bench-pages: serve-prepare ## Page benchmarks (bench/pages.py) through `make serve`'s gunicorn, cold and warm
-	$(SERVE_ENV) $(PY) bench/pages.py
+	$(SERVE_ENV) scripts/with-services --no-elasticsearch -- $(PY) bench/pages.py
 
 # pytest-django prefers DJANGO_SETTINGS_MODULE over pyproject's cms.settings.test.
 TEST_ENV := env -u DJANGO_SETTINGS_MODULE
