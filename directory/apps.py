@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = "Member directory"
+
+    def ready(self):
+        # Imported here, not at the top: they use the models, which Django
+        # loads only after every app's config (this module) is imported.
+        from . import profile
+        from .models import CompanyPage
+        from .presenters import register_presenter
+
+        # A company's page: its profile and its enquiry form (directory/presenters.py).
+        register_presenter(
+            CompanyPage,
+            profile.profile_context,
+            enquiry=profile.enquiry,
+            enquiry_sent=profile.enquiry_sent,
+        )
