@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from .presenters import register_presenter
+
 
 class DirectoryConfig(AppConfig):
     name = "directory"
@@ -10,7 +12,6 @@ class DirectoryConfig(AppConfig):
         # loads only after every app's config (this module) is imported.
         from . import profile
         from .models import CompanyPage
-        from .presenters import register_presenter
 
         # A company's page: its profile and its enquiry form (directory/presenters.py).
         register_presenter(

@@ -50,7 +50,8 @@ class ShowcaseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing_context(request, ProjectPage.objects.live().child_of(self)))
+        projects = ProjectPage.objects.live().child_of(self)
+        context.update(listing_context(request, projects, self.get_url(request) or self.url or "/"))
         return context
 
 

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from directory.presenters import register_presenter
+
 
 class DirectorySearchConfig(AppConfig):
     name = "directory.search"
@@ -10,7 +12,6 @@ class DirectorySearchConfig(AppConfig):
         # Imported here, not at the top: they use the models, which Django
         # loads only after every app's config (this module) is imported.
         from directory.models import DirectoryIndexPage
-        from directory.presenters import register_presenter
 
         from . import page, sync
 
