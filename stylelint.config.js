@@ -27,6 +27,18 @@ module.exports = {
         // a:hover` before `.site-header a`) that never match one element;
         // reordering the sheets to satisfy it would risk the cascade.
         "no-descending-specificity": null,
+        // Colours, shadows and scrims come from the design tokens (the custom
+        // properties of site.css's :root), and a token is used without a
+        // fallback: every page loads site.css first, and a fallback is a second
+        // colour that silently disagrees with the token.
+        "color-named": "never",
+        "declaration-property-value-disallowed-list": [
+            {
+                "/^(?!--)/": ["/#[0-9a-f]{3,8}\\b/i", "/\\b(rgba?|hsla?|hwb|lab|lch|oklab|oklch)\\(/i"],
+                "/.*/": ["/var\\(\\s*--[\\w-]+\\s*,/"],
+            },
+            { message: (property, value) => `Use a design token (site.css :root) for "${property}: ${value}"` },
+        ],
         // Font family names keep their own capitals in the --font-* stacks.
         "value-keyword-case": ["lower", { ignoreProperties: ["/^--font-/"] }],
     },

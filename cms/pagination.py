@@ -4,7 +4,8 @@
 is the first page, one past the end is the last. ``page_links`` gives what
 ``templates/components/pagination.html`` draws: numbered links with gaps (the
 first and last pages, and a few either side of the current one), previous and
-next. The directory's search builds the same shape from its own query.
+next. The directory's search pages its engine's total the same way
+(``paginate`` over a ``range`` of that many, in ``directory.search.page``).
 """
 
 from __future__ import annotations

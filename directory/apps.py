@@ -1,16 +1,27 @@
 from django.apps import AppConfig
 
+from .presenters import register_presenter
+
 
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = "Member directory"
 
     def ready(self):
-        # In ready(): the models exist only once the app registry is loaded.
+        # Imported here, not at the top: they use the models, which Django
+        # loads only after every app's config (this module) is imported.
         from cms.page_cache import invalidate_on
 
-        from .models import Place, PostcodeDistrict, Sector, Skill, SkillGroup
+        from . import profile
+        from .models import CompanyPage, Place, PostcodeDistrict, Sector, Skill, SkillGroup
 
+        # A company's page: its profile and its enquiry form (directory/presenters.py).
+        register_presenter(
+            CompanyPage,
+            profile.profile_context,
+            enquiry=profile.enquiry,
+            enquiry_sent=profile.enquiry_sent,
+        )
         # Profiles, the directory and the showcase show these by name: a
         # rename, an addition or a removal empties the page cache.
         invalidate_on(Skill, SkillGroup, Sector, Place, PostcodeDistrict)

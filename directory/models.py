@@ -5,13 +5,11 @@ Skills, sectors and places are plain models registered as snippets (see
 fields so that revisions and moderation carry the selection.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.http import Http404
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -37,7 +35,8 @@ from cms.fields import RichTextField
 from cms.privacy import CachedPrivacyMixin
 
 from .filter_urls import skill_filter_url
-from .presenters import presented_context
+from .presenters import presented_context, presented_view
+from .video import parse_video
 
 
 class SluggedTaxonomy(models.Model):
@@ -440,18 +439,14 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
     @cached_property
     def showreel(self):
         """The showreel as a ``directory.video.Video`` (None if absent or not YouTube/Vimeo)."""
-        from .video import parse_video
-
         return parse_video(self.showreel_url)
 
     # -- the public page ---------------------------------------------------
+    # Built by directory.profile, which registers itself: it needs the enquiry
+    # form, a form of these models (directory/presenters.py says more).
     def get_context(self, request, *args, **kwargs):
-        from .forms import EnquiryForm
-        from .profile import profile_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(profile_context(self, request))
-        context.setdefault("enquiry_form", EnquiryForm())
+        context.update(presented_context(self, request))
         return context
 
     def serve(self, request, view=None, args=None, kwargs=None):
@@ -490,40 +485,12 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
     @path("enquiry/", name="enquiry")
     @checks_origin_not_token  # the profile is cached whole: its form carries no token
     def enquiry(self, request):
-        """POST an enquiry: stored with its queued email, sent by the worker; confirm."""
-        from django_ratelimit.core import is_ratelimited
-
-        from .emails import send_enquiry
-        from .forms import EnquiryForm
-
-        if request.method != "POST":
-            return redirect(self.url + "#enquiry")
-        form = EnquiryForm(request.POST)
-        if form.is_bot:
-            # Looks like a bot: act as if it worked, keep nothing.
-            return redirect(self.url + self.reverse_subpage("enquiry_sent"))
-        rate = getattr(settings, "DIRECTORY_ENQUIRY_RATE", "5/h")
-        if is_ratelimited(request, group="directory.enquiry", key="ip", rate=rate, increment=True):
-            context = self.get_context(request)
-            context.update(enquiry_form=form, enquiry_rate_limited=True)
-            return TemplateResponse(request, self.get_template(request), context, status=429)
-        if not form.is_valid():
-            context = self.get_context(request)
-            context["enquiry_form"] = form
-            return TemplateResponse(request, self.get_template(request), context, status=400)
-        enquiry = form.save(commit=False)
-        enquiry.company = self
-        site = self.get_site()
-        with transaction.atomic():  # the enquiry and its email, or neither
-            enquiry.save()
-            send_enquiry(enquiry, site_url=site.root_url if site else "")
-        return redirect(self.url + self.reverse_subpage("enquiry_sent"))
+        """POST an enquiry (``directory.profile.enquiry``)."""
+        return presented_view(self, "enquiry", request)
 
     @path("enquiry/sent/", name="enquiry_sent")
     def enquiry_sent(self, request):
-        context = self.get_context(request)
-        context["enquiry_sent"] = True
-        return TemplateResponse(request, self.get_template(request), context)
+        return presented_view(self, "enquiry_sent", request)
 
     def clean(self):
         super().clean()

@@ -1,4 +1,9 @@
-"""What a company's public profile shows beyond its own fields.
+"""A company's public page: what its profile shows beyond its own fields, and its enquiries.
+
+The presenter of ``CompanyPage`` (``DirectoryConfig.ready`` registers it,
+``directory/presenters.py`` says why the model does not import it):
+:func:`profile_context` builds the page's context, :func:`enquiry` and
+:func:`enquiry_sent` answer its two sub-page routes.
 
 Everything here costs a fixed number of queries whatever the number of skills,
 credits or gallery images, so the profile page's query count is asserted in
@@ -7,16 +12,27 @@ tests (``tests/directory/test_profile.py``).
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Prefetch
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.html import strip_tags
 
+from wagtail.images import get_image_model
+
+from django_ratelimit.core import is_ratelimited
+
 from cms.structured_data import json_ld, schema
+
+from .emails import send_enquiry
+from .forms import EnquiryForm
 
 RELATED_LIMIT = 4
 
 
 def profile_context(company, request) -> dict:
-    """Skills (with groups), sectors, credits, gallery and related members for the template."""
+    """Skills (with groups), sectors, credits, gallery, related members and a blank enquiry form."""
     skills = list(company.skills.select_related("group"))
     gallery = list(
         company.gallery_images.select_related("image").prefetch_related("image__renditions")
@@ -28,13 +44,48 @@ def profile_context(company, request) -> dict:
         "gallery": gallery,
         "related_companies": related_companies(company, skills),
         "json_ld": organization_json_ld(company, request, skills),
+        "enquiry_form": EnquiryForm(),
     }
+
+
+def enquiry(company, request):
+    """POST an enquiry: stored with its queued email, sent by the worker; confirm."""
+    if request.method != "POST":
+        return redirect(company.url + "#enquiry")
+    form = EnquiryForm(request.POST)
+    sent_url = company.url + company.reverse_subpage("enquiry_sent")
+    if form.is_bot:
+        # Looks like a bot: act as if it worked, keep nothing.
+        return redirect(sent_url)
+    rate = getattr(settings, "DIRECTORY_ENQUIRY_RATE", "5/h")
+    if is_ratelimited(request, group="directory.enquiry", key="ip", rate=rate, increment=True):
+        return _profile_response(
+            company, request, status=429, enquiry_form=form, enquiry_rate_limited=True
+        )
+    if not form.is_valid():
+        return _profile_response(company, request, status=400, enquiry_form=form)
+    message = form.save(commit=False)
+    message.company = company
+    site = company.get_site()
+    with transaction.atomic():  # the enquiry and its email, or neither
+        message.save()
+        send_enquiry(message, site_url=site.root_url if site else "")
+    return redirect(sent_url)
+
+
+def enquiry_sent(company, request):
+    """The profile again, saying the enquiry went."""
+    return _profile_response(company, request, enquiry_sent=True)
+
+
+def _profile_response(company, request, *, status: int = 200, **extra):
+    context = company.get_context(request)
+    context.update(extra)
+    return TemplateResponse(request, company.get_template(request), context, status=status)
 
 
 def related_companies(company, skills) -> list:
     """Listed members sharing the most skills with ``company`` (verified first on ties)."""
-    from wagtail.images import get_image_model
-
     skill_ids = [skill.pk for skill in skills]
     if not skill_ids:
         return []

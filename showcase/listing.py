@@ -7,7 +7,9 @@ selection without losing sight of the options.
 
 The queries themselves are the projects' own (``ProjectPageQuerySet`` in
 ``models.py``, which calls this module): this module reads the request and
-presents the answer, so it imports no showcase models.
+presents the answer, so it imports no showcase models. The facets are
+declared in ``FACETS`` and presented by ``directory.facets``, as the
+directory page's are, and drawn by the same template components.
 
 Cost: one count query per facet, one for the total and one for the page, plus
 a fixed number of prefetches — the same whatever the page size.
@@ -20,28 +22,29 @@ from urllib.parse import urlencode
 
 from cms.page_cache import canonical_query, page_number_only
 from cms.pagination import page_links, paginate, query_page_url
-from directory.models import CompanyPage, Sector, Skill
+from directory.facets import (
+    ActiveFilter,
+    FacetDefinition,
+    FacetGroup,
+    FacetValue,
+    active_filters,
+    facet_groups,
+)
+from directory.filter_urls import filter_url
 
 PAGE_SIZE = 12
 
-
-@dataclass
-class FacetValue:
-    slug: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class FacetGroup:
-    param: str
-    label: str
-    values: list[FacetValue] = field(default_factory=list)
-
-    @property
-    def selected_count(self) -> int:
-        return sum(1 for v in self.values if v.selected)
+# The showcase's facets, in the order the filters show them. The projects'
+# queries (``ProjectPageQuerySet.with_any`` and ``facet_counts``) know each by
+# its ``param``.
+FACETS: tuple[FacetDefinition, ...] = (
+    FacetDefinition("sector", "Sector / genre", "Sector / genre", model="directory.Sector"),
+    FacetDefinition("skill", "Skill", "Skill", model="directory.Skill"),
+    FacetDefinition("year", "Year", "Year"),  # a year is its own label
+    FacetDefinition(
+        "company", "Company", "Company", model="directory.CompanyPage", label_field="title"
+    ),
+)
 
 
 @dataclass
@@ -55,7 +58,7 @@ class Filters:
     notes: list[str] = field(default_factory=list)
     labels: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    PARAMS = ("sector", "skill", "year", "company")
+    PARAMS = tuple(facet.param for facet in FACETS)
 
     def any(self) -> bool:
         return any(getattr(self, p) for p in self.PARAMS)
@@ -63,18 +66,17 @@ class Filters:
     def as_pairs(self) -> list[tuple[str, str]]:
         return [(p, v) for p in self.PARAMS for v in getattr(self, p)]
 
+    def selected(self) -> dict[str, list[str]]:
+        return {p: getattr(self, p) for p in self.PARAMS}
+
 
 def parse_filters(params) -> Filters:
     """Read the GET parameters; unknown values are dropped with a note, never an error."""
     filters = Filters()
-    wanted = {p: _clean_list(params.getlist(p)) for p in Filters.PARAMS}
+    wanted = {facet.param: _clean_list(params.getlist(facet.param)) for facet in FACETS}
     # slug -> label of every value that exists, so a chip can always show its name.
-    known = {
-        "sector": _labels(Sector.objects, "name", wanted["sector"]),
-        "skill": _labels(Skill.objects, "name", wanted["skill"]),
-        "company": _labels(CompanyPage.objects, "title", wanted["company"]),
-        "year": {y: y for y in wanted["year"] if y.isdigit() and 1900 <= int(y) <= 2100},
-    }
+    known = {facet.param: facet.labels(wanted[facet.param]) for facet in FACETS}
+    known["year"] = {y: y for y in wanted["year"] if y.isdigit() and 1900 <= int(y) <= 2100}
     for param in Filters.PARAMS:
         for value in wanted[param]:
             if value in known[param]:
@@ -95,12 +97,6 @@ def normalised_query(params) -> str | None:
     return canonical_query([*pairs, *([("page", page[5:])] if page else [])])
 
 
-def _labels(manager, label_field: str, slugs: list[str]) -> dict[str, str]:
-    if not slugs:
-        return {}
-    return dict(manager.filter(slug__in=slugs).values_list("slug", label_field))
-
-
 def _clean_list(values) -> list[str]:
     seen: list[str] = []
     for value in values:
@@ -119,38 +115,35 @@ def filtered_projects(base, filters: Filters, excluding: str | None = None):
     return queryset
 
 
-FACET_LABELS = {"sector": "Sector / genre", "skill": "Skill", "year": "Year", "company": "Company"}
-
-
-def facet_groups(base, filters: Filters) -> list[FacetGroup]:
-    """The four facets with their counts (each without its own filter)."""
-    return [
-        _group(
-            param,
-            FACET_LABELS[param],
+def facet_values(base, filters: Filters) -> dict[str, list[FacetValue]]:
+    """{param: values} of the four facets with their counts (each without its own filter)."""
+    return {
+        facet.param: _values(
+            facet.param,
             filters,
-            filtered_projects(base, filters, param).facet_counts(param),
+            filtered_projects(base, filters, facet.param).facet_counts(facet.param),
         )
-        for param in Filters.PARAMS
-    ]
+        for facet in FACETS
+    }
 
 
-def _group(param, label, filters: Filters, rows) -> FacetGroup:
+def _values(param, filters: Filters, rows) -> list[FacetValue]:
     selected = set(getattr(filters, param))
-    group = FacetGroup(param=param, label=label)
-    seen = set()
-    for slug, name, count in rows:
-        group.values.append(FacetValue(slug, name, count, slug in selected))
-        seen.add(slug)
+    values = [FacetValue(slug, name, count, slug in selected) for slug, name, count in rows]
+    seen = {value.slug for value in values}
     # A selected value with no projects left still shows, so it can be unticked.
     for slug in getattr(filters, param):
         if slug not in seen:
-            group.values.append(FacetValue(slug, filters.labels.get((param, slug), slug), 0, True))
-    return group
+            values.append(FacetValue(slug, filters.labels.get((param, slug), slug), 0, True))
+    return values
 
 
-def listing_context(request, base) -> dict:
-    """The listing of ``base`` (the index page's live projects) as the request filters it."""
+def listing_context(request, base, page_url: str) -> dict:
+    """The listing of ``base`` (the index page's live projects) as the request filters it.
+
+    ``page_url`` is the index page's own URL, which the links that remove a
+    filter lead back to.
+    """
     filters = parse_filters(request.GET)
     projects = (
         filtered_projects(base, filters).order_by("-year", "-first_published_at", "pk").for_cards()
@@ -158,7 +151,7 @@ def listing_context(request, base) -> dict:
     page_obj = paginate(projects, PAGE_SIZE, request.GET.get("page", 1))
 
     pairs = filters.as_pairs()
-    groups = facet_groups(base, filters)
+    groups = facet_groups(FACETS, facet_values(base, filters))
     return {
         "projects": page_obj.object_list,
         "page_obj": page_obj,
@@ -167,16 +160,17 @@ def listing_context(request, base) -> dict:
         "facet_groups": groups,
         "filters": filters,
         "filter_notes": filters.notes,
-        "active_filters": _active_filters(groups, pairs),
+        "active_filters": _active_filters(groups, filters, page_url),
     }
 
 
-def _active_filters(groups: list[FacetGroup], pairs) -> list[dict]:
-    """Each active filter with the query string that removes it ("remove" chips)."""
-    labels = {(g.param, v.slug): (g.label, v.label) for g in groups for v in g.values}
-    chips = []
-    for param, value in pairs:
-        rest = [(p, v) for p, v in pairs if (p, v) != (param, value)]
-        facet, label = labels.get((param, value), (param, value))
-        chips.append({"facet": facet, "label": label, "remove_query": urlencode(rest)})
-    return chips
+def _active_filters(
+    groups: list[FacetGroup], filters: Filters, page_url: str
+) -> list[ActiveFilter]:
+    """Each active filter with the link that removes it ("remove" chips)."""
+    pairs = filters.as_pairs()
+
+    def without(facet, slug) -> str:
+        return filter_url(page_url, [pair for pair in pairs if pair != (facet.param, slug)])
+
+    return active_filters(groups, filters.selected(), without)

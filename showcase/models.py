@@ -51,7 +51,8 @@ class ShowcaseIndexPage(CachedPrivacyMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing_context(request, ProjectPage.objects.live().child_of(self)))
+        projects = ProjectPage.objects.live().child_of(self)
+        context.update(listing_context(request, projects, self.get_url(request) or self.url or "/"))
         return context
 
 

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from directory.presenters import register_presenter
+
 
 class DirectorySearchConfig(AppConfig):
     name = "directory.search"
@@ -11,7 +13,6 @@ class DirectorySearchConfig(AppConfig):
         # loads only after every app's config (this module) is imported.
         from cms.page_cache import register_query_normaliser
         from directory.models import DirectoryIndexPage
-        from directory.presenters import register_presenter
 
         from . import page, sync
 

@@ -22,6 +22,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from directory.facets import FacetDefinition, FacetValue
+
 
 class Sort(enum.StrEnum):
     RELEVANCE = "relevance"
@@ -30,25 +32,14 @@ class Sort(enum.StrEnum):
     DISTANCE = "distance"
 
 
-@dataclass(frozen=True)
-class FacetDefinition:
-    """A filterable taxonomy, declared once for the parser, backends and API.
-
-    ``param`` is the GET parameter and the facet's key in results; ``field``
-    the attribute of ``CompanyPage`` that holds the value(s).
-    """
-
-    param: str
-    label: str
-    model: str  # "app_label.ModelName"
-    field: str
-    many: bool
-
-
+# The directory's facets (``directory.facets`` says what each part means):
+# ``field`` and ``many`` tell the backends how a company holds the values.
 FACETS: tuple[FacetDefinition, ...] = (
-    FacetDefinition("skill", "Skills", "directory.Skill", "skills", many=True),
-    FacetDefinition("sector", "Sectors", "directory.Sector", "sectors", many=True),
-    FacetDefinition("place", "Places", "directory.Place", "place", many=False),
+    FacetDefinition("skill", "Skills", "Skill", model="directory.Skill", field="skills", many=True),
+    FacetDefinition(
+        "sector", "Sectors", "Sector", model="directory.Sector", field="sectors", many=True
+    ),
+    FacetDefinition("place", "Places", "Place", model="directory.Place", field="place", many=False),
 )
 FACET_PARAMS = tuple(facet.param for facet in FACETS)
 
@@ -114,14 +105,6 @@ class SearchQuery:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
-
-
-@dataclass
-class FacetValue:
-    slug: str
-    label: str
-    count: int
-    selected: bool
 
 
 @dataclass

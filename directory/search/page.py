@@ -11,11 +11,11 @@ dropped, a friendly message says why, and the rest of the search still runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.http import QueryDict
 
 from cms.page_cache import canonical_query
+from cms.pagination import page_links, paginate
+from directory.facets import ActiveFilter, active_filters, facet_groups
 from directory.filter_urls import filter_url
 from directory.models import Place
 
@@ -45,15 +45,6 @@ SORT_CHOICES = (
 )
 # How many values of a facet show before "Show all".
 FACET_VISIBLE = 8
-PAGINATION_WINDOW = 2
-
-
-@dataclass
-class ActiveFilter:
-    """One thing narrowing the search, with the URL that removes just it."""
-
-    label: str
-    remove_url: str
 
 
 def parse_leniently(params: QueryDict) -> tuple[SearchQuery, list[str]]:
@@ -75,13 +66,14 @@ def directory_context(page, request) -> dict:
     query, errors = parse_leniently(request.GET)
     results = run_search(query)
     query = results.query  # may have moved to the last page
+    groups = facet_groups(FACETS, results.facets, visible=FACET_VISIBLE)
     return {
         "search_query": query,
         "search_results": results,
         "search_errors": errors,
         "search_notes": list(results.notes),
-        "facet_groups": _facet_groups(results),
-        "active_filters": _active_filters(query, results, base_url),
+        "facet_groups": groups,
+        "active_filters": _active_filters(query, groups, base_url),
         "clear_url": base_url,
         "pagination": _pagination(query, results, base_url),
         "sort_choices": SORT_CHOICES,
@@ -102,25 +94,13 @@ def _near_places() -> list[str]:
     return list(Place.objects.order_by("name").values_list("name", flat=True)[:500])
 
 
-def _facet_groups(results: SearchResults) -> list[dict]:
-    groups = []
-    for facet in FACETS:
-        values = results.facets.get(facet.param, [])
-        # Selected values come first (the backend orders them so) and always show.
-        visible = max(FACET_VISIBLE, sum(1 for v in values if v.selected))
-        groups.append(
-            {
-                "param": facet.param,
-                "label": facet.label,
-                "values": values[:visible],
-                "more": values[visible:],
-                "selected_count": sum(1 for v in values if v.selected),
-            }
-        )
-    return groups
+def _active_filters(query: SearchQuery, groups, base: str) -> list[ActiveFilter]:
+    """The text, each facet value and the "near" centre, each with the link that drops it."""
 
+    def without(facet, slug) -> str:
+        remaining = tuple(s for s in query.selected(facet.param) if s != slug)
+        return filter_url(base, query_to_params(query, **{facet.param: remaining, "page": None}))
 
-def _active_filters(query: SearchQuery, results: SearchResults, base: str) -> list[ActiveFilter]:
     active = []
     if query.text:
         active.append(
@@ -128,14 +108,7 @@ def _active_filters(query: SearchQuery, results: SearchResults, base: str) -> li
                 f"Text: “{query.text}”", filter_url(base, query_to_params(query, q=None, page=None))
             )
         )
-    for facet in FACETS:
-        labels = {v.slug: v.label for v in results.facets.get(facet.param, [])}
-        selected = query.selected(facet.param)
-        for slug in selected:
-            remaining = tuple(s for s in selected if s != slug)
-            url = filter_url(base, query_to_params(query, **{facet.param: remaining, "page": None}))
-            singular = facet.label.rstrip("s").lower()
-            active.append(ActiveFilter(f"{singular.capitalize()}: {labels.get(slug, slug)}", url))
+    active += active_filters(groups, query.filters, without)
     if query.near:
         sort = None if query.sort is Sort.DISTANCE else query.sort.value
         url = filter_url(base, query_to_params(query, near=None, radius=None, sort=sort, page=None))
@@ -146,33 +119,16 @@ def _active_filters(query: SearchQuery, results: SearchResults, base: str) -> li
 
 
 def _pagination(query: SearchQuery, results: SearchResults, base: str) -> dict | None:
-    if results.pages <= 1:
-        return None
-    current, last = query.page, results.pages
-
-    def link(number: int) -> str:
-        return filter_url(base, query_to_params(query, page=None if number == 1 else str(number)))
-
-    numbers = sorted(
-        {
-            1,
-            last,
-            *range(max(1, current - PAGINATION_WINDOW), min(last, current + PAGINATION_WINDOW) + 1),
-        }
+    """The site's page links (``cms.pagination``) over the search's total, keeping the search."""
+    # The backend counted the hits; a paginator over a range of that length
+    # knows the pages without loading anything.
+    page = paginate(range(results.total), query.page_size, query.page)
+    return page_links(
+        page,
+        lambda number: filter_url(
+            base, query_to_params(query, page=None if number == 1 else str(number))
+        ),
     )
-    items, previous = [], 0
-    for number in numbers:
-        if number - previous > 1:
-            items.append({"gap": True})
-        items.append({"number": number, "url": link(number), "current": number == current})
-        previous = number
-    return {
-        "items": items,
-        "previous_url": link(current - 1) if current > 1 else None,
-        "next_url": link(current + 1) if current < last else None,
-        "current": current,
-        "last": last,
-    }
 
 
 def normalised_query(params: QueryDict) -> str | None:

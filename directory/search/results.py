@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from django.apps import apps
 from django.db.models import Prefetch
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -161,10 +160,7 @@ def build_facets(
         selected = set(query.selected(facet.param))
         slugs = set(facet_counts) | selected
         facet_labels = dict(labels.get(facet.param, {}))
-        missing = [slug for slug in slugs if slug not in facet_labels]
-        if missing:
-            model = apps.get_model(facet.model)
-            facet_labels.update(model.objects.filter(slug__in=missing).values_list("slug", "name"))
+        facet_labels.update(facet.labels(slug for slug in slugs if slug not in facet_labels))
         values = [
             FacetValue(
                 slug=slug,

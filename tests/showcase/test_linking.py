@@ -42,7 +42,7 @@ def test_a_company_lists_the_live_projects_it_took_part_in(django_assert_max_num
     render_to_string("showcase/includes/company_projects.html", {"page": kiln})  # warm up
     with django_assert_max_num_queries(10):
         html = render_to_string("showcase/includes/company_projects.html", {"page": kiln})
-    assert html.count('class="project-card card"') == 7
+    assert html.count('class="card project-card"') == 7
 
 
 def test_a_company_without_projects_shows_no_empty_section():
