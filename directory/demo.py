@@ -54,7 +54,6 @@ from .models import (
     Skill,
 )
 from .search.indexing import rebuild_database_entries
-from .search.models import CompanySearchEntry
 
 # Open films by the Blender Foundation (Creative Commons) stand in for showreels;
 # the showcase seeder stores their oEmbed answers, so nothing is fetched.
@@ -1102,25 +1101,10 @@ def bulk_create_companies(index, count: int, stdout, terms=None, batch_size: int
         Page.objects.filter(pk=index.pk).update(numchild=index.get_children().count())
     bar.close()
     stdout.write(f"  {made} synthetic companies created in bulk")
+    # Rebuilding the entries also refreshes PostgreSQL's planner statistics
+    # of everything just loaded (cms.statistics).
     rebuild_search_entries(stdout)
-    analyse_tables([Page, CompanyPage, SkillThrough, SectorThrough, CompanySearchEntry])
     return made
-
-
-def analyse_tables(models_) -> None:
-    """Refresh PostgreSQL's planner statistics after a bulk load.
-
-    Without them the planner still believes the tables are nearly empty and
-    may choose nested loops that take minutes for a facet count over a few
-    hundred companies (seen with a skill a quarter of the companies hold).
-    SQLite plans without statistics, so only PostgreSQL is asked.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in models_:
-            # Our own models' quoted table names only; no value is interpolated.
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
 
 
 def _step_of(path: str) -> int:
