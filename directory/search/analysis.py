@@ -225,14 +225,15 @@ def stem(word: str) -> str:
 # -- words ----------------------------------------------------------------------
 def _chunks(text: str) -> list[list[str]]:
     """The words of ``text`` (HTML already cleaned), each as its hyphen-separated parts."""
-    chunks = []
-    for chunk in _CHUNK.findall(fold(text)):
-        if chunk.endswith("'s"):
-            chunk = chunk[:-2]
-        parts = [p for p in chunk.replace("'", "").split("-") if p]
-        if parts:
-            chunks.append(parts)
-    return chunks
+    return [list(parts) for parts in map(_parts, _CHUNK.findall(fold(text))) if parts]
+
+
+@lru_cache(maxsize=100_000)
+def _parts(chunk: str) -> tuple[str, ...]:
+    # Cached: the same words come back in every company's text.
+    if chunk.endswith("'s"):
+        chunk = chunk[:-2]
+    return tuple(p for p in chunk.replace("'", "").split("-") if p)
 
 
 def _joined(parts: list[str]) -> str:
