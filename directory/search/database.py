@@ -3,11 +3,14 @@
 How a query is answered, in a fixed number of SQL queries whatever the data:
 
 * **Candidates**: listed companies (live, active membership) that have a
-  ``CompanySearchEntry``. Each free-text term must match at the start of a
-  word in the title, the keywords (skills, sectors, place) or the body
-  (strapline, about, project text) — see ``indexing.normalise``. A term that
-  an editor's ``Synonym`` covers matches any of its synonyms instead.
-* **Relevance** is computed in SQL: for every term, 3 points for a title
+  ``CompanySearchEntry``. The query is analysed into clauses
+  (``analysis.analyse_query``: stems, spellings, synonyms, compounds), and
+  every clause must match in the title, the keywords (skills, sectors,
+  place) or the body (strapline, about, project text). A one-word phrase
+  matches a whole *term* (its stem: "animations" finds "animation") or the
+  start of a *word* ("anim"); a phrase of several words matches as adjacent
+  terms.
+* **Relevance** is computed in SQL: for every clause, 3 points for a title
   match, 2 for a keyword match, 1 for a body match. A title hit therefore
   beats any number of passing mentions, which is what commissioners expect
   when they type a company's name. Ties go to verified companies, then by name.
@@ -33,6 +36,7 @@ from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin,
 
 from directory.models import CompanyPage, Skill
 
+from .analysis import Clause, Phrase, analyse, analyse_query, padded, words
 from .base import (
     FACETS,
     RebuildReport,
@@ -42,9 +46,9 @@ from .base import (
     Sort,
     Suggestion,
 )
-from .indexing import normalise, query_terms, rebuild_database_entries
+from .indexing import rebuild_database_entries
 from .indexing import update_companies as update_database_entries
-from .models import CompanySearchEntry, Synonym
+from .models import CompanySearchEntry
 from .results import build_facets, hydrate_hits, skill_suggestions
 
 EARTH_RADIUS_MILES = 3958.8
@@ -59,67 +63,44 @@ BODY_WEIGHT = 1
 EXACT_NAME_WEIGHT = 100
 NAME_PHRASE_WEIGHT = 4
 
-ENTRY_FIELDS = ("title_text", "keyword_text", "body_text")
+ENTRY_FIELDS = ("title", "keyword", "body")
 
 
 class DatabaseBackend(SearchBackend):
     name = "database"
 
     # -- text ---------------------------------------------------------------
-    def text_clauses(self, text: str) -> list[list[str]]:
-        """The query as a list of clauses, each a list of alternative phrases.
+    def text_clauses(self, text: str) -> list[Clause]:
+        """The query as clauses of alternative phrases (``analysis.analyse_query``).
 
         Every clause must match; a clause matches when any of its phrases
-        does. Plain words are one-phrase clauses; a run of words that an
-        editor's synonym covers ("visual effects") becomes one clause with all
-        of that synonym's phrases ("visual effects", "vfx").
+        does. Both backends build their queries from these clauses.
         """
-        terms = query_terms(text)
-        if not terms:
-            return []
-        groups = [
-            [phrase for phrase in (normalise(t).strip() for t in synonym.term_list) if phrase]
-            for synonym in Synonym.objects.all()
-        ]
-        clauses: list[list[str]] = []
-        i = 0
-        while i < len(terms):
-            best: tuple[int, list[str]] | None = None
-            for group in groups:
-                for phrase in group:
-                    words = phrase.split()
-                    if terms[i : i + len(words)] == words and (
-                        best is None or len(words) > best[0]
-                    ):
-                        best = (len(words), group)
-            if best:
-                clauses.append(list(dict.fromkeys(best[1])))
-                i += best[0]
-            else:
-                clauses.append([terms[i]])
-                i += 1
-        return clauses
+        return analyse_query(text)
 
     @staticmethod
-    def _phrase_q(field: str, phrase: str) -> Q:
-        # Entries are padded with spaces, so " phrase" matches at a word start.
-        return Q(**{f"search_entry__{field}__contains": f" {phrase}"})
+    def _phrase_q(field: str, phrase: Phrase) -> Q:
+        # Entries are padded with spaces: " term " is a whole term, " word" a word start.
+        terms = Q(**{f"search_entry__{field}_terms__contains": padded(" ".join(phrase.terms))})
+        if not phrase.is_word:
+            return terms
+        return terms | Q(**{f"search_entry__{field}_words__contains": f" {phrase.words[0]}"})
 
-    def _clause_q(self, clause: list[str], fields=ENTRY_FIELDS) -> Q:
+    def _clause_q(self, clause: Clause, fields=ENTRY_FIELDS) -> Q:
         return reduce(
             lambda a, b: a | b,
             (self._phrase_q(field, phrase) for phrase in clause for field in fields),
         )
 
-    def _score(self, clauses: list[list[str]], text: str = ""):
+    def _score(self, clauses: list[Clause], text: str = ""):
         parts = []
-        phrase = normalise(text)
+        phrase = padded(analyse(text).words)
         if phrase:
             parts.append(
                 Case(
-                    When(search_entry__title_text=phrase, then=Value(EXACT_NAME_WEIGHT)),
+                    When(search_entry__title_words=phrase, then=Value(EXACT_NAME_WEIGHT)),
                     When(
-                        search_entry__title_text__contains=phrase,
+                        search_entry__title_words__contains=phrase,
                         then=Value(NAME_PHRASE_WEIGHT),
                     ),
                     default=Value(0),
@@ -166,7 +147,7 @@ class DatabaseBackend(SearchBackend):
         )
         return Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(a), output_field=FloatField())
 
-    def _base(self, query: SearchQuery, clauses: list[list[str]]):
+    def _base(self, query: SearchQuery, clauses: list[Clause]):
         """Listed companies matching the text and the distance, before facet filters."""
         # Entries exist only for listed companies (``indexing.update_companies``
         # removes the others), so "live" needs no join with Wagtail's wide page
@@ -212,7 +193,7 @@ class DatabaseBackend(SearchBackend):
         if clauses:
             ordered = ordered.annotate(score=self._score(clauses, query.text))
         # Entries hold the folded title: name order without the page table.
-        name_order = ("search_entry__title_text", "pk")
+        name_order = ("search_entry__sort_title", "pk")
         if query.sort is Sort.NAME:
             order = name_order
         elif query.sort is Sort.NEWEST:
@@ -234,7 +215,7 @@ class DatabaseBackend(SearchBackend):
 
         counts, labels, total = self._counts(base, query)
 
-        hits = hydrate_hits(ids, distances=distances, terms=[p for c in clauses for p in c])
+        hits = hydrate_hits(ids, distances=distances, phrases=[p for c in clauses for p in c])
         return SearchResults(
             query=query,
             total=total,
@@ -330,16 +311,17 @@ class DatabaseBackend(SearchBackend):
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Companies whose name, then skills whose name, has a word starting with ``prefix``."""
-        phrase = normalise(prefix).strip()
+        typed = words(prefix)
+        phrase = " ".join(typed)
         if not phrase or limit < 1:
             return []
         entries = (
             CompanySearchEntry.objects.filter(
-                title_text__contains=f" {phrase}",
+                title_words__contains=f" {phrase}",
                 company__in=CompanyPage.objects.listed().values("pk"),
             )
             .select_related("company")
-            .order_by("title_text")[:limit]
+            .order_by("sort_title")[:limit]
         )
         suggestions = [
             Suggestion(kind="company", label=entry.company.title, url=entry.company.url or "")
@@ -349,9 +331,8 @@ class DatabaseBackend(SearchBackend):
         if remaining > 0:
             # Skills are matched on their plain name; the folded form is short
             # and the table small, so filtering in Python after a LIKE is fine.
-            first_word = phrase.split()[0]
-            candidates = Skill.objects.filter(name__icontains=first_word).select_related("group")
-            skills = [s for s in candidates if f" {phrase}" in normalise(s.name)]
+            candidates = Skill.objects.filter(name__icontains=typed[0]).select_related("group")
+            skills = [s for s in candidates if f" {phrase}" in padded(" ".join(words(s.name)))]
             skills = sorted(skills, key=lambda s: s.name.lower())[:remaining]
             suggestions += skill_suggestions((skill.slug, skill.name) for skill in skills)
         return suggestions

@@ -13,11 +13,9 @@ import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.utils.html import strip_tags
-
-from anyascii import anyascii
-
 from directory.models import CompanyPage
+
+from .analysis import Analysed, analyse, clean, fold
 
 # contributor(company_ids) -> {company_id: [text, ...]}; called once per batch.
 TextContributor = Callable[[list[int]], dict[int, list[str]]]
@@ -31,15 +29,6 @@ def register_text_contributor(contributor: TextContributor) -> TextContributor:
     return contributor
 
 
-def fold(text: str) -> str:
-    """Lower-case ASCII: "Café Películas" -> "cafe peliculas".
-
-    The minimal Elasticsearch server has no asciifolding filter, so both
-    backends fold text in Python before indexing and before querying.
-    """
-    return anyascii(text or "").lower()
-
-
 @dataclass
 class CompanyDocument:
     id: int
@@ -47,7 +36,7 @@ class CompanyDocument:
     slug: str
     url: str
     strapline: str
-    about: str  # plain text
+    about: str  # plain text (tags stripped, entities decoded)
     skill_slugs: list[str]
     skill_labels: list[str]
     sector_slugs: list[str]
@@ -62,19 +51,29 @@ class CompanyDocument:
     published_at: datetime.datetime | None
     extra_text: list[str] = field(default_factory=list)  # from contributors
 
-    @property
-    def all_text(self) -> str:
-        """Everything a free-text query may match, folded."""
-        parts = [
-            self.title,
-            self.strapline,
-            self.about,
-            *self.skill_labels,
-            *self.sector_labels,
-            self.place_label or "",
-            *self.extra_text,
-        ]
-        return fold(" ".join(p for p in parts if p))
+    def analysed(self) -> dict[str, Analysed]:
+        """The three ranked text fields, analysed (``analysis.analyse``) for both backends.
+
+        Title > keywords (skills, their groups, sectors, place) > body
+        (strapline, about, contributors' text such as projects).
+        """
+        return {
+            "title": analyse(self.title),
+            "keyword": analyse(*self.skill_labels, *self.sector_labels, self.place_label or ""),
+            "body": analyse(self.strapline, self.about, *self.extra_text),
+        }
+
+    def search_fields(self) -> dict[str, str]:
+        """The analysed text as both backends store it: the same strings, field by field.
+
+        The database entry holds these (padded with spaces), the Elasticsearch
+        document holds them as they are; the contract suite checks they agree.
+        """
+        fields = {"sort_title": fold(self.title)[:255]}
+        for name, analysed in self.analysed().items():
+            fields[f"{name}_terms"] = analysed.terms
+            fields[f"{name}_words"] = analysed.words
+        return fields
 
 
 def company_documents(companies: Iterable, batch_size: int = 500) -> Iterator[CompanyDocument]:
@@ -116,7 +115,7 @@ def _prepare_batch(companies: list) -> Iterator[CompanyDocument]:
             slug=company.slug,
             url=company.url or "",
             strapline=company.strapline,
-            about=strip_tags(company.about or ""),
+            about=clean(company.about or ""),
             skill_slugs=[s.slug for s in skills],
             skill_labels=[s.name for s in skills] + sorted({s.group.name for s in skills}),
             sector_slugs=[s.slug for s in sectors],

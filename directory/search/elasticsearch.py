@@ -4,21 +4,26 @@ The contract is the one in ``base`` (the contract suite runs on both
 backends); what this module adds is what only a search engine does well:
 typo tolerance, relevance ranking, highlighting and completion.
 
-**The document** (``index.CompanyIndexDocument``) holds text folded in
-Python, in three fields ranked title > keywords > body; see ``index``.
+**The document** (``index.CompanyIndexDocument``) holds text analysed in
+Python (``analysis``), in three fields ranked title > keywords > body, each
+as terms and words; see ``index``.
 
 **A query** is built from the same clauses as the database backend's
-(``DatabaseBackend.text_clauses``): every clause must match; a clause is a
-list of alternative phrases, which is how editors' synonyms are applied at
-query time ("vfx" also looks for "visual effects"). A one-word phrase matches
+(``DatabaseBackend.text_clauses``, from ``analysis.analyse_query``): every
+clause must match; a clause is a list of alternative phrases, which is how
+editors' synonyms and compounds are applied at query time ("vfx" also looks
+for "visual effects"). A one-word phrase matches
 
+* its term (the stem: "animations" finds "animation", "colourist" finds
+  "colorist"), like the database backend,
 * the word itself in any field, with ``fuzziness: AUTO`` (one typo in words of
   3-5 letters, two in longer ones, never in the first letter: "animaton",
   "colur grading"), and
 * any word it begins (a prefix, like the database backend: "anim"), at half
   weight so that whole words rank first.
 
-A phrase of several words (from a synonym) must appear as a phrase.
+A phrase of several words (from a synonym or a compound) must appear as
+adjacent terms.
 
 **Facets** follow the contract in one request: the facet filters go in
 ``post_filter`` (they narrow the hits but not the aggregations), and each
@@ -58,6 +63,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from directory.models import Skill
 
 from . import tasks
+from .analysis import Clause, Phrase, WordMatcher, words
 from .base import (
     FACETS,
     CheckReport,
@@ -69,7 +75,6 @@ from .base import (
     Suggestion,
 )
 from .database import EARTH_RADIUS_MILES, DatabaseBackend
-from .documents import fold
 from .index import BulkWriteError, CompanyIndex
 from .results import build_facets, hydrate_hits, skill_suggestions
 
@@ -81,8 +86,10 @@ ENGINE_ERRORS = (TransportError, ApiError)
 # A write also fails when the server refuses documents (e.g. it is overloaded).
 WRITE_ERRORS = (*ENGINE_ERRORS, BulkWriteError)
 
-# The ranking weights of the three text fields, as in the database backend.
-TEXT_FIELDS = ("title^3", "keywords^2", "body")
+# The ranking weights of the three text fields, as in the database backend:
+# their terms (stems, matched whole) and their words (matched by start or fuzzily).
+TERM_FIELDS = ("title_terms^3", "keyword_terms^2", "body_terms")
+WORD_FIELDS = ("title_words^3", "keyword_words^2", "body_words")
 # A word the query only *begins* counts half as much as the whole word.
 PREFIX_WEIGHT = 0.5
 # Light boosts for profiles commissioners can trust (see ``_boosted``).
@@ -98,17 +105,17 @@ FACET_FIELDS = {"skill": "skills", "sector": "sectors", "place": "place"}
 _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
 
-def typo_matches(fragments: list[str], terms: list[str]) -> list[str]:
-    """Words the server marked in ``fragments`` that no query term begins.
+def typo_matches(fragments: list[str], phrases: list[Phrase]) -> list[str]:
+    """Words the server marked in ``fragments`` that the query's phrases do not match.
 
     Those are what typo tolerance found ("Colour" for "colur"); every other
-    marked word is one the terms themselves mark, exactly as the database
-    backend does, so the two backends' snippets are the same wherever they
-    matched the same words.
+    marked word is one the phrases themselves match (``analysis.WordMatcher``),
+    exactly as the database backend marks them, so the two backends' snippets
+    are the same wherever they matched the same words.
     """
-    starts = [word for term in terms for word in fold(term).split()]
-    words = {unescape(word) for fragment in fragments for word in _MARKED.findall(fragment)}
-    return sorted(w for w in words if not any(fold(w).startswith(s) for s in starts))
+    matcher = WordMatcher(phrases)
+    found = {unescape(word) for fragment in fragments for word in _MARKED.findall(fragment)}
+    return sorted(w for w in found if not matcher.matches(w))
 
 
 def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -213,7 +220,7 @@ class ElasticsearchBackend(SearchBackend):
         starting with what was typed, most used first: only skills some
         listed company offers are suggested.
         """
-        phrase = " ".join(re.sub(r"[^a-z0-9&' ]+", " ", fold(prefix)).split())
+        phrase = " ".join(words(prefix))
         if not phrase or limit < 1:
             return []
         if not self.breaker.allow():
@@ -255,18 +262,31 @@ class ElasticsearchBackend(SearchBackend):
 
     # -- query building (no server needed; tested on its own) --------------
     @staticmethod
-    def phrase_query(phrase: str) -> dict:
-        """One alternative of a clause: a word (fuzzy, or a prefix) or an exact phrase."""
-        words = phrase.split()
-        if len(words) > 1:
-            return {"multi_match": {"query": phrase, "type": "phrase", "fields": list(TEXT_FIELDS)}}
+    def phrase_query(phrase: Phrase) -> dict:
+        """One alternative of a clause: a word (its term, fuzzy, or a prefix) or a phrase."""
+        if not phrase.is_word:
+            return {
+                "multi_match": {
+                    "query": " ".join(phrase.terms),
+                    "type": "phrase",
+                    "fields": list(TERM_FIELDS),
+                }
+            }
+        (word,) = phrase.words
         return {
             "bool": {
                 "should": [
                     {
                         "multi_match": {
-                            "query": phrase,
-                            "fields": list(TEXT_FIELDS),
+                            "query": phrase.terms[0],
+                            "fields": list(TERM_FIELDS),
+                            "type": "best_fields",
+                        }
+                    },
+                    {
+                        "multi_match": {
+                            "query": word,
+                            "fields": list(WORD_FIELDS),
                             "fuzziness": "AUTO",
                             # Typos rarely hit the first letter; fixing it keeps
                             # "post" from matching "most" and the expansion cheap.
@@ -277,8 +297,8 @@ class ElasticsearchBackend(SearchBackend):
                     },
                     {
                         "multi_match": {
-                            "query": phrase,
-                            "fields": list(TEXT_FIELDS),
+                            "query": word,
+                            "fields": list(WORD_FIELDS),
                             "type": "phrase_prefix",
                             "max_expansions": 50,
                             "boost": PREFIX_WEIGHT,
@@ -288,7 +308,7 @@ class ElasticsearchBackend(SearchBackend):
             }
         }
 
-    def text_query(self, clauses: list[list[str]]) -> dict:
+    def text_query(self, clauses: list[Clause]) -> dict:
         """Every clause must match; within a clause, any of its phrases."""
         if not clauses:
             return {"match_all": {}}
@@ -338,7 +358,7 @@ class ElasticsearchBackend(SearchBackend):
     def facet_filter(param: str, slugs) -> dict:
         return {"terms": {FACET_FIELDS[param]: list(slugs)}}
 
-    def search_body(self, query: SearchQuery, clauses: list[list[str]]) -> dict:
+    def search_body(self, query: SearchQuery, clauses: list[Clause]) -> dict:
         """The whole request for one search: hits, every facet's counts, highlights."""
         filters = []
         if query.near is not None and query.radius_miles:
@@ -392,7 +412,7 @@ class ElasticsearchBackend(SearchBackend):
 
     @staticmethod
     def sort_clause(query: SearchQuery) -> list:
-        by_name = [{"title.sort": "asc"}, {"company_id": "asc"}]
+        by_name = [{"sort_title": "asc"}, {"company_id": "asc"}]
         if query.sort is Sort.NAME:
             return by_name
         if query.sort is Sort.NEWEST:
@@ -417,9 +437,9 @@ class ElasticsearchBackend(SearchBackend):
                     distances[int(hit["_id"])] = haversine_miles(
                         query.near.latitude, query.near.longitude, location["lat"], location["lon"]
                     )
-        terms = [p for clause in clauses for p in clause]
+        phrases = [p for clause in clauses for p in clause]
         matched_words = {
-            int(hit["_id"]): typo_matches(hit.get("highlight", {}).get("about", []), terms)
+            int(hit["_id"]): typo_matches(hit.get("highlight", {}).get("about", []), phrases)
             for hit in hits
         }
         counts = {
@@ -435,7 +455,7 @@ class ElasticsearchBackend(SearchBackend):
             hits=hydrate_hits(
                 ids,
                 distances=distances,
-                terms=terms,
+                phrases=phrases,
                 matched_words=matched_words,
             ),
             facets=build_facets(query, counts),

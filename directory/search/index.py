@@ -1,12 +1,16 @@
 """The Elasticsearch index: what it holds (the document mapping) and its lifecycle.
 
-**The document** (:class:`CompanyIndexDocument`) holds text *folded* in
-Python (``documents.fold``): the minimal server the tests run on has no
-``asciifolding`` filter, so "Café" is indexed and queried as "cafe" there and
-on a full distribution alike. Three text fields carry what a free-text query
-may match, ranked title > keywords (skills, sectors, place) > body (strapline,
-about, project text). ``about`` is also kept unfolded, so that the server
-can say which of the member's words matched, typos included; the snippet
+**The document** (:class:`CompanyIndexDocument`) holds text *analysed* in
+Python (``analysis``: entities decoded, accents folded, British spellings
+made American, stemmed): the minimal server the tests run on has no
+``asciifolding``, stemmer or synonym filter, so the tokens are made here and
+indexed with the ``whitespace`` analyzer, there and on a full distribution
+alike. They are the very strings the database backend stores
+(``CompanyDocument.search_fields``). Three text fields, each as *terms* and
+*words*, carry what a free-text query may match, ranked title > keywords
+(skills, sectors, place) > body (strapline, about, project text). ``about``
+is also kept as written, so that the server can say which of the member's
+words matched, typos included; the snippet
 itself is made from them by ``results.make_highlight``, as for the database
 backend, so both show the same highlight for the same request.
 
@@ -39,7 +43,6 @@ import datetime
 import hashlib
 import json
 import logging
-import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -53,8 +56,9 @@ from tqdm import tqdm
 
 from directory.models import CompanyPage
 
+from .analysis import compounds, words
 from .base import CheckReport, RebuildReport
-from .documents import CompanyDocument, company_documents, fold
+from .documents import CompanyDocument, company_documents
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +73,21 @@ def _version() -> int:
 class CompanyIndexDocument(Document):
     """One listed member company, as Elasticsearch holds it.
 
-    The mapping uses only what the minimal server has (``standard`` and
-    ``simple`` analyzers, a ``lowercase`` normalizer, keywords, ``geo_point``,
-    ``completion``), so it runs there and on a full distribution alike.
+    The mapping uses only what the minimal server has (``whitespace`` and
+    ``standard`` analyzers, keywords, ``geo_point``, ``completion``), so it
+    runs there and on a full distribution alike.
     """
 
     company_id = Integer()  # the page's id (also ``_id``), for a stable tie-break
-    title = Text(analyzer="standard", fields={"sort": Keyword(normalizer="lowercase_sort")})
+    sort_title = Keyword()  # folded, for name order
     display_title = Keyword(index=False)  # as written, for suggestions
-    keywords = Text(analyzer="standard")
-    body = Text(analyzer="standard")
+    # Pre-analysed (``analysis.analyse``): terms match whole, words by start or fuzzily.
+    title_terms = Text(analyzer="whitespace")
+    title_words = Text(analyzer="whitespace")
+    keyword_terms = Text(analyzer="whitespace")
+    keyword_words = Text(analyzer="whitespace")
+    body_terms = Text(analyzer="whitespace")
+    body_words = Text(analyzer="whitespace")
     # Unfolded copies, used only to find the member's words that matched.
     # (``strapline`` is no longer asked: snippets come from the description;
     # dropping it changes the mapping, so it waits for a reason to rebuild.)
@@ -96,35 +105,23 @@ class CompanyIndexDocument(Document):
     joined_at = Date()
     published_at = Date()
     url = Keyword(index=False)
-    suggest = Completion(analyzer="simple")
+    suggest = Completion(analyzer="whitespace")  # inputs are analysed words
     # A hash of everything above: ``rebuild_directory_index --check`` compares it.
     fingerprint = Keyword()
 
     class Index:
-        settings = {
-            "number_of_shards": 1,
-            "number_of_replicas": 0,
-            "analysis": {
-                "normalizer": {"lowercase_sort": {"type": "custom", "filter": ["lowercase"]}}
-            },
-        }
+        settings = {"number_of_shards": 1, "number_of_replicas": 0}
 
     @classmethod
     def body_from(cls, document: CompanyDocument) -> dict:
-        """The ``_source`` for one prepared company (everything text-like folded)."""
+        """The ``_source`` for one prepared company (its text analysed as for the database)."""
         location = None
         if document.latitude is not None and document.longitude is not None:
             location = {"lat": document.latitude, "lon": document.longitude}
         source = {
             "company_id": document.id,
-            "title": fold(document.title),
+            **document.search_fields(),
             "display_title": document.title,
-            "keywords": fold(
-                " ".join(
-                    [*document.skill_labels, *document.sector_labels, document.place_label or ""]
-                )
-            ),
-            "body": fold(" ".join([document.strapline, document.about, *document.extra_text])),
             "strapline": document.strapline,
             "about": document.about,
             "skills": document.skill_slugs,
@@ -165,14 +162,16 @@ def fingerprint(source: dict) -> str:
 
 
 def title_suggestions(title: str) -> list[str]:
-    """Completion inputs: the folded title and every tail of it.
+    """Completion inputs: the title's words and every tail of them, and its compounds.
 
     The completion suggester matches from the start of an input, so "Kiln
     Animation" is indexed as "kiln animation" and "animation" for "anim" to
-    find it, like the database backend's word-start matching.
+    find it, and "Post-Production House" also as "postproduction", like the
+    database backend's word-start matching on the same analysed words.
     """
-    words = re.sub(r"[^a-z0-9&' ]+", " ", fold(title)).split()
-    return [" ".join(words[i:]) for i in range(len(words))] or [fold(title)]
+    parts = words(title)
+    tails = [" ".join(parts[i:]) for i in range(len(parts))]
+    return list(dict.fromkeys([*tails, *compounds(title)])) or [title.lower()]
 
 
 class CompanyIndex:

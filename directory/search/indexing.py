@@ -1,10 +1,14 @@
 """The database backend's entries: one ``CompanySearchEntry`` per listed company.
 
-Entries hold *normalised* text: folded to lower-case ASCII, every run of
-anything but letters and digits turned into one space, padded with a space at
-each end. A query term then matches at the start of a word with a plain
-``LIKE '% term%'``, which SQLite and PostgreSQL both run, and "Post-production"
-is found by "post production" and by "post-production" alike.
+Entries hold each ranked field's *terms* and *words* as ``analysis.analyse``
+makes them (the same strings the Elasticsearch document holds), padded with a
+space at each end. A query term then matches a whole term with a plain
+``LIKE '% anim %'`` and a word start with ``LIKE '% anim%'``, which SQLite and
+PostgreSQL both run.
+
+Writing entries also records the compounds their text hyphenates
+(``models.SearchCompound``), the vocabulary that lets "stopmotion" find "stop
+motion".
 
 ``update_companies(ids)`` adds, changes or removes the entries of those
 companies (removing those no longer listed); ``rebuild_database_entries()``
@@ -13,7 +17,6 @@ rewrites them all in batches, showing progress.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable
 
@@ -24,53 +27,66 @@ from tqdm import tqdm
 from cms.statistics import refresh_statistics
 from directory.models import CompanyPage
 
-from .documents import CompanyDocument, company_documents, fold
-from .models import CompanySearchEntry
+from .analysis import compounds, padded
+from .documents import CompanyDocument, company_documents
+from .models import CompanySearchEntry, SearchCompound
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 BATCH_SIZE = 500
-
-
-def normalise(text: str) -> str:
-    """Folded words separated by single spaces, padded: " post production house "."""
-    words = _NON_WORD.sub(" ", fold(text)).split()
-    return f" {' '.join(words)} " if words else ""
-
-
-def query_terms(text: str) -> list[str]:
-    """The words of a free-text query, normalised like entries, without repeats."""
-    terms: list[str] = []
-    for word in normalise(text).split():
-        if word not in terms:
-            terms.append(word)
-    return terms
+ENTRY_FIELDS = [
+    "sort_title",
+    "title_terms",
+    "title_words",
+    "keyword_terms",
+    "keyword_words",
+    "body_terms",
+    "body_words",
+]
 
 
 def entry_values(document: CompanyDocument) -> dict[str, str]:
-    """The entry fields for one document; ranking weighs them title > keywords > body."""
+    """The entry fields for one document: its ``search_fields``, padded for word matching."""
     return {
-        "title_text": normalise(document.title)[:255],
-        "keyword_text": normalise(
-            " ".join([*document.skill_labels, *document.sector_labels, document.place_label or ""])
-        ),
-        "body_text": normalise(
-            " ".join([document.strapline, document.about, *document.extra_text])
-        ),
+        name: value if name == "sort_title" else padded(value)
+        for name, value in document.search_fields().items()
     }
 
 
+def document_compounds(document: CompanyDocument) -> dict[str, tuple[str, ...]]:
+    """The hyphenated words of everything searchable in one document."""
+    found: dict[str, tuple[str, ...]] = {}
+    for text in (
+        document.title,
+        document.strapline,
+        document.about,
+        *document.skill_labels,
+        *document.sector_labels,
+        *document.extra_text,
+    ):
+        if text and "-" in text:
+            found.update(compounds(text))
+    return found
+
+
 def _write(documents: Iterable[CompanyDocument]) -> int:
-    entries = [
-        CompanySearchEntry(company_id=document.id, **entry_values(document))
-        for document in documents
-    ]
+    entries, found = [], {}
+    for document in documents:
+        entries.append(CompanySearchEntry(company_id=document.id, **entry_values(document)))
+        found.update(document_compounds(document))
     if entries:
         # One statement per batch on SQLite and PostgreSQL alike (upsert by primary key).
         CompanySearchEntry.objects.bulk_create(
             entries,
             update_conflicts=True,
             unique_fields=["company"],
-            update_fields=["title_text", "keyword_text", "body_text", "updated_at"],
+            update_fields=[*ENTRY_FIELDS, "updated_at"],
+        )
+    if found:
+        SearchCompound.objects.bulk_create(
+            [
+                SearchCompound(joined=joined[:100], parts=" ".join(parts)[:120])
+                for joined, parts in found.items()
+            ],
+            ignore_conflicts=True,
         )
     return len(entries)
 
@@ -93,15 +109,16 @@ def rebuild_database_entries(
 ) -> int:
     """Rewrite every entry from scratch; returns the number of listed companies.
 
-    Entries of companies that are no longer listed are removed first. Progress
-    is shown with tqdm on ``stdout`` (stderr by default) unless ``progress`` is
-    false.
+    Entries of companies that are no longer listed are removed first, and the
+    compounds are gathered afresh. Progress is shown with tqdm on ``stdout``
+    (stderr by default) unless ``progress`` is false.
     """
     listed = CompanyPage.objects.listed()
     total = listed.count()
     written = 0
     with transaction.atomic():
         CompanySearchEntry.objects.exclude(company__in=listed.values("pk")).delete()
+        SearchCompound.objects.all().delete()
         bar = tqdm(
             total=total,
             desc="Search entries",

@@ -1,17 +1,20 @@
 """Storage the search backends need besides the pages themselves."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel
 
 
 class CompanySearchEntry(models.Model):
-    """The database backend's index: one row of folded text per listed company.
+    """The database backend's index: one row of analysed text per listed company.
 
     Written by ``DatabaseBackend.update_companies`` from the same
-    ``CompanyDocument`` the Elasticsearch backend indexes, so both backends
-    match the same words (projects included). A company without an entry is
-    not in the directory.
+    ``CompanyDocument`` the Elasticsearch backend indexes, analysed by the same
+    ``analysis.analyse``, so both backends match the same tokens (projects
+    included). Each field is held twice: its *terms* (stems, matched whole) and
+    its *words* (matched at word starts), padded with a space at each end. A
+    company without an entry is not in the directory.
     """
 
     company = models.OneToOneField(
@@ -20,24 +23,30 @@ class CompanySearchEntry(models.Model):
         primary_key=True,
         related_name="search_entry",
     )
-    title_text = models.CharField(max_length=255)
-    keyword_text = models.TextField(blank=True, help_text="Skills, sectors and place.")
-    body_text = models.TextField(blank=True, help_text="Strapline, about and project text.")
+    sort_title = models.CharField(max_length=255, help_text="The folded name, for name order.")
+    title_terms = models.TextField(blank=True)
+    title_words = models.TextField(blank=True)
+    keyword_terms = models.TextField(blank=True, help_text="Skills, sectors and place.")
+    keyword_words = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True, help_text="Strapline, about and project text.")
+    body_words = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "company search entries"
 
     def __str__(self):
-        return self.title_text
+        return self.sort_title
 
 
 class Synonym(models.Model):
     """Words commissioners use for the same thing, expanded at query time.
 
     ``terms`` is a comma-separated list ("vfx, visual effects"); a query for
-    any of them also looks for the others. Expanding at query time, not in an
-    analyzer, works on the minimal Elasticsearch server and needs no reindex.
+    any of them also looks for the others (or, ``one_way``, a query for the
+    first also looks for the others, not the reverse). Expanding at query
+    time, not in an analyzer, works on the minimal Elasticsearch server and
+    needs no reindex: a change applies to the next search on both backends.
     """
 
     terms = models.CharField(
@@ -47,8 +56,16 @@ class Synonym(models.Model):
             'Comma-separated words or phrases that mean the same, e.g. "VFX, visual effects".'
         ),
     )
+    one_way = models.BooleanField(
+        default=False,
+        verbose_name="one-way",
+        help_text=(
+            "Only a search for the first term also finds the others "
+            '(e.g. "animation, claymation": a search for claymation stays narrow).'
+        ),
+    )
 
-    panels = [FieldPanel("terms")]
+    panels = [FieldPanel("terms"), FieldPanel("one_way")]
 
     class Meta:
         ordering = ["terms"]
@@ -59,6 +76,26 @@ class Synonym(models.Model):
     @property
     def term_list(self) -> list[str]:
         return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+    def clean(self):
+        if len(self.term_list) < 2:
+            raise ValidationError({"terms": "Give at least two terms, separated by commas."})
+
+
+class SearchCompound(models.Model):
+    """A word written hyphenated in some indexed text, and its parts ("stopmotion": "stop motion").
+
+    Gathered while indexing (``indexing``): the directory's own vocabulary of
+    compounds. A query for the joined form also looks for the split one and the
+    other way round, whoever wrote which (see ``analysis``). Kept when the text
+    that taught it goes: a known compound does no harm.
+    """
+
+    joined = models.CharField(max_length=100, unique=True)
+    parts = models.CharField(max_length=120, help_text="The parts, separated by spaces.")
+
+    def __str__(self):
+        return f"{self.joined} ({self.parts})"
 
 
 class PendingIndexUpdate(models.Model):

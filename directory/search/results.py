@@ -8,11 +8,10 @@ same way whichever backend answered, and the number of queries is fixed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from django.db.models import Prefetch
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -21,8 +20,8 @@ from wagtail.images import get_image_model
 from directory.filter_urls import skill_filter_url
 from directory.models import CompanyPage, DirectoryIndexPage, Skill
 
+from .analysis import WORD_AS_WRITTEN, Phrase, WordMatcher, clean, fold
 from .base import FACETS, FacetValue, SearchHit, SearchQuery, Suggestion
-from .documents import fold
 
 # Rendition used for logos in result cards; prefetched with the hits so each
 # card costs no query once the rendition exists.
@@ -34,7 +33,7 @@ def hydrate_hits(
     ids: list[int],
     *,
     distances: Mapping[int, float] | None = None,
-    terms: Iterable[str] = (),
+    phrases: Iterable[Phrase] = (),
     matched_words: Mapping[int, Iterable[str]] | None = None,
 ) -> list[SearchHit]:
     """Load the companies for ``ids`` (kept in that order) in a fixed number of queries.
@@ -49,7 +48,7 @@ def hydrate_hits(
         return []
     distances = distances or {}
     matched_words = matched_words or {}
-    terms = [t for t in terms if t]
+    matcher = WordMatcher(phrases)
     companies = CompanyPage.objects.filter(pk__in=ids).select_related("place", "logo")
     companies = companies.prefetch_related(
         Prefetch("skills", queryset=Skill.objects.select_related("group")),
@@ -66,8 +65,9 @@ def hydrate_hits(
         if company is None:  # removed between finding and loading: skip, never fail
             continue
         # The card shows the strapline anyway: the snippet comes from the description.
-        words = [*terms, *matched_words.get(company_id, ())]
-        highlight = make_highlight([_plain(company.about)], words)
+        highlight = make_highlight(
+            [clean(company.about)], matcher, matched_words.get(company_id, ())
+        )
         distance = distances.get(company_id)
         hits.append(
             SearchHit(
@@ -99,42 +99,42 @@ def skill_suggestions(skills: Iterable[tuple[str, str]]) -> list[Suggestion]:
     ]
 
 
-def _plain(html: str) -> str:
-    return " ".join(strip_tags(html or "").split())
+def make_highlight(
+    texts: Iterable[str], matcher: WordMatcher, extra_words: Iterable[str] = ()
+) -> str:
+    """A short snippet around the first matching word, matches wrapped in ``<mark>``.
 
-
-def make_highlight(texts: Iterable[str], terms: Iterable[str]) -> str:
-    """A short snippet around the first matching term, matches wrapped in ``<mark>``.
-
-    Matching is on folded text (accents and case ignored) at word starts, the
-    same way the database backend matches, so what is marked is what matched.
-    Returns "" when no term occurs.
+    A word is marked when the query matched it the way the backends match
+    (``matcher``: same term, or a word start), or when it is one of
+    ``extra_words`` (a typo an engine forgave), so what is marked is what
+    matched. Returns "" when no word matches.
     """
-    terms = sorted({fold(t) for t in terms if t}, key=len, reverse=True)
-    if not terms:
+    extra = {fold(w) for w in extra_words}
+    if not matcher and not extra:
         return ""
-    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")", re.IGNORECASE)
+    seen: dict[str, bool] = {}
+
+    def matched(word: str) -> bool:
+        if word not in seen:
+            seen[word] = matcher.matches(word) or fold(word) in extra
+        return seen[word]
+
     for text in texts:
         if not text:
             continue
-        folded = fold(text)
-        # anyascii can change the length of a text (ß -> ss); only highlight
-        # when positions line up, otherwise fall through to the next text.
-        if len(folded) != len(text):
-            continue
-        first = pattern.search(folded)
+        first = next((m for m in WORD_AS_WRITTEN.finditer(text) if matched(m.group())), None)
         if first is None:
             continue
         start = max(0, first.start() - SNIPPET_LENGTH // 3)
         if start:
             start = text.find(" ", start) + 1 or start
         window = Truncator(text[start:]).chars(SNIPPET_LENGTH)
-        window_folded = folded[start : start + len(window)]
         parts, last = [], 0
-        for match in pattern.finditer(window_folded):
-            parts.append(escape(window[last : match.start()]))
-            parts.append(f"<mark>{escape(window[match.start() : match.end()])}</mark>")
-            last = match.end()
+        for match in WORD_AS_WRITTEN.finditer(window):
+            if matched(match.group()):
+                parts.append(escape(window[last : match.start()]))
+                parts.append(f"<mark>{escape(match.group())}</mark>")
+                last = match.end()
         parts.append(escape(window[last:]))
         prefix = "… " if start else ""
         return mark_safe(prefix + "".join(parts))  # noqa: S308 - every part is escaped

@@ -9,8 +9,10 @@ from .models import Synonym
 class SynonymViewSet(SnippetViewSet):
     """Words commissioners use for the same thing ("VFX, visual effects").
 
-    Both backends expand them at query time, so a change applies to the next
-    search: no reindex, and it works on the minimal Elasticsearch server.
+    Both backends expand them at query time (``analysis.analyse_query``), so
+    a change applies to the next search: no reindex, and it works on the
+    minimal Elasticsearch server. Editors and Moderators may manage them
+    (migration 0004).
     """
 
     model = Synonym
@@ -18,7 +20,8 @@ class SynonymViewSet(SnippetViewSet):
     menu_label = "Search synonyms"
     menu_order = 310
     add_to_admin_menu = True
-    list_display = ["terms"]
+    list_display = ["terms", "one_way"]
+    list_filter = ["one_way"]
     search_fields = ["terms"]
     ordering = ["terms"]
 

@@ -5,7 +5,9 @@ totals, facet counts and their OR-within / AND-across semantics, distance
 filtering and sorting, pagination, sorting, tolerance of unknown slugs, and
 that lapsed and unpublished companies never appear; and where a backend could
 answer in its own way (suggestion links, highlighted snippets), that it answers
-exactly as the database backend, the reference, does on the same data.
+exactly as the database backend, the reference, does on the same data. The
+last part is the text analysis (spellings, compounds, stems, entities,
+accents, synonyms), and that both backends store the very same tokens.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from django.http import QueryDict
 
 import pytest
 
-from directory.models import DirectoryIndexPage
+from directory.models import CompanyPage, DirectoryIndexPage
 from directory.search import run_search
 from directory.search.database import DatabaseBackend
-from directory.search.models import Synonym
+from directory.search.documents import company_documents
+from directory.search.indexing import ENTRY_FIELDS, entry_values
+from directory.search.models import CompanySearchEntry, Synonym
 from directory.search.query import SearchParamError, parse_search_params
+from tests.directory.factories import company
 
 
 def search(data, query_string: str):
@@ -256,8 +261,9 @@ def test_distance_sort_without_near_falls_back(contract_data):
     assert results.notes
 
 
-def test_synonyms_apply_at_query_time(contract_data):
-    Synonym.objects.create(terms="VFX, visual effects")
+def test_starter_synonyms_apply_at_query_time(contract_data):
+    # "VFX, visual effects" ships in the starter list (migration 0003).
+    assert Synonym.objects.filter(terms="VFX, visual effects").exists()
     results = search(contract_data, "q=visual+effects&page_size=50")
     assert set(titles(results)) == {"Trent VFX", "Bottle Oven Post"}
     results = search(contract_data, "q=vfx&page_size=50")
@@ -310,7 +316,6 @@ def test_suggestions_are_the_same_links_whichever_backend_answers(contract_data)
 
 
 def test_highlights_are_the_same_whichever_backend_answers(contract_data):
-    Synonym.objects.create(terms="VFX, visual effects")
     reference = DatabaseBackend()
     marked = 0
     for text in (
@@ -330,3 +335,125 @@ def test_highlights_are_the_same_whichever_backend_answers(contract_data):
             assert mine[company_id] == highlight, (text, company_id)
             marked += "<mark>" in highlight
     assert marked >= 5  # the comparison saw real snippets, not only empty ones
+
+
+# -- one analysis, both backends (directory/search/analysis.py) -------------------
+
+
+@pytest.fixture
+def analysis_data(contract_data):
+    """The contract's companies and four whose words test the analysis."""
+    c = contract_data.company
+    c.hue = company(
+        "Hue Lab",
+        strapline="Finishing house",
+        about="<p>Our colorist works on commercials.</p>",
+    )
+    c.puppets = company("Armature Works", strapline="Stop-motion puppets and sets")
+    c.owl = company(
+        "Little Owl Media",
+        strapline="Family films",
+        about="<p>Children&#x27;s television &amp; family films.</p>",
+    )
+    c.cafe = company("Café Películas", strapline="Documentales en español")
+    ids = [c.hue.pk, c.puppets.pk, c.owl.pk, c.cafe.pk]
+    contract_data.backend.update_companies(ids)
+    contract_data.backend.refresh()
+    return contract_data
+
+
+def test_british_and_american_spellings_find_each_other(analysis_data):
+    # "colorist" as written, and "Colour grading" through the starter synonym
+    # "colourist, colour grading, colour grader".
+    results = search(analysis_data, "q=colourist&page_size=50")
+    assert set(titles(results)) == {"Hue Lab", "Bottle Oven Post"}
+    results = search(analysis_data, "q=colorist&page_size=50")
+    assert set(titles(results)) == {"Hue Lab", "Bottle Oven Post"}
+    british = titles(search(analysis_data, "q=colour+grading&page_size=50"))
+    assert titles(search(analysis_data, "q=color+grading&page_size=50")) == british
+
+
+def test_joined_and_split_forms_find_each_other(analysis_data):
+    for text in ("stopmotion", "stop-motion", "stop+motion", "StopMotion+puppets"):
+        results = search(analysis_data, f"q={text}&page_size=50")
+        assert "Armature Works" in titles(results), text
+    results = search(analysis_data, "q=realtime&page_size=50")
+    assert titles(results) == ["Saggar Games Studio"]  # "Real-time worlds"
+
+
+def test_a_compound_seen_hyphenated_anywhere_joins_the_split_form_everywhere(analysis_data):
+    # Nobody writes "linework"; once one company hyphenates "line-production",
+    # a search for "lineproduction" finds the one that writes "Line production".
+    results = search(analysis_data, "q=lineproduction&page_size=50")
+    assert titles(results) == []
+    other = company("Cue Films", strapline="Line-production for drama")
+    analysis_data.backend.update_companies([other.pk])
+    analysis_data.backend.refresh()
+    results = search(analysis_data, "q=lineproduction&page_size=50")
+    assert set(titles(results)) == {"Cue Films", "Brewery Pictures"}
+
+
+def test_stemming_finds_other_forms_of_a_word(analysis_data):
+    singular = set(titles(search(analysis_data, "q=animation&page_size=50")))
+    assert set(titles(search(analysis_data, "q=animations&page_size=50"))) == singular
+    assert "Kiln Animation" in singular
+    results = search(analysis_data, "q=puppet&page_size=50")
+    assert titles(results) == ["Armature Works"]  # "puppets"
+    results = search(analysis_data, "q=graded&page_size=50")
+    assert "Bottle Oven Post" in titles(results)  # "We grade", "Colour grading"
+
+
+def test_html_entities_are_decoded_before_indexing(analysis_data):
+    results = search(analysis_data, "q=children%27s+television&page_size=50")
+    assert titles(results) == ["Little Owl Media"]
+    results = search(analysis_data, "q=children&page_size=50")
+    assert titles(results) == ["Little Owl Media"]
+    assert search(analysis_data, "q=x27").total == 0
+    (hit,) = search(analysis_data, "q=children").hits
+    assert "<mark>Children&#x27;s</mark> television &amp; family films." in hit.highlight
+
+
+def test_accents_fold(analysis_data):
+    for text in ("cafe+peliculas", "CAFÉ", "películas", "espanol"):
+        results = search(analysis_data, f"q={text}&page_size=50")
+        assert titles(results) == ["Café Películas"], text
+
+
+def test_an_editors_synonym_changes_the_next_search_without_a_reindex(analysis_data):
+    assert search(analysis_data, "q=mascots").total == 0
+    Synonym.objects.create(terms="mascots, character work")
+    assert titles(search(analysis_data, "q=mascots")) == ["Kiln Animation"]
+    # One-way: the first term finds the others, not the reverse.
+    Synonym.objects.create(terms="explainers, real-time", one_way=True)
+    results = search(analysis_data, "q=explainers&page_size=50")
+    assert set(titles(results)) == {"Nowhere Animation", "Saggar Games Studio"}
+    assert titles(search(analysis_data, "q=real-time&page_size=50")) == ["Saggar Games Studio"]
+
+
+def test_both_backends_store_the_same_analysed_text(analysis_data):
+    """The database entry and the Elasticsearch document hold identical tokens."""
+    backend = analysis_data.backend
+    listed = CompanyPage.objects.listed().values_list("pk", flat=True)
+    entries = {e.company_id: e for e in CompanySearchEntry.objects.filter(company__in=listed)}
+    assert len(entries) == 11
+    no_entity = [e for e in entries.values() if "x27" in e.body_terms + e.body_words]
+    assert no_entity == []
+    owl = entries[analysis_data.company.owl.pk]
+    assert " children televis " in owl.body_terms
+    puppets = entries[analysis_data.company.puppets.pk]
+    assert puppets.body_words.split() == [
+        *["stop", "motion", "puppets", "and", "sets"],
+        "|",
+        "stopmotion",
+    ]
+    if backend.name == "database":
+        # The reference: each entry is what the shared documents say.
+        for document in company_documents(CompanyPage.objects.filter(pk__in=entries)):
+            assert entry_values(document) == {
+                name: getattr(entries[document.id], name) for name in ENTRY_FIELDS
+            }
+        return
+    for company_id, entry in entries.items():
+        source = backend.client.get(index=backend.alias, id=company_id)["_source"]
+        for name in ENTRY_FIELDS:
+            assert source[name] == getattr(entry, name).strip(), (company_id, name)

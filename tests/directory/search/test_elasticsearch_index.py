@@ -12,6 +12,8 @@ import pytest
 
 from directory.models import CompanyPage, DirectoryIndexPage
 from directory.search import get_search_backend
+from directory.search.analysis import Phrase
+from directory.search.models import CompanySearchEntry
 from directory.search.query import parse_search_params
 from tests.directory.factories import (
     PlaceFactory,
@@ -127,7 +129,7 @@ def test_searches_keep_answering_during_a_rebuild(es):
     old_index = es.index.live_indices()[0]
     body = es.search_body(
         parse_search_params({"q": "studio"}),
-        [["studio"]],
+        [[Phrase.of(["studio"])]],
     )
     seen_indices: list[str] = []
     errors: list[BaseException] = []
@@ -257,10 +259,10 @@ def test_renaming_a_taxonomy_updates_its_companies(synced, kind):
     else:
         value = PlaceFactory(name="Hanley")
         page = company("Renamed Places Ltd", place=value)
-    assert "stop frame" not in indexed(synced, page)["keywords"]
+    assert "stop frame" not in indexed(synced, page)["keyword_words"]
     value.name = "Stop frame"
     value.save()
-    assert "stop frame" in indexed(synced, page)["keywords"]
+    assert "stop frame" in indexed(synced, page)["keyword_words"]
     results = synced.search(parse_search_params({"q": "stop frame"}))
     assert [hit.id for hit in results.hits] == [page.pk]
     assert results.backend == "elasticsearch"
@@ -275,3 +277,15 @@ def test_an_edit_records_its_change_in_its_own_transaction(configured_es, db):
     configured_es.update_companies([page.pk])  # what the after-commit hook does
     assert not PendingIndexUpdate.objects.exists()
     assert page.pk in indexed_ids(configured_es)
+
+
+def test_rebuild_command_rewrites_the_database_entries_when_asked(configured_es, db):
+    page = company("Entry Studio", strapline="Stop-motion")
+    # As an upgrade that changed the analysis leaves them: no analysed text.
+    CompanySearchEntry.objects.filter(company=page).update(body_terms="", body_words="")
+    out = io.StringIO()
+    call_command("rebuild_directory_index", "--database-entries", "--no-progress", stdout=out)
+    assert "Indexed 1 companies" in out.getvalue()
+    assert "Rewrote 1 database search entries" in out.getvalue()
+    entry = CompanySearchEntry.objects.get(company=page)
+    assert entry.body_words == " stop motion | stopmotion "

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from directory.search.analysis import Phrase
 from directory.search.base import NearPoint, SearchQuery, Sort
 from directory.search.elasticsearch import CircuitBreaker, ElasticsearchBackend, haversine_miles
 from directory.search.index import CompanyIndexDocument, title_suggestions
@@ -15,20 +16,26 @@ backend = ElasticsearchBackend(url="http://127.0.0.1:9", index_prefix="unit")
 
 
 def test_every_clause_must_match_and_synonyms_are_alternatives():
-    query = backend.text_query([["colour"], ["vfx", "visual effects"]])
+    colour = [Phrase.of(["colour"])]
+    vfx = [Phrase.of(["vfx"]), Phrase.of(["visual", "effects"])]
+    query = backend.text_query([colour, vfx])
     first, second = query["bool"]["must"]
-    fuzzy, prefix = first["bool"]["should"]
+    term, fuzzy, prefix = first["bool"]["should"]
+    # The term is the analysed stem, in the pre-analysed terms fields.
+    assert term["multi_match"]["query"] == "color"
+    assert term["multi_match"]["fields"] == ["title_terms^3", "keyword_terms^2", "body_terms"]
+    assert fuzzy["multi_match"]["query"] == "colour"
     assert fuzzy["multi_match"]["fuzziness"] == "AUTO"
-    assert fuzzy["multi_match"]["fields"] == ["title^3", "keywords^2", "body"]
+    assert fuzzy["multi_match"]["fields"] == ["title_words^3", "keyword_words^2", "body_words"]
     assert prefix["multi_match"]["type"] == "phrase_prefix"
     assert prefix["multi_match"]["boost"] < 1
     alternatives = second["bool"]["should"]
     assert second["bool"]["minimum_should_match"] == 1
     assert alternatives[1] == {
         "multi_match": {
-            "query": "visual effects",
+            "query": "visual effect",
             "type": "phrase",
-            "fields": ["title^3", "keywords^2", "body"],
+            "fields": ["title_terms^3", "keyword_terms^2", "body_terms"],
         }
     }
 
@@ -59,7 +66,7 @@ def test_facets_filter_hits_in_post_filter_and_each_count_sees_only_the_others()
 def test_near_filters_the_query_itself_and_sorts_by_distance():
     near = NearPoint("stoke", "Stoke", 53.0, -2.18)
     query = SearchQuery(near=near, radius_miles=10, sort=Sort.DISTANCE, page=2, page_size=5)
-    body = backend.search_body(query, [["animation"]])
+    body = backend.search_body(query, [[Phrase.of(["animation"])]])
     (geo,) = body["query"]["bool"]["filter"]
     assert geo["geo_distance"]["distance"] == "10mi"
     assert body["sort"][0]["_geo_distance"]["unit"] == "mi"
@@ -71,7 +78,7 @@ def test_near_filters_the_query_itself_and_sorts_by_distance():
     "sort,first",
     [
         (Sort.RELEVANCE, {"_score": "desc"}),
-        (Sort.NAME, {"title.sort": "asc"}),
+        (Sort.NAME, {"sort_title": "asc"}),
         (Sort.NEWEST, {"joined_at": {"order": "desc", "missing": "_last"}}),
     ],
 )
@@ -95,8 +102,10 @@ def test_mapping_uses_only_what_the_minimal_server_has():
     assert properties["location"]["type"] == "geo_point"
     assert properties["suggest"]["type"] == "completion"
     analyzers = {p.get("analyzer") for p in properties.values() if "analyzer" in p}
-    assert analyzers <= {"standard", "simple"}
-    assert body["settings"]["analysis"]["normalizer"]["lowercase_sort"]["filter"] == ["lowercase"]
+    # Text is analysed in Python (directory/search/analysis.py): no custom analysis here.
+    assert analyzers <= {"standard", "whitespace"}
+    assert "analysis" not in body["settings"]
+    assert properties["title_terms"]["analyzer"] == "whitespace"
 
 
 def test_title_suggestions_cover_every_word_start():
@@ -104,6 +113,12 @@ def test_title_suggestions_cover_every_word_start():
         "kiln animation cafe",
         "animation cafe",
         "cafe",
+    ]
+    assert title_suggestions("Post-Production House") == [
+        "post production house",
+        "production house",
+        "house",
+        "postproduction",
     ]
 
 

@@ -60,9 +60,10 @@ def test_publishing_writes_entry_with_skills_and_tells_backend_after_commit(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         page = company("Kiln Animation", skills=["Stop motion"], sectors=["Games"])
-    assert entry(page).title_text == " kiln animation "
-    assert " stop motion " in entry(page).keyword_text
-    assert " games " in entry(page).keyword_text
+    assert entry(page).title_words == " kiln animation "
+    assert entry(page).title_terms == " kiln anim "
+    assert " stop motion " in entry(page).keyword_words
+    assert " games " in entry(page).keyword_words
     assert [page.pk] in recorder.calls
 
 
@@ -91,7 +92,7 @@ def test_republishing_edit_updates_text(recorder):
     page = company("Kiln Animation", strapline="Old words")
     page.strapline = "Puppets and plasticine"
     page.save_revision().publish()
-    assert "puppets and plasticine" in entry(page).body_text
+    assert "puppets and plasticine" in entry(page).body_words
 
 
 def test_deleting_removes_entry_and_tells_backend(recorder, django_capture_on_commit_callbacks):
@@ -115,7 +116,7 @@ def test_renaming_a_skill_sector_or_place_updates_companies(recorder):
     sector.save()
     place.name = "Hanley Town"
     place.save()
-    keywords = entry(page).keyword_text
+    keywords = entry(page).keyword_words
     assert " colour finishing " in keywords
     assert " interactive " in keywords
     assert " hanley town " in keywords
@@ -124,9 +125,9 @@ def test_renaming_a_skill_sector_or_place_updates_companies(recorder):
 def test_deleting_a_skill_updates_companies(recorder):
     skill = SkillFactory(name="Rotoscoping", slug="roto-x")
     page = company("Trent VFX", skills=[skill])
-    assert " rotoscoping " in entry(page).keyword_text
+    assert " rotoscoping " in entry(page).keyword_words
     skill.delete()
-    assert " rotoscoping " not in entry(page).keyword_text
+    assert " rotoscoping " not in entry(page).keyword_words
 
 
 def test_moving_the_directory_updates_company_urls(recorder, django_capture_on_commit_callbacks):
@@ -167,11 +168,11 @@ def test_rebuild_rewrites_every_entry_and_drops_stale_ones(recorder):
     kept = company("Kiln Animation")
     lapsed = company("Gone Ltd")
     CompanySearchEntry.objects.all().delete()
-    CompanySearchEntry.objects.create(company=lapsed, title_text=" stale ")
+    CompanySearchEntry.objects.create(company=lapsed, title_words=" stale ")
     type(lapsed).objects.filter(pk=lapsed.pk).update(membership_status="lapsed")
     out = StringIO()
     assert rebuild_database_entries(stdout=out) == 1
-    assert entry(kept).title_text == " kiln animation "
+    assert entry(kept).title_words == " kiln animation "
     assert entry(lapsed) is None
     assert "Search entries" in out.getvalue()
 

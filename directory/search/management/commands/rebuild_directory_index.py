@@ -2,9 +2,12 @@
 
     python manage.py rebuild_directory_index           # new index, alias swap, old one removed
     python manage.py rebuild_directory_index --check   # list missing and stale companies
+    python manage.py rebuild_directory_index --database-entries  # the fallback's entries too
 
 With the database backend configured, the rebuild rewrites its search
-entries instead (its "index"), and ``--check`` has nothing to compare.
+entries instead (its "index"), and ``--check`` has nothing to compare. The
+database entries are otherwise kept up to date by every edit; rewrite them
+with ``--database-entries`` when an upgrade changes the text analysis.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from directory.models import CompanyPage
 from directory.search import get_search_backend
 from directory.search.base import IndexUnavailable
+from directory.search.database import DatabaseBackend
 
 
 class Command(BaseCommand):
@@ -24,16 +28,33 @@ class Command(BaseCommand):
             help="Compare the database with the index and list missing and stale companies "
             "(exit status 1 if they differ).",
         )
+        parser.add_argument(
+            "--database-entries",
+            action="store_true",
+            help="Also rewrite the database backend's entries (the fallback when the search "
+            "engine is away), e.g. after an upgrade changed the text analysis.",
+        )
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
-    def handle(self, *args, check=False, batch_size=500, no_progress=False, verbosity=1, **opts):
+    def handle(
+        self,
+        *args,
+        check=False,
+        database_entries=False,
+        batch_size=500,
+        no_progress=False,
+        verbosity=1,
+        **opts,
+    ):
         backend = get_search_backend()
         try:
             if check:
                 self._check(backend, batch_size)
             else:
                 self._rebuild(backend, batch_size, not no_progress)
+                if database_entries and backend.name != DatabaseBackend.name:
+                    self._rebuild(DatabaseBackend(), batch_size, not no_progress)
         except IndexUnavailable as error:
             raise CommandError(str(error)) from error
 
