@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core import checks
 
-REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
+REDIS_BACKEND = "cms.cache.ResilientRedisCache"
 
 
 @checks.register(checks.Tags.caches, deploy=True)

@@ -210,11 +210,12 @@ def redis_caches(url: str, key_prefix: str = "platform") -> dict:
     anything else short-lived; ``renditions`` is Wagtail's rendition cache
     (which image file answers which size), kept apart under its own prefix and
     for a week, since a rendition never changes once made and Wagtail purges
-    the entries it replaces. Short socket timeouts: a Redis that stops
-    answering fails a request in seconds instead of holding the worker.
+    the entries it replaces. Short socket timeouts, and a backend that answers
+    as an empty cache while Redis is unreachable (``cms.cache``): an outage
+    slows pages down (the database answers) instead of failing them.
     """
     backend = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cms.cache.ResilientRedisCache",
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
@@ -390,6 +391,10 @@ AXES_LOCKOUT_TEMPLATE = "members/locked_out.html"
 # one attacker could exhaust everyone's rate limit.
 AXES_CLIENT_IP_CALLABLE = "members.auth.client_ip"
 RATELIMIT_IP_META_KEY = "members.auth.client_ip"
+# While the cache is unreachable the limits cannot count: let people through
+# (their sign-ins still meet django-axes' lockout, kept in the database)
+# rather than refuse every sign-in, enquiry and contact message.
+RATELIMIT_FAIL_OPEN = True
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # reset links expire after a day
 
 LOGGING = {
