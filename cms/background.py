@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from django_tasks import task_backends
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +47,6 @@ def retry_waiting(task) -> bool:
     """
     if not backend_can_defer(task):
         return False
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
     return (
         DBTaskResult.objects.filter(status="READY", task_path=task.module_path)
         .filter(run_after__gt=timezone.now())
@@ -75,8 +74,6 @@ def run_waiting(task) -> bool:
     """
     if not backend_can_defer(task):
         return False
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
     due = Q(run_after__lte=timezone.now()) | Q(run_after=get_date_max())
     return (
         DBTaskResult.objects.filter(status="READY", task_path=task.module_path).filter(due).exists()

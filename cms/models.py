@@ -28,6 +28,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
+from django_ratelimit.core import is_ratelimited
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -348,8 +349,6 @@ class ContactPage(CachedPrivacyMixin, AbstractEmailForm):
 
     def serve(self, request, *args, **kwargs):
         if request.method == "POST":
-            from django_ratelimit.core import is_ratelimited
-
             if request.POST.get(self.HONEYPOT_FIELD):
                 # Looks like a bot: show the thank-you page but keep nothing.
                 return render(

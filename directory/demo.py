@@ -39,6 +39,7 @@ from wagtail.models import Locale, Page
 
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
+from tqdm import tqdm
 
 from cms.demo import generated_image
 from cms.models import HomePage, NewsPage, NewsPageFeature
@@ -725,8 +726,6 @@ PALETTE = [
 
 def ensure_directory_index(stdout) -> DirectoryIndexPage | None:
     """The DirectoryIndexPage at /directory/ under the home page (created once)."""
-    from cms.models import HomePage
-
     index = DirectoryIndexPage.objects.first()
     if index is not None:
         return index
@@ -985,8 +984,6 @@ def bulk_create_companies(index, count: int, stdout, terms=None, batch_size: int
     entries are rebuilt once at the end instead. Idempotent: synthetic companies
     are numbered (``member-000061``...) and only missing numbers are made.
     """
-    from tqdm import tqdm
-
     skills_by_slug, sectors, places = terms or taxonomy_terms()
     trades = list(TRADES.values())
     start = len(CURATED) + 1

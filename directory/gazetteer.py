@@ -191,6 +191,8 @@ def load(
 
 
 def current_models() -> dict:
+    # Here, not at the top: the data migration imports this module and must
+    # work with its historical models, never load the current ones.
     from directory import models
 
     return {name: getattr(models, name) for name in MODEL_NAMES}

@@ -14,6 +14,8 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 
+from wagtail.users.models import UserProfile
+
 # How long an invitation link stays valid.
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -53,8 +55,6 @@ class CompanyMembership(models.Model):
 
 def quiet_wagtail_notifications(user):
     """Members get our plain decision emails, not Wagtail's, which link into the admin."""
-    from wagtail.users.models import UserProfile
-
     profile = UserProfile.get_for_user(user)
     profile.submitted_notifications = False
     profile.approved_notifications = False

@@ -7,6 +7,8 @@ class ShowcaseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here, not at the top: they use the models, which exist only
+        # once the app registry is loaded.
         # Companies are found by the work in their projects: add project text to
         # their search documents and re-index them when a project changes.
         from cms.page_cache import register_query_normaliser

@@ -22,13 +22,13 @@ from wagtail.embeds.models import Embed
 
 from django_tasks import task
 
+from directory.video import parse_video
+
 logger = logging.getLogger(__name__)
 
 
 def parse(url: str):
     """The directory's ``Video`` (provider, id, privacy ``embed_url``, ``watch_url``) or None."""
-    from directory.video import parse_video
-
     return parse_video(url)
 
 

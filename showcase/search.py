@@ -23,11 +23,11 @@ from wagtail.signals import page_published, page_unpublished
 from directory.search.documents import register_text_contributor
 from directory.search.sync import companies_changed
 
+from .models import ProjectCompany, ProjectPage
+
 
 def project_text(company_ids: list[int]) -> dict[int, list[str]]:
     """{company_id: [text, ...]} from the live projects of these companies (5 queries)."""
-    from .models import ProjectCompany, ProjectPage
-
     roles = list(
         ProjectCompany.objects.filter(company_id__in=company_ids, project__live=True).values_list(
             "company_id", "project_id", "project__title", "project__client", "role"
@@ -57,8 +57,6 @@ def project_text(company_ids: list[int]) -> dict[int, list[str]]:
 
 
 def project_company_ids(project) -> list[int]:
-    from .models import ProjectCompany
-
     return list(
         ProjectCompany.objects.filter(project_id=project.pk).values_list("company_id", flat=True)
     )
@@ -84,7 +82,6 @@ def _role_deleted(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from .models import ProjectCompany, ProjectPage
 
     register_text_contributor(project_text)
     page_published.connect(

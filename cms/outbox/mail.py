@@ -9,6 +9,7 @@ from django.conf import settings
 from cms import background
 
 from .models import OutboundEmail
+from .sending import send_outbound_email
 
 # Line breaks (and every other control character, and the Unicode line and
 # paragraph separators) in a header would let a visitor add headers of their
@@ -52,7 +53,5 @@ def queue_mail(
         headers={fold_header(k): fold_header(v) for k, v in (headers or {}).items()},
         about=about,
     )
-    from .sending import send_outbound_email
-
     background.enqueue_on_commit(send_outbound_email, email.pk, 0)
     return email

@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from tqdm import tqdm
+
 from cms.statistics import refresh_statistics
 from directory.models import (
     CompanyCredit,
@@ -370,8 +372,6 @@ class Command(BaseCommand):
 
     def import_rows(self, rows, index, summary: Summary, *, dry_run: bool, progress: bool) -> None:
         """Import ``rows`` in short batches, adding to ``summary`` as each batch commits."""
-        from tqdm import tqdm
-
         lookups = Lookups()
         seen: dict[str, int] = {}
         bar = tqdm(
