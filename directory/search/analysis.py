@@ -54,6 +54,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.html import strip_tags
 
 import Stemmer
@@ -399,17 +403,43 @@ def _synonym_equivalence(terms: str, one_way: bool) -> Equivalence | None:
     return Equivalence.of(terms.split(","), one_way=one_way)
 
 
-def equivalences_for(text: str) -> list[Equivalence]:
-    """The synonyms and the known compounds that ``text`` may use, read now (two queries).
+SYNONYMS_KEY = "search:synonyms"
+SYNONYMS_TIMEOUT = 60 * 60  # a safety net: every change clears the entry itself
 
-    Read at every search, so an editor's change applies to the next one.
+
+def synonym_rows() -> list[tuple[str, bool]]:
+    """The editors' synonyms as ``(terms, one_way)``, from the shared cache.
+
+    A short list every text search needs: kept in the cache (Redis in
+    production) rather than read from the database per search; saving or
+    deleting a synonym clears it, so the next search uses the change.
+    """
+    rows = cache.get(SYNONYMS_KEY)
+    if rows is None:
+        rows = list(Synonym.objects.values_list("terms", "one_way"))
+        cache.set(SYNONYMS_KEY, rows, SYNONYMS_TIMEOUT)
+    return rows
+
+
+@receiver(post_save, sender=Synonym, dispatch_uid="search-synonyms-save")
+@receiver(post_delete, sender=Synonym, dispatch_uid="search-synonyms-delete")
+def _forget_synonyms(**kwargs) -> None:
+    # At once, and again after the commit: a search between the two could
+    # otherwise cache the list as it was before this change.
+    cache.delete(SYNONYMS_KEY)
+    transaction.on_commit(lambda: cache.delete(SYNONYMS_KEY))
+
+
+def equivalences_for(text: str) -> list[Equivalence]:
+    """The synonyms and the known compounds that ``text`` may use, as they are now.
+
+    The synonyms come from the cache (cleared by every change); the known
+    compounds among the query's words are one query, made only when it has
+    some. An editor's change applies to the next search.
     """
     if not text or not text.strip():
         return []
-    found = [
-        _synonym_equivalence(terms, one_way)
-        for terms, one_way in Synonym.objects.values_list("terms", "one_way")
-    ]
+    found = [_synonym_equivalence(terms, one_way) for terms, one_way in synonym_rows()]
     candidates = candidate_compounds(text)
     if candidates:
         found += [

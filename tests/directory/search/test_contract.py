@@ -428,6 +428,14 @@ def test_an_editors_synonym_changes_the_next_search_without_a_reindex(analysis_d
     results = search(analysis_data, "q=explainers&page_size=50")
     assert set(titles(results)) == {"Nowhere Animation", "Saggar Games Studio"}
     assert titles(search(analysis_data, "q=real-time&page_size=50")) == ["Saggar Games Studio"]
+    # Synonyms are kept in the cache between searches: a change or a removal
+    # applies to the very next one all the same.
+    mascots = Synonym.objects.get(terms="mascots, character work")
+    mascots.terms = "mascots, puppets"
+    mascots.save()
+    assert titles(search(analysis_data, "q=mascots")) == ["Armature Works"]
+    mascots.delete()
+    assert search(analysis_data, "q=mascots").total == 0
 
 
 def test_both_backends_store_the_same_analysed_text(analysis_data):
