@@ -40,6 +40,11 @@ def backend_can_defer(task) -> bool:
     return bool(getattr(task_backends[task.backend], "supports_defer", False))
 
 
+def _stored_runs(task):
+    """The runs of ``task`` that the database backend stores and no worker has started."""
+    return DBTaskResult.objects.filter(status="READY", task_path=task.module_path)
+
+
 def retry_waiting(task) -> bool:
     """True if a deferred run of ``task`` is stored and waiting for its time.
 
@@ -48,7 +53,7 @@ def retry_waiting(task) -> bool:
     if not backend_can_defer(task):
         return False
     return (
-        DBTaskResult.objects.filter(status="READY", task_path=task.module_path)
+        _stored_runs(task)
         .filter(run_after__gt=timezone.now())
         .exclude(run_after=get_date_max())  # "no time given" is stored as the far future
         .exists()
@@ -75,9 +80,7 @@ def run_waiting(task) -> bool:
     if not backend_can_defer(task):
         return False
     due = Q(run_after__lte=timezone.now()) | Q(run_after=get_date_max())
-    return (
-        DBTaskResult.objects.filter(status="READY", task_path=task.module_path).filter(due).exists()
-    )
+    return _stored_runs(task).filter(due).exists()
 
 
 def enqueue_on_commit(task, *args, once: bool = False, **kwargs) -> None:
