@@ -537,8 +537,6 @@ class Enquiry(models.Model):
 
     A mail outage loses nothing: the worker retries, and editors see each
     email's state (``outbound_emails``) in the admin and can send it again.
-    ``emailed_at`` and ``email_error`` are from before the outbox and no
-    longer written; they go in a later migration.
     """
 
     company = models.ForeignKey(CompanyPage, on_delete=models.CASCADE, related_name="enquiries")
@@ -548,8 +546,6 @@ class Enquiry(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     message = models.TextField(max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.CharField(max_length=255, blank=True)
     outbound_emails = GenericRelation("outbox.OutboundEmail")
 
     panels = [
