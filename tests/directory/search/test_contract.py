@@ -465,3 +465,22 @@ def test_both_backends_store_the_same_analysed_text(analysis_data):
         source = backend.client.get(index=backend.alias, id=company_id)["_source"]
         for name in ENTRY_FIELDS:
             assert source[name] == getattr(entry, name).strip(), (company_id, name)
+
+
+def test_long_queries_find_partial_matches_ranked_by_words_matched(contract_data):
+    # Three words: two are enough, so a word nobody writes loses no one...
+    partial = search(contract_data, "q=animation+games+zzzzqqq&page_size=50")
+    both = search(contract_data, "q=animation+games&page_size=50")
+    assert set(titles(partial)) == set(titles(both))
+    # ...and a company matching all three words comes first.
+    ranked = search(contract_data, "q=animation+games+television&page_size=50")
+    assert titles(ranked)[0] == "Kiln Animation"
+    assert set(titles(both)) <= set(titles(ranked))
+    # Two words still need both.
+    assert search(contract_data, "q=animation+zzzzqqq").total == 0
+
+
+def test_stop_words_are_not_words_to_match(contract_data):
+    plain = search(contract_data, "q=animation&page_size=50")
+    worded = search(contract_data, "q=the+animation+for+our&page_size=50")
+    assert titles(worded) == titles(plain)
