@@ -484,3 +484,18 @@ def test_stop_words_are_not_words_to_match(contract_data):
     plain = search(contract_data, "q=animation&page_size=50")
     worded = search(contract_data, "q=the+animation+for+our&page_size=50")
     assert titles(worded) == titles(plain)
+
+
+def test_a_town_named_in_the_text_becomes_the_centre(contract_data):
+    typed = search(contract_data, "q=animation+near+Leek&page_size=50")
+    asked = search(contract_data, "q=animation&near=ct-leek&page_size=50")
+    assert typed.query.near is not None and typed.query.near.slug == "ct-leek"
+    assert typed.query.text == "animation"
+    assert titles(typed) == titles(asked)
+    assert any("Leek" in note for note in typed.query.notes)
+    # Turned off, the words are searched as typed and nothing limits distance.
+    off = search(contract_data, "q=animation+near+Leek&place_words=off&page_size=50")
+    assert off.query.near is None and off.query.text == "animation near Leek"
+    # A town alone is kept as text: it may be a company's name.
+    alone = search(contract_data, "q=Leek")
+    assert alone.query.near is None and alone.query.text == "Leek"
