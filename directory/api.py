@@ -14,6 +14,8 @@ client sends can cause a 500.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import Http404, HttpRequest
 
 from ninja import Field, NinjaAPI, Query, Router, Schema
@@ -94,6 +96,12 @@ class SearchOut(Schema):
     backend: str = Field(description="Which search backend answered.")
     took_ms: float
     notes: list[str] = Field(description="Parameters that were ignored or adjusted, and why.")
+    near: str | None = Field(
+        None,
+        description="The centre searched around: `near`, or a town named in `q` "
+        "(then `q` was searched without it; `place_words=off` searches the words instead).",
+    )
+    text: str = Field("", description="The text searched for, without any town read from it.")
 
 
 class SearchParams(Schema):
@@ -108,6 +116,9 @@ class SearchParams(Schema):
         None, gt=0, le=MAX_RADIUS_MILES, description="Miles from `near` (default 10)."
     )
     sort: Sort | None = Field(None, description="Default `relevance` (`distance` with `near`).")
+    place_words: Literal["on", "off"] | None = Field(
+        None, description="`off`: never read a town named in `q` as the place to search near."
+    )
     page: int | None = Field(
         None,
         ge=1,
@@ -230,6 +241,8 @@ def search_payload(request: HttpRequest, results: SearchResults) -> dict:
         "backend": results.backend,
         "took_ms": results.took_ms,
         "notes": list(results.notes),
+        "near": results.query.near.slug if results.query.near else None,
+        "text": results.query.text,
     }
 
 

@@ -452,8 +452,54 @@ def equivalences_for(text: str) -> list[Equivalence]:
 
 
 def analyse_query(text: str) -> list[Clause]:
-    """A query's clauses with the synonyms and compounds in force now."""
-    return query_clauses(text, equivalences_for(text))
+    """A query's clauses with the synonyms and compounds in force now, stop words dropped."""
+    return without_stop_words(query_clauses(text, equivalences_for(text)))
+
+
+# Words that say nothing about a company ("studio in Leek", "for our film"):
+# a query's clause that is only one of these is dropped, unless nothing else is left.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "my",
+        "near",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "to",
+        "with",
+        "your",
+    ]
+)
+
+
+def without_stop_words(clauses: list[Clause]) -> list[Clause]:
+    """The clauses that are not just a stop word (all of them if every one is)."""
+    kept = [c for c in clauses if not all(p.is_word and p.words[0] in STOP_WORDS for p in c)]
+    return kept or clauses
+
+
+def required_matches(count: int) -> int:
+    """How many of a query's ``count`` clauses a company must match.
+
+    One or two words must all match; three need two; longer queries about two
+    thirds (rounded up), so a company that never writes one of the words
+    ("company" in "documentary production company") is still found, ranked
+    below those matching more. The same rule on both backends.
+    """
+    if count <= 2:
+        return count
+    return max(2, -(-2 * count // 3))
 
 
 def _unique_by_terms(phrases: list[Phrase]) -> Clause:

@@ -78,6 +78,7 @@ class SearchRequest:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # param -> slugs asked for
     near: str = ""
     radius_miles: float | None = None  # as given (defaults and limits need a centre)
+    place_words: bool = True  # may a town named in the text become the centre?
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
@@ -98,6 +99,9 @@ class SearchQuery:
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
     notes: tuple[str, ...] = ()  # things the parser ignored, to show the user
+    # The text as typed when a town in it became ``near`` (``text`` is the rest).
+    typed_text: str = ""
+    place_words: bool = True
 
     def selected(self, param: str) -> tuple[str, ...]:
         return self.filters.get(param, ())

@@ -36,7 +36,15 @@ from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin,
 
 from directory.models import CompanyPage, Skill
 
-from .analysis import Clause, Phrase, analyse, analyse_query, padded, words
+from .analysis import (
+    Clause,
+    Phrase,
+    analyse,
+    analyse_query,
+    padded,
+    required_matches,
+    words,
+)
 from .base import (
     FACETS,
     RebuildReport,
@@ -62,6 +70,8 @@ BODY_WEIGHT = 1
 # the whole query as a phrase inside the name comes next.
 EXACT_NAME_WEIGHT = 100
 NAME_PHRASE_WEIGHT = 4
+# The query's words together as a phrase in the keywords or the text.
+PHRASE_WEIGHT = 3
 
 ENTRY_FIELDS = ("title", "keyword", "body")
 
@@ -102,6 +112,20 @@ class DatabaseBackend(SearchBackend):
                     When(
                         search_entry__title_words__contains=phrase,
                         then=Value(NAME_PHRASE_WEIGHT),
+                    ),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+        if len(clauses) > 1:
+            # All the words together, in order, outrank the same words apart.
+            together = padded(" ".join(" ".join(clause[0].terms) for clause in clauses))
+            parts.append(
+                Case(
+                    When(
+                        Q(search_entry__keyword_terms__contains=together)
+                        | Q(search_entry__body_terms__contains=together),
+                        then=Value(PHRASE_WEIGHT),
                     ),
                     default=Value(0),
                     output_field=IntegerField(),
@@ -156,8 +180,25 @@ class DatabaseBackend(SearchBackend):
             membership_status=CompanyPage.MembershipStatus.ACTIVE,
             search_entry__isnull=False,
         )
-        for clause in clauses:
-            companies = companies.filter(self._clause_q(clause))
+        needed = required_matches(len(clauses))
+        if needed == len(clauses):
+            for clause in clauses:
+                companies = companies.filter(self._clause_q(clause))
+        else:
+            # Some words may be missing: count the clauses each company matches.
+            companies = (
+                companies.filter(reduce(lambda a, b: a | b, (self._clause_q(c) for c in clauses)))
+                .alias(
+                    clauses_matched=reduce(
+                        lambda a, b: a + b,
+                        (
+                            Case(When(self._clause_q(c), then=Value(1)), default=Value(0))
+                            for c in clauses
+                        ),
+                    )
+                )
+                .filter(clauses_matched__gte=needed)
+            )
         if query.near is not None and query.radius_miles:
             radius = query.radius_miles
             lat0, lon0 = query.near.latitude, query.near.longitude

@@ -81,7 +81,9 @@ def directory_context(page, request) -> dict:
         "radius_value": query.radius_miles or DEFAULT_RADIUS_MILES,
         "near_value": (
             near_display(query.near.slug, query.near.label)
-            if query.near
+            if query.near and not query.typed_text
+            else ""
+            if query.typed_text
             else request.GET.get("near", "")[:100]
         ),
         "near_places": _near_places(),
@@ -111,10 +113,19 @@ def _active_filters(query: SearchQuery, groups, base: str) -> list[ActiveFilter]
     active += active_filters(groups, query.filters, without)
     if query.near:
         sort = None if query.sort is Sort.DISTANCE else query.sort.value
-        url = filter_url(base, query_to_params(query, near=None, radius=None, sort=sort, page=None))
-        active.append(
-            ActiveFilter(f"Within {query.radius_miles:g} miles of {query.near.label}", url)
-        )
+        if query.typed_text:
+            # A town read from the text: removing it searches the words as typed.
+            url = filter_url(
+                base,
+                query_to_params(query, radius=None, sort=sort, page=None, place_words="off"),
+            )
+            label = f"Near {query.near.label} (within {query.radius_miles:g} miles)"
+        else:
+            url = filter_url(
+                base, query_to_params(query, near=None, radius=None, sort=sort, page=None)
+            )
+            label = f"Within {query.radius_miles:g} miles of {query.near.label}"
+        active.append(ActiveFilter(label, url))
     return active
 
 

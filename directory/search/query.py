@@ -20,13 +20,18 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.text import slugify
 
 from cms.middleware import clean_text
 from directory.models import Place, PostcodeDistrict
 
+from .analysis import STOP_WORDS, query_words
 from .base import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_RADIUS_MILES,
@@ -176,6 +181,7 @@ def parse_search_request(params: Mapping) -> SearchRequest:
         filters=filters,
         near=_get(params, "near"),
         radius_miles=radius,
+        place_words=_get(params, "place_words").lower() != "off",
         sort=sort,
         page=page,
         page_size=page_size,
@@ -208,6 +214,15 @@ def resolve_search_request(request: SearchRequest) -> SearchQuery:
             filters[facet.param] = kept
 
     near = resolve_near(request.near) if request.near else None
+    text, typed_text = request.text, ""
+    if not request.near and request.place_words and text:
+        found = place_in_text(text)
+        if found is not None:
+            near, text, typed_text = found.near, found.rest, text
+            notes.append(
+                f"“{found.words}” was read as a place: showing companies near {near.label}. "
+                "Remove the filter to search for the words instead."
+            )
     if request.near and near is None:
         notes.append(
             f"We couldn’t find the place or postcode district “{request.near[:40]}”, "
@@ -232,7 +247,9 @@ def resolve_search_request(request: SearchRequest) -> SearchQuery:
         )
 
     return SearchQuery(
-        text=request.text,
+        text=text,
+        typed_text=typed_text,
+        place_words=request.place_words,
         filters=filters,
         near=near,
         radius_miles=radius,
@@ -252,6 +269,89 @@ def parse_search_params(params: Mapping) -> SearchQuery:
     note in ``SearchQuery.notes``.
     """
     return resolve_search_request(parse_search_request(params))
+
+
+# Words before a town that say "around here" ("VFX near Leek"): they go with it.
+_PLACE_LEAD_WORDS = frozenset(["near", "in", "around", "at", "from"])
+PLACES_KEY = "search:place-names"
+PLACES_TIMEOUT = 10 * 60
+
+
+@dataclass(frozen=True)
+class PlaceInText:
+    near: NearPoint
+    words: str  # as typed, with any "near"/"in" before the town
+    rest: str  # the text without them
+
+
+def place_names() -> dict[tuple[str, ...], tuple]:
+    """Each gazetteer town's name as words, and its short form, to ``(slug, name, lat, lon)``.
+
+    The short form is the first word of a multi-word name ("Burton" for
+    "Burton upon Trent", "Stoke" for "Stoke-on-Trent") when no other town
+    starts with or is called that word. Kept in the shared cache: the
+    gazetteer changes rarely and every text search reads it.
+    """
+    names = cache.get(PLACES_KEY)
+    if names is None:
+        rows = list(Place.objects.values_list("name", "slug", "latitude", "longitude"))
+        names = {}
+        firsts: dict[str, list] = {}
+        for name, slug, lat, lon in rows:
+            key = tuple(w for parts in query_words(name) for w in parts)
+            if key:
+                names[key] = (slug, name, lat, lon)
+                firsts.setdefault(key[0], []).append((key, (slug, name, lat, lon)))
+        for first, towns in firsts.items():
+            if len(towns) == 1 and len(towns[0][0]) > 1 and (first,) not in names:
+                names[(first,)] = towns[0][1]
+        cache.set(PLACES_KEY, names, PLACES_TIMEOUT)
+    return names
+
+
+@receiver(post_save, sender=Place, dispatch_uid="search-place-names-save")
+@receiver(post_delete, sender=Place, dispatch_uid="search-place-names-delete")
+def _forget_place_names(**kwargs) -> None:
+    cache.delete(PLACES_KEY)
+
+
+def place_in_text(text: str) -> PlaceInText | None:
+    """The gazetteer town a search text names ("animation Burton"), if any.
+
+    The longest run of words that is a town's name or short form wins; a
+    "near"/"in" just before it goes too. Nothing is taken when the town is
+    the whole text (it may be a company's name: "Leek" alone stays a word
+    search), nor when only stop words would be left.
+    """
+    tokens = [
+        (m.group(0), [w for parts in query_words(m.group(0)) for w in parts])
+        for m in re.finditer(r"\S+", text)
+    ]
+    words = [w for _, ws in tokens for w in ws]
+    owner = [i for i, (_, ws) in enumerate(tokens) for _ in ws]
+    names = place_names()
+    best = None
+    for start in range(len(words)):
+        for end in range(len(words), start, -1):
+            if tuple(words[start:end]) in names and (
+                best is None or end - start > best[1] - best[0]
+            ):
+                best = (start, end)
+                break
+    if best is None:
+        return None
+    first, last = owner[best[0]], owner[best[1] - 1]
+    if first > 0 and tokens[first - 1][1] and tokens[first - 1][1][-1] in _PLACE_LEAD_WORDS:
+        first -= 1
+    rest_tokens = [t for i, (t, _) in enumerate(tokens) if not first <= i <= last]
+    if not any(w not in STOP_WORDS for t in rest_tokens for parts in query_words(t) for w in parts):
+        return None
+    slug, name, lat, lon = names[tuple(words[best[0] : best[1]])]
+    return PlaceInText(
+        near=NearPoint(slug, name, lat, lon),
+        words=" ".join(t for t, _ in tokens[first : last + 1]),
+        rest=" ".join(rest_tokens),
+    )
 
 
 def resolve_near(value: str) -> NearPoint | None:
@@ -286,9 +386,11 @@ def query_to_params(query: SearchQuery, **overrides) -> list[tuple[str, str]]:
     shared URLs stay short.
     """
     values: dict[str, object] = {
-        "q": query.text,
+        # A town read from the text stays in the text: the link finds it again.
+        "q": query.typed_text or query.text,
         **{facet.param: query.selected(facet.param) for facet in FACETS},
-        "near": query.near.slug if query.near else "",
+        "near": query.near.slug if query.near and not query.typed_text else "",
+        "place_words": "" if query.place_words else "off",
         "radius": (f"{query.radius_miles:g}" if query.near and query.radius_miles else ""),
         "sort": "" if query.sort is Sort.RELEVANCE else query.sort.value,
         "page": "" if query.page == 1 else str(query.page),

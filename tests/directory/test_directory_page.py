@@ -164,3 +164,16 @@ PARAMS = ["q", "skill", "sector", "place", "near", "radius", "sort", "page", "pa
 def test_arbitrary_parameters_never_500(client, data, params):
     response = client.get(URL, params)
     assert response.status_code == 200
+
+
+def test_a_town_in_the_text_shows_as_a_removable_near_filter(client, data):
+    html = get(client, "q=animation+in+Leek&radius=1")
+    remove = 'href="/directory/?q=animation+in+Leek&amp;place_words=off&amp;sort=relevance"'
+    assert f"{remove}>Near Leek (within 1 miles)" in html
+    assert "Trent VFX" in html and "Kiln Animation" not in html
+    # The "near" box stays empty: submitting the form again reads the town again.
+    assert 'name="near" value=""' in html
+    # Following it searches the words as typed, with no centre read from them.
+    html = get(client, "q=animation+in+Leek&place_words=off")
+    assert "Near Leek" not in html
+    assert "Text: “animation in Leek”" in html

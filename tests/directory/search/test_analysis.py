@@ -13,8 +13,10 @@ from directory.search.analysis import (
     compound_equivalence,
     compounds,
     query_clauses,
+    required_matches,
     spelling,
     term,
+    without_stop_words,
 )
 
 
@@ -131,3 +133,14 @@ def test_the_word_matcher_marks_terms_and_word_starts():
         for w in ("Colorists", "Animation", "animals", "colour", "stop-motion")
         if matcher.matches(w)
     ] == ["Colorists", "Animation", "animals"]
+
+
+@pytest.mark.parametrize("count,needed", [(0, 0), (1, 1), (2, 2), (3, 2), (4, 3), (5, 4), (6, 4)])
+def test_short_queries_need_every_word_longer_ones_most(count, needed):
+    assert required_matches(count) == needed
+
+
+def test_stop_words_are_not_words_to_match_unless_nothing_else_is_left():
+    clauses = without_stop_words(query_clauses("a studio for the animation in Leek"))
+    assert [c[0].words for c in clauses] == [("studio",), ("animation",), ("leek",)]
+    assert [c[0].words for c in without_stop_words(query_clauses("the"))] == [("the",)]

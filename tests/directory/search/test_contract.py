@@ -465,3 +465,37 @@ def test_both_backends_store_the_same_analysed_text(analysis_data):
         source = backend.client.get(index=backend.alias, id=company_id)["_source"]
         for name in ENTRY_FIELDS:
             assert source[name] == getattr(entry, name).strip(), (company_id, name)
+
+
+def test_long_queries_find_partial_matches_ranked_by_words_matched(contract_data):
+    # Three words: two are enough, so a word nobody writes loses no one...
+    partial = search(contract_data, "q=animation+games+zzzzqqq&page_size=50")
+    both = search(contract_data, "q=animation+games&page_size=50")
+    assert set(titles(partial)) == set(titles(both))
+    # ...and a company matching all three words comes first.
+    ranked = search(contract_data, "q=animation+games+television&page_size=50")
+    assert titles(ranked)[0] == "Kiln Animation"
+    assert set(titles(both)) <= set(titles(ranked))
+    # Two words still need both.
+    assert search(contract_data, "q=animation+zzzzqqq").total == 0
+
+
+def test_stop_words_are_not_words_to_match(contract_data):
+    plain = search(contract_data, "q=animation&page_size=50")
+    worded = search(contract_data, "q=the+animation+for+our&page_size=50")
+    assert titles(worded) == titles(plain)
+
+
+def test_a_town_named_in_the_text_becomes_the_centre(contract_data):
+    typed = search(contract_data, "q=animation+near+Leek&page_size=50")
+    asked = search(contract_data, "q=animation&near=ct-leek&page_size=50")
+    assert typed.query.near is not None and typed.query.near.slug == "ct-leek"
+    assert typed.query.text == "animation"
+    assert titles(typed) == titles(asked)
+    assert any("Leek" in note for note in typed.query.notes)
+    # Turned off, the words are searched as typed and nothing limits distance.
+    off = search(contract_data, "q=animation+near+Leek&place_words=off&page_size=50")
+    assert off.query.near is None and off.query.text == "animation near Leek"
+    # A town alone is kept as text: it may be a company's name.
+    alone = search(contract_data, "q=Leek")
+    assert alone.query.near is None and alone.query.text == "Leek"

@@ -19,16 +19,25 @@ def test_every_clause_must_match_and_synonyms_are_alternatives():
     colour = [Phrase.of(["colour"])]
     vfx = [Phrase.of(["vfx"]), Phrase.of(["visual", "effects"])]
     query = backend.text_query([colour, vfx])
-    first, second = query["bool"]["must"]
-    term, fuzzy, prefix = first["bool"]["should"]
+    (words,) = query["bool"]["must"]
+    # Two words: both must match.
+    assert words["bool"]["minimum_should_match"] == 2
+    first, second = words["bool"]["should"]
+    term, fuzzy, *prefixes = first["bool"]["should"]
     # The term is the analysed stem, in the pre-analysed terms fields.
     assert term["multi_match"]["query"] == "color"
     assert term["multi_match"]["fields"] == ["title_terms^3", "keyword_terms^2", "body_terms"]
     assert fuzzy["multi_match"]["query"] == "colour"
     assert fuzzy["multi_match"]["fuzziness"] == "AUTO"
     assert fuzzy["multi_match"]["fields"] == ["title_words^3", "keyword_words^2", "body_words"]
-    assert prefix["multi_match"]["type"] == "phrase_prefix"
-    assert prefix["multi_match"]["boost"] < 1
+    # A word start: a cheap prefix query per words field, weighted below the word.
+    assert [next(iter(p["prefix"])) for p in prefixes] == [
+        "title_words",
+        "keyword_words",
+        "body_words",
+    ]
+    assert all(p["prefix"][f]["value"] == "colour" for p in prefixes for f in p["prefix"])
+    assert prefixes[0]["prefix"]["title_words"]["boost"] < 3
     alternatives = second["bool"]["should"]
     assert second["bool"]["minimum_should_match"] == 1
     assert alternatives[1] == {
@@ -38,6 +47,27 @@ def test_every_clause_must_match_and_synonyms_are_alternatives():
             "fields": ["title_terms^3", "keyword_terms^2", "body_terms"],
         }
     }
+
+
+def test_long_queries_need_most_words_and_reward_the_phrase():
+    clauses = [[Phrase.of([w])] for w in ("documentary", "production", "company")]
+    query = backend.text_query(clauses)
+    (words,) = query["bool"]["must"]
+    assert words["bool"]["minimum_should_match"] == 2
+    (phrase,) = query["bool"]["should"]
+    assert phrase["multi_match"]["type"] == "phrase"
+    assert phrase["multi_match"]["query"] == " ".join(c[0].terms[0] for c in clauses)
+
+
+def test_short_words_are_word_starts_only_at_the_end():
+    def has_prefix(query: dict) -> bool:
+        return any("prefix" in alt for alt in query["bool"]["should"])
+
+    (words,) = backend.text_query([[Phrase.of(["tv"])], [Phrase.of(["an"])]])["bool"]["must"]
+    first, last = words["bool"]["should"]
+    assert not has_prefix(first)
+    assert has_prefix(last)
+    assert "phrase_prefix" not in str(backend.text_query([[Phrase.of(["anim"])]]))
 
 
 def test_no_text_matches_everything():

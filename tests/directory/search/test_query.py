@@ -221,3 +221,20 @@ def test_malformed_numbers_are_refused_before_anything_is_looked_up(django_asser
 def test_notes_keep_the_order_of_the_parameters():
     first, second, third = parse("skill=nope&near=atlantis&sort=price").notes
     assert "nope" in first and "atlantis" in second and "price" in third
+
+
+@pytest.mark.django_db
+def test_town_short_forms_follow_a_general_rule():
+    from directory.search.query import place_in_text
+    from tests.directory.factories import PlaceFactory
+
+    PlaceFactory(name="Zedton upon Wye", slug="qt-zedton", latitude=52.0, longitude=-2.0)
+    PlaceFactory(name="Yarby Magna", slug="qt-yarby-magna", latitude=52.0, longitude=-2.0)
+    PlaceFactory(name="Yarby Parva", slug="qt-yarby-parva", latitude=52.0, longitude=-2.0)
+    found = place_in_text("VFX near Zedton")
+    assert found is not None and found.near.slug == "qt-zedton"
+    assert (found.words, found.rest) == ("near Zedton", "VFX")
+    # A first word two towns share is no short form; the full name still is.
+    assert place_in_text("VFX Yarby") is None
+    assert place_in_text("Yarby Parva animation").near.slug == "qt-yarby-parva"
+    assert place_in_text("Zedton") is None  # alone, it may be a company's name
