@@ -164,3 +164,31 @@ PARAMS = ["q", "skill", "sector", "place", "near", "radius", "sort", "page", "pa
 def test_arbitrary_parameters_never_500(client, data, params):
     response = client.get(URL, params)
     assert response.status_code == 200
+
+
+def test_department_facet_shows_with_counts(client, data):
+    group = data["trent"].skills.get(slug="pg-compositing").group
+    page = get(client)
+    assert "<legend>Departments" in page
+    assert f'name="department" value="{group.slug}"' in page
+    assert f'{group.name} <span class="facet__count">(1' in page
+    page = get(client, f"department={group.slug}")
+    assert "1 company found" in page
+    assert f"Department: {group.name}" in page  # the chip that removes it
+
+
+def test_verified_checkbox_works_without_javascript(client, data):
+    page = get(client)
+    # A plain checkbox in the GET form: submitting it sends verified=1.
+    assert '<input type="checkbox" name="verified" value="1" id="directory-verified"' in page
+    assert '<label for="directory-verified">Verified members only</label>' in page
+    page = get(client, "verified=1")
+    assert "1 company found" in page and "Kiln Animation" in page and "Trent VFX" not in page
+    assert 'id="directory-verified" checked' in page
+    assert 'href="/directory/">Verified members only' in page  # the chip drops it
+
+
+def test_a_bad_verified_value_is_explained_and_the_rest_still_searches(client, data):
+    page = get(client, "verified=banana")
+    assert "“Verified members only” must be 1 (yes) or 0 (no)" in page
+    assert "2 companies found" in page
