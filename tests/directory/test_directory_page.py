@@ -192,3 +192,22 @@ def test_a_bad_verified_value_is_explained_and_the_rest_still_searches(client, d
     page = get(client, "verified=banana")
     assert "“Verified members only” must be 1 (yes) or 0 (no)" in page
     assert "2 companies found" in page
+
+
+def test_a_lower_bound_total_reads_as_at_least(rf, data):
+    from django.template.loader import render_to_string
+
+    from directory.search.base import SearchQuery, SearchResults
+
+    results = SearchResults(SearchQuery(), 10_000, [], {}, "elasticsearch", 1.0)
+    html = render_to_string(
+        "directory/includes/search_results.html",
+        {"search_results": results, "search_query": results.query},
+    )
+    assert "10,000 companies found" in html
+    results.total_is_exact = False
+    html = render_to_string(
+        "directory/includes/search_results.html",
+        {"search_results": results, "search_query": results.query},
+    )
+    assert "10,000+ companies found" in html
