@@ -29,6 +29,7 @@ from .search.base import (
     MAX_PAGE_SIZE,
     MAX_RADIUS_MILES,
     MAX_RESULT_WINDOW,
+    TOTAL_HITS_CAP,
     SearchHit,
     SearchResults,
     Sort,
@@ -40,7 +41,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "Find member companies of the Stoke-on-Trent and Staffordshire moving-image "
-        "cluster by text, skill, sector and location."
+        "cluster by text, department, skill, sector, location and verification."
     ),
     urls_namespace="api-v1",
     docs_url="/docs",
@@ -69,6 +70,10 @@ class FacetValueOut(Schema):
 
 
 class FacetsOut(Schema):
+    department: list[FacetValueOut] = Field(
+        description="Skill groups (VFX, Post-production, Sound…): a company is in one "
+        "when one of its skills is."
+    )
     skill: list[FacetValueOut]
     sector: list[FacetValueOut]
     place: list[FacetValueOut]
@@ -87,7 +92,13 @@ class CompanyHitOut(Schema):
 
 
 class SearchOut(Schema):
-    total: int
+    total: int = Field(description="Matching companies; a lower bound unless `total_is_exact`.")
+    total_is_exact: bool = Field(
+        description=(
+            f"False when the engine stopped counting at {TOTAL_HITS_CAP:,}: "
+            f"the total is then at least that (show “{TOTAL_HITS_CAP:,}+”)."
+        )
+    )
     page: int
     pages: int
     page_size: int
@@ -108,9 +119,15 @@ class SearchParams(Schema):
     """Typed and bounded here, for the schema and a first check; the shared parser reads them."""
 
     q: str | None = Field(None, description="Free text; longer than 200 characters is cut.")
+    department: list[str] = Field(
+        [], description="Skill group slugs (repeatable; OR within departments)."
+    )
     skill: list[str] = Field([], description="Skill slugs (repeatable; OR within skills).")
     sector: list[str] = Field([], description="Sector slugs (repeatable; OR within sectors).")
     place: list[str] = Field([], description="Place slugs (repeatable; OR within places).")
+    verified: bool | None = Field(
+        None, description="`1`: only companies the cluster has verified (default: all)."
+    )
     near: str | None = Field(None, description="A place slug or postcode district, e.g. `st1`.")
     radius: float | None = Field(
         None, gt=0, le=MAX_RADIUS_MILES, description="Miles from `near` (default 10)."
@@ -230,6 +247,7 @@ def _hit_out(request: HttpRequest, hit: SearchHit) -> dict:
 def search_payload(request: HttpRequest, results: SearchResults) -> dict:
     return {
         "total": results.total,
+        "total_is_exact": results.total_is_exact,
         "page": results.query.page,
         "pages": results.pages,
         "page_size": results.query.page_size,

@@ -35,8 +35,10 @@ class FacetDefinition:
     ``label_field`` of the ``model`` row with its slug (no ``model``: the value
     is its own label, as a year is). ``field`` is the attribute of the listed
     thing that links it to values, and ``many`` whether it holds several (a
-    many-to-many) or one (a foreign key). ``multiple``: visitors may tick
-    several values (checkboxes; values combine with OR) or choose one (radios).
+    many-to-many) or one (a foreign key); a path (``skills__group``) reaches
+    values through a many-to-many's rows (a company's skills' groups).
+    ``multiple``: visitors may tick several values (checkboxes; values
+    combine with OR) or choose one (radios).
     """
 
     param: str

@@ -51,12 +51,12 @@ CEILINGS = {
     "news index": 9,
     "news article": 13,
     "standard page": 6,
-    "directory": 14,
-    "directory, text and facets": 18,
+    "directory": 11,
+    "directory, text and facets": 15,
     "company profile": 23,
     "showcase": 14,
     "project": 25,
-    "search API": 11,
+    "search API": 8,
 }
 # Statements that change the database, or open a transaction in order to.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.I)

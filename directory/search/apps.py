@@ -14,7 +14,7 @@ class DirectorySearchConfig(AppConfig):
         from cms.page_cache import register_query_normaliser
         from directory.models import DirectoryIndexPage
 
-        from . import page, sync
+        from . import page, results, sync
 
         # The directory page shows a search: this layer builds its context.
         register_presenter(DirectoryIndexPage, page.directory_context)
@@ -22,3 +22,5 @@ class DirectorySearchConfig(AppConfig):
         register_query_normaliser(DirectoryIndexPage, page.normalised_query)
         # Live index sync: publish/unpublish/delete/move and taxonomy renames.
         sync.connect()
+        # Facet labels are cached; a renamed or removed value clears them.
+        results.connect()

@@ -13,6 +13,9 @@ contract suite (``tests/directory/search/test_contract.py``):
 * facets combine with AND (a skill *and* a sector);
 * each facet's counts are computed with every other filter applied but not its
   own, so a commissioner sees how many results each extra value would add.
+
+``verified=1`` is a filter, not a facet: like the text and "near" it narrows
+the hits and every facet's counts alike.
 """
 
 from __future__ import annotations
@@ -34,7 +37,17 @@ class Sort(enum.StrEnum):
 
 # The directory's facets (``directory.facets`` says what each part means):
 # ``field`` and ``many`` tell the backends how a company holds the values.
+# A department is a skill group (VFX, Post-production, Sound...): a company
+# is in it when one of its skills is, so it is reached through the skills.
 FACETS: tuple[FacetDefinition, ...] = (
+    FacetDefinition(
+        "department",
+        "Departments",
+        "Department",
+        model="directory.SkillGroup",
+        field="skills__group",
+        many=True,
+    ),
     FacetDefinition("skill", "Skills", "Skill", model="directory.Skill", field="skills", many=True),
     FacetDefinition(
         "sector", "Sectors", "Sector", model="directory.Sector", field="sectors", many=True
@@ -53,6 +66,11 @@ MAX_TEXT_LENGTH = 200
 # request the parser accepts is one the engine refuses; past it, narrowing the
 # search serves a commissioner better than page 501.
 MAX_RESULT_WINDOW = 10_000
+# Totals are counted exactly up to this many; past it a backend may answer
+# with a lower bound (``SearchResults.total_is_exact``): counting every one of
+# 100,000 matches costs Elasticsearch more than the rest of the search, and
+# nobody pages past the window anyway.
+TOTAL_HITS_CAP = MAX_RESULT_WINDOW
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,7 @@ class SearchRequest:
     near: str = ""
     radius_miles: float | None = None  # as given (defaults and limits need a centre)
     place_words: bool = True  # may a town named in the text become the centre?
+    verified: bool = False  # only companies the cluster has verified
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
@@ -95,6 +114,7 @@ class SearchQuery:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # param -> slugs
     near: NearPoint | None = None
     radius_miles: float | None = None
+    verified: bool = False  # only companies the cluster has verified (``CompanyPage.verified``)
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
@@ -138,6 +158,9 @@ class SearchResults:
     backend: str
     took_ms: float
     notes: tuple[str, ...] = ()  # the query's notes plus any the backend adds
+    # False when ``total`` is a lower bound (at least ``TOTAL_HITS_CAP``): the
+    # engine stopped counting there. The database backend always counts exactly.
+    total_is_exact: bool = True
 
     @property
     def pages(self) -> int:

@@ -57,7 +57,7 @@ from .base import (
 from .indexing import rebuild_database_entries
 from .indexing import update_companies as update_database_entries
 from .models import CompanySearchEntry
-from .results import build_facets, hydrate_hits, skill_suggestions
+from .results import FacetTerms, build_facets, hydrate_hits, skill_suggestions
 
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.05
@@ -150,15 +150,36 @@ class DatabaseBackend(SearchBackend):
         facet = next(f for f in FACETS if f.param == param)
         if not facet.many:
             return Q(**{f"{facet.field}__slug__in": slugs})
-        through = getattr(CompanyPage, facet.field).through
-        related = facet.model.split(".")[1].lower()
+        relation, _, beyond = facet.field.partition("__")
+        descriptor = getattr(CompanyPage, relation)
+        related = descriptor.field.m2m_reverse_field_name()
+        path = f"{related}__{beyond}" if beyond else related
         # An uncorrelated IN (...) is computed once; a correlated EXISTS would
         # probe the join table once per candidate company.
         return Q(
-            pk__in=through.objects.filter(**{f"{related}__slug__in": slugs}).values(
+            pk__in=descriptor.through.objects.filter(**{f"{path}__slug__in": slugs}).values(
                 "companypage_id"
             )
         )
+
+    @staticmethod
+    def _facet_rows(facet, qn) -> tuple[str, str]:
+        """``FROM`` the join rows tying companies (``t.companypage_id``) to a many-valued
+        facet, and the column holding the value's id.
+
+        ``skills``: the company-skill rows and their skill; ``skills__group``
+        (departments): the same rows joined to the skill, and its group.
+        """
+        relation, _, beyond = facet.field.partition("__")
+        descriptor = getattr(CompanyPage, relation)
+        through = descriptor.through
+        column = qn(through._meta.get_field(descriptor.field.m2m_reverse_field_name()).column)
+        rows = f"{qn(through._meta.db_table)} t"
+        if not beyond:
+            return rows, f"t.{column}"
+        related = descriptor.field.related_model._meta
+        rows += f" JOIN {qn(related.db_table)} r ON r.{qn(related.pk.column)} = t.{column}"
+        return rows, f"r.{qn(related.get_field(beyond).column)}"
 
     @staticmethod
     def _distance_expression(latitude: float, longitude: float):
@@ -224,6 +245,8 @@ class DatabaseBackend(SearchBackend):
         started = time.perf_counter()
         clauses = self.text_clauses(query.text)
         base = self._base(query, clauses)
+        if query.verified:  # a filter on every count, like the text and "near"
+            base = base.filter(verified=True)
         matching = base
         for param, slugs in query.filters.items():
             if slugs:
@@ -290,11 +313,10 @@ class DatabaseBackend(SearchBackend):
             taxonomy = apps.get_model(facet.model)._meta.db_table
             marks = ", ".join(["%s"] * len(slugs))
             if facet.many:
-                through = getattr(CompanyPage, facet.field).through
-                column = through._meta.get_field(facet.model.split(".")[1].lower()).column
+                rows, value = self._facet_rows(facet, qn)
                 sql = (
-                    f"m.id IN (SELECT t.companypage_id FROM {qn(through._meta.db_table)} t "  # noqa: S608
-                    f"JOIN {qn(taxonomy)} x ON x.id = t.{qn(column)} "
+                    f"m.id IN (SELECT t.companypage_id FROM {rows} "  # noqa: S608
+                    f"JOIN {qn(taxonomy)} x ON x.id = {value} "
                     f"WHERE x.slug IN ({marks}))"
                 )
             else:
@@ -314,13 +336,14 @@ class DatabaseBackend(SearchBackend):
         for facet in FACETS:
             facet_where, facet_params = where(excluding=facet.param)
             if facet.many:
-                through = getattr(CompanyPage, facet.field).through
-                column = qn(through._meta.get_field(facet.model.split(".")[1].lower()).column)
+                rows, value = self._facet_rows(facet, qn)
+                # Through a path, a company meets a value once per skill in it.
+                counted = "COUNT(DISTINCT t.companypage_id)" if "__" in facet.field else "COUNT(*)"
                 branches.append(
-                    f"SELECT '{facet.param}', t.{column}, COUNT(*) "  # noqa: S608
-                    f"FROM {qn(through._meta.db_table)} t "
+                    f"SELECT '{facet.param}', {value}, {counted} "  # noqa: S608
+                    f"FROM {rows} "
                     f"WHERE t.companypage_id IN (SELECT m.id FROM m WHERE {facet_where}) "
-                    f"GROUP BY t.{column}"
+                    f"GROUP BY {value}"
                 )
             else:
                 branches.append(
@@ -342,12 +365,17 @@ class DatabaseBackend(SearchBackend):
                 ids_by_facet[kind][value_id] = n
         counts: dict[str, dict[str, int]] = {}
         labels: dict[str, dict[str, str]] = {}
+        # Ids to slugs and labels from the cache (no query when it is warm).
+        terms = FacetTerms.current()
         for facet in FACETS:
             found = ids_by_facet[facet.param]
-            model = apps.get_model(facet.model)
-            rows_ = model.objects.filter(pk__in=found).values_list("pk", "slug", "name")
-            counts[facet.param] = {slug: found[pk] for pk, slug, _name in rows_}
-            labels[facet.param] = {slug: name for _pk, slug, name in rows_}
+            known = terms.by_id(facet.param)
+            if not found.keys() <= known.keys():  # added since it was cached
+                terms = FacetTerms.current(refresh=True)
+                known = terms.by_id(facet.param)
+            values = [(known[pk], n) for pk, n in found.items() if pk in known]
+            counts[facet.param] = {slug: n for (slug, _label), n in values}
+            labels[facet.param] = {slug: label for (slug, label), _n in values}
         return counts, labels, total
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:

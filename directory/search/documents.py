@@ -39,6 +39,7 @@ class CompanyDocument:
     about: str  # plain text (tags stripped, entities decoded)
     skill_slugs: list[str]
     skill_labels: list[str]
+    department_slugs: list[str]  # the groups of its skills (the ``department`` facet)
     sector_slugs: list[str]
     sector_labels: list[str]
     place_slug: str | None
@@ -118,6 +119,7 @@ def _prepare_batch(companies: list) -> Iterator[CompanyDocument]:
             about=clean(company.about or ""),
             skill_slugs=[s.slug for s in skills],
             skill_labels=[s.name for s in skills] + sorted({s.group.name for s in skills}),
+            department_slugs=sorted({s.group.slug for s in skills}),
             sector_slugs=[s.slug for s in sectors],
             sector_labels=[s.name for s in sectors],
             place_slug=company.place.slug if company.place_id else None,

@@ -66,6 +66,7 @@ from . import tasks
 from .analysis import Clause, Phrase, WordMatcher, required_matches, words
 from .base import (
     FACETS,
+    TOTAL_HITS_CAP,
     CheckReport,
     IndexUnavailable,
     SearchBackend,
@@ -101,7 +102,12 @@ COMPLETENESS_BOOST = 0.10  # at 100 % complete
 FACET_SIZE = 1000
 
 # Which indexed field holds each facet's slugs.
-FACET_FIELDS = {"skill": "skills", "sector": "sectors", "place": "place"}
+FACET_FIELDS = {
+    "department": "departments",
+    "skill": "skills",
+    "sector": "sectors",
+    "place": "place",
+}
 
 
 _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
@@ -397,6 +403,8 @@ class ElasticsearchBackend(SearchBackend):
                     }
                 }
             )
+        if query.verified:  # like "near": it narrows the hits and every count
+            filters.append({"term": {"verified": True}})
         main = {"bool": {"must": [self._boosted(self.text_query(clauses))], "filter": filters}}
         selected = {
             param: self.facet_filter(param, slugs)
@@ -418,7 +426,10 @@ class ElasticsearchBackend(SearchBackend):
             "from": query.offset,
             "size": query.page_size,
             "sort": self.sort_clause(query),
-            "track_total_hits": True,
+            # Counting every match of a broad search on a large index costs
+            # more than finding the page: past the cap the total is a lower
+            # bound ("10,000+"), which is all anyone can page through anyway.
+            "track_total_hits": TOTAL_HITS_CAP,
             "_source": ["location"],
         }
         if selected:
@@ -476,9 +487,11 @@ class ElasticsearchBackend(SearchBackend):
             }
             for param in FACET_FIELDS
         }
+        total = response["hits"]["total"]
         return SearchResults(
             query=query,
-            total=response["hits"]["total"]["value"],
+            total=total["value"],
+            total_is_exact=total.get("relation", "eq") == "eq",
             hits=hydrate_hits(
                 ids,
                 distances=distances,

@@ -95,6 +95,7 @@ class CompanyIndexDocument(Document):
     about = Text(analyzer="standard")
     skills = Keyword()
     skill_names = Keyword(index=False)
+    departments = Keyword()  # the skills' groups: the ``department`` facet
     sectors = Keyword()
     sector_names = Keyword(index=False)
     place = Keyword()
@@ -126,6 +127,7 @@ class CompanyIndexDocument(Document):
             "about": document.about,
             "skills": document.skill_slugs,
             "skill_names": document.skill_labels,
+            "departments": document.department_slugs,
             "sectors": document.sector_slugs,
             "sector_names": document.sector_labels,
             "place": document.place_slug,

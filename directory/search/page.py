@@ -87,7 +87,7 @@ def directory_context(page, request) -> dict:
             else request.GET.get("near", "")[:100]
         ),
         "near_places": _near_places(),
-        "filters_selected": bool(query.filters or query.near),
+        "filters_selected": bool(query.filters or query.near or query.verified),
     }
 
 
@@ -97,7 +97,7 @@ def _near_places() -> list[str]:
 
 
 def _active_filters(query: SearchQuery, groups, base: str) -> list[ActiveFilter]:
-    """The text, each facet value and the "near" centre, each with the link that drops it."""
+    """Text, facet values, the "near" centre and "verified": each with the link that drops it."""
 
     def without(facet, slug) -> str:
         remaining = tuple(s for s in query.selected(facet.param) if s != slug)
@@ -126,6 +126,9 @@ def _active_filters(query: SearchQuery, groups, base: str) -> list[ActiveFilter]
             )
             label = f"Within {query.radius_miles:g} miles of {query.near.label}"
         active.append(ActiveFilter(label, url))
+    if query.verified:
+        url = filter_url(base, query_to_params(query, verified=None, page=None))
+        active.append(ActiveFilter("Verified members only", url))
     return active
 
 
@@ -161,6 +164,7 @@ def normalised_query(params: QueryDict) -> str | None:
         # As the page shows it back when it is no place it knows.
         ("near", params.get("near", "")[:100]),
         ("radius", "" if asked.radius_miles is None else f"{asked.radius_miles:g}"),
+        ("verified", "1" if asked.verified else ""),
         ("sort", "" if asked.sort is Sort.RELEVANCE else asked.sort.value),
         ("page", "" if asked.page == 1 else str(asked.page)),
         ("page_size", "" if asked.page_size == DEFAULT_PAGE_SIZE else str(asked.page_size)),

@@ -10,7 +10,8 @@ kinds of problem are told apart:
 * things a person can reasonably get wrong or that go stale (a skill that was
   renamed, a town we do not know, ``sort=distance`` without a centre) are
   ignored and described in ``SearchQuery.notes``, so the search still answers;
-* numbers that are not numbers (``page=two``, ``radius=-3``) raise
+* numbers that are not numbers (``page=two``, ``radius=-3``) and yes/no
+  values that are neither (``verified=banana``) raise
   :class:`SearchParamError` naming the parameter: the API answers 400, the
   page shows a friendly message.
 """
@@ -133,6 +134,21 @@ def _parse_radius(params: Mapping) -> float | None:
     return value
 
 
+# What a checkbox, a hand-made URL or a JSON client sends for yes and no (the
+# API's schema reads booleans the same way).
+_YES = frozenset({"1", "true", "t", "yes", "y", "on"})
+_NO = frozenset({"", "0", "false", "f", "no", "n", "off"})
+
+
+def _parse_flag(params: Mapping, name: str, label: str) -> bool:
+    raw = _get(params, name).strip().lower()
+    if raw in _YES:
+        return True
+    if raw in _NO:
+        return False
+    raise SearchParamError(name, f"{label} must be 1 (yes) or 0 (no), not “{raw[:20]}”.")
+
+
 def parse_search_request(params: Mapping) -> SearchRequest:
     """Read a ``QueryDict`` (or a plain dict of values/lists) into a :class:`SearchRequest`.
 
@@ -161,6 +177,7 @@ def parse_search_request(params: Mapping) -> SearchRequest:
             f"page {deepest}: add a skill, sector or place to narrow the search instead."
         )
     radius = _parse_radius(params)
+    verified = _parse_flag(params, "verified", "“Verified members only”")
 
     filters: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
@@ -182,6 +199,7 @@ def parse_search_request(params: Mapping) -> SearchRequest:
         near=_get(params, "near"),
         radius_miles=radius,
         place_words=_get(params, "place_words").lower() != "off",
+        verified=verified,
         sort=sort,
         page=page,
         page_size=page_size,
@@ -253,6 +271,7 @@ def resolve_search_request(request: SearchRequest) -> SearchQuery:
         filters=filters,
         near=near,
         radius_miles=radius,
+        verified=request.verified,
         sort=sort,
         page=request.page,
         page_size=request.page_size,
@@ -392,6 +411,7 @@ def query_to_params(query: SearchQuery, **overrides) -> list[tuple[str, str]]:
         "near": query.near.slug if query.near and not query.typed_text else "",
         "place_words": "" if query.place_words else "off",
         "radius": (f"{query.radius_miles:g}" if query.near and query.radius_miles else ""),
+        "verified": "1" if query.verified else "",
         "sort": "" if query.sort is Sort.RELEVANCE else query.sort.value,
         "page": "" if query.page == 1 else str(query.page),
         "page_size": "" if query.page_size == DEFAULT_PAGE_SIZE else str(query.page_size),

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch
+from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -141,6 +145,65 @@ def make_highlight(
     return ""
 
 
+FACET_LABELS_KEY = "search:facet-labels"
+FACET_LABELS_TIMEOUT = 60 * 60  # a safety net: every save or delete clears the entry itself
+
+
+class FacetTerms:
+    """Every facet's values as ``{param: [(pk, slug, label), ...]}``, from the shared cache.
+
+    Labelling a page of facet values took a query per facet on every search;
+    the taxonomies are a few hundred short rows that change when an editor
+    renames one, so all of them sit in one cache entry (Redis in production),
+    cleared by every save or delete of a value (:func:`connect`). A value
+    the entry lacks (added in bulk, where no signal is sent) makes
+    :meth:`current` read the tables again rather than show a slug.
+    """
+
+    def __init__(self, rows: Mapping[str, list[tuple[int, str, str]]]):
+        self.rows = rows
+
+    @classmethod
+    def current(cls, *, refresh: bool = False) -> FacetTerms:
+        params = {facet.param for facet in FACETS if facet.model}
+        rows = None if refresh else cache.get(FACET_LABELS_KEY)
+        if rows is None or set(rows) != params:  # absent, or cached before FACETS changed
+            rows = {
+                facet.param: list(
+                    apps.get_model(facet.model)
+                    ._default_manager.order_by()
+                    .values_list("pk", "slug", facet.label_field)
+                )
+                for facet in FACETS
+                if facet.model
+            }
+            cache.set(FACET_LABELS_KEY, rows, FACET_LABELS_TIMEOUT)
+        return cls(rows)
+
+    def by_id(self, param: str) -> dict[int, tuple[str, str]]:
+        return {pk: (slug, label) for pk, slug, label in self.rows.get(param, ())}
+
+    def by_slug(self, param: str) -> dict[str, str]:
+        return {slug: label for _pk, slug, label in self.rows.get(param, ())}
+
+
+def _forget_facet_labels(**kwargs) -> None:
+    # At once, and again after the commit: a search between the two could
+    # otherwise cache the names as they were before this change.
+    cache.delete(FACET_LABELS_KEY)
+    transaction.on_commit(lambda: cache.delete(FACET_LABELS_KEY))
+
+
+def connect() -> None:
+    """Clear the facet labels when any facet's value is saved or deleted (``apps.ready``)."""
+    for facet in FACETS:
+        if facet.model:
+            model = apps.get_model(facet.model)
+            uid = f"search-facet-labels-{facet.param}"
+            post_save.connect(_forget_facet_labels, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(_forget_facet_labels, sender=model, dispatch_uid=f"{uid}-delete")
+
+
 def build_facets(
     query: SearchQuery,
     counts: Mapping[str, Mapping[str, int]],
@@ -150,17 +213,27 @@ def build_facets(
 
     Values with a count and every selected value (even at zero, so a selection
     can always be undone) are listed: selected first, then by count (highest
-    first), then by label. Labels missing from ``labels`` are looked up, one
-    query per facet at most.
+    first), then by label. Labels missing from ``labels`` come from
+    :class:`FacetTerms` (the cache: no query once it is warm).
     """
     labels = labels or {}
+    terms: FacetTerms | None = None
     facets: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
         facet_counts = {slug: n for slug, n in counts.get(facet.param, {}).items() if n and slug}
         selected = set(query.selected(facet.param))
         slugs = set(facet_counts) | selected
         facet_labels = dict(labels.get(facet.param, {}))
-        facet_labels.update(facet.labels(slug for slug in slugs if slug not in facet_labels))
+        missing = slugs - set(facet_labels)
+        if missing and facet.model:
+            terms = terms or FacetTerms.current()
+            known = terms.by_slug(facet.param)
+            if not missing <= known.keys():
+                terms = FacetTerms.current(refresh=True)
+                known = terms.by_slug(facet.param)
+            facet_labels.update({slug: known[slug] for slug in missing if slug in known})
+        elif missing:
+            facet_labels.update(facet.labels(missing))
         values = [
             FacetValue(
                 slug=slug,

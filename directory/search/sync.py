@@ -143,11 +143,13 @@ def _companies_using(instance) -> list[int]:
 
 
 def _taxonomy_before_save(sender, instance, raw=False, **kwargs):
-    # Remember whether what search shows (name, slug, coordinates) is changing.
+    # Remember whether what search shows (name, slug, coordinates, a skill's
+    # group: its companies' departments) is changing.
     if raw or instance.pk is None or not live_sync_enabled():
         instance._search_changed = False
         return
-    watched = [f for f in ("name", "slug", "latitude", "longitude") if hasattr(instance, f)]
+    fields = ("name", "slug", "latitude", "longitude", "group_id")
+    watched = [f for f in fields if hasattr(instance, f)]
     before = sender.objects.filter(pk=instance.pk).values(*watched).first()
     instance._search_changed = before is None or any(
         before[f] != getattr(instance, f) for f in watched

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from directory.models import CompanyPage
 from tests.directory.factories import (
     PlaceFactory,
     PostcodeDistrictFactory,
@@ -82,7 +83,30 @@ def test_search_shape(client, companies):
         "selected": True,
     }
     assert sector["api-film"]["count"] == 1 and not sector["api-film"]["selected"]
-    assert set(data["facets"]) == {"skill", "sector", "place"}
+    assert set(data["facets"]) == {"department", "skill", "sector", "place"}
+    assert data["total_is_exact"] is True  # the database counts every match
+
+
+def test_department_facet_and_verified_filter(client, companies):
+    kiln, trent = companies["kiln"], companies["trent"]
+    CompanyPage.objects.filter(pk=kiln.pk).update(verified=True)
+    department = trent.skills.get(slug="api-compositing").group
+    data = client.get(f"/api/v1/directory/search?department={department.slug}").json()
+    assert [hit["slug"] for hit in data["results"]] == [trent.slug]
+    counts = {v["slug"]: v["count"] for v in data["facets"]["department"]}
+    assert counts[department.slug] == 1
+    data = client.get("/api/v1/directory/search?verified=1").json()
+    assert [hit["slug"] for hit in data["results"]] == [kiln.slug]
+    data = client.get("/api/v1/directory/search?verified=0").json()
+    assert data["total"] == 2
+
+
+def test_a_verified_that_is_no_yes_or_no_is_400_naming_it(client, companies):
+    response = client.get("/api/v1/directory/search?verified=banana")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["param"] == "verified"
+    assert "banana" in body["detail"]
 
 
 def test_search_notes_unknown_slugs(client, companies):
@@ -149,6 +173,8 @@ def test_openapi_schema_and_docs_without_cdn(client):
     params = {p["name"] for p in schema["paths"]["/api/v1/directory/search"]["get"]["parameters"]}
     assert {
         "q",
+        "department",
+        "verified",
         "skill",
         "sector",
         "place",
@@ -185,6 +211,9 @@ def test_the_schema_types_and_bounds_every_number_and_documents_every_400(client
     for path in ("/api/v1/directory/search", "/api/v1/directory/suggest"):
         assert "400" in schema["paths"][path]["get"]["responses"], path
     assert "404" in schema["paths"]["/api/v1/directory/companies/{slug}"]["get"]["responses"]
+    out = schema["components"]["schemas"]
+    assert out["SearchOut"]["properties"]["total_is_exact"]["type"] == "boolean"
+    assert "department" in out["FacetsOut"]["required"]
 
 
 def test_values_outside_the_schemas_bounds_are_refused_with_400(client, companies):

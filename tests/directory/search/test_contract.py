@@ -155,6 +155,54 @@ def test_place_facet(contract_data):
     }
 
 
+def test_department_facet_counts_each_company_once_per_skill_group(contract_data):
+    results = search(contract_data, "page_size=50")
+    # Kiln Animation has two animation skills: one company in the department.
+    assert counts(results, "department") == {
+        "ct-animation": 4,
+        "ct-post-production": 2,
+        "ct-production": 1,
+        "ct-sound": 1,
+    }
+    labels = {v.slug: v.label for v in results.facets["department"]}
+    assert labels["ct-post-production"] == "Post-production"
+
+
+def test_department_values_or_and_other_facets_and(contract_data):
+    results = search(contract_data, "department=ct-post-production&page_size=50")
+    assert set(titles(results)) == {"Bottle Oven Post", "Trent VFX"}
+    results = search(
+        contract_data, "department=ct-post-production&department=ct-sound&page_size=50"
+    )
+    assert set(titles(results)) == {"Bottle Oven Post", "Trent VFX", "Moorlands Sound"}
+    results = search(contract_data, "department=ct-animation&sector=ct-tv&page_size=50")
+    assert titles(results) == ["Kiln Animation"]
+    # Sector counts apply the department, not the sector; and the reverse.
+    assert counts(results, "sector") == {"ct-games": 3, "ct-tv": 1, "ct-film": 1, "ct-corporate": 1}
+    assert counts(results, "department") == {
+        "ct-animation": 1,
+        "ct-post-production": 1,
+        "ct-sound": 1,
+    }
+    selected = {v.slug for v in results.facets["department"] if v.selected}
+    assert selected == {"ct-animation"}
+
+
+def test_verified_filter_narrows_hits_and_every_count(contract_data):
+    results = search(contract_data, "verified=1&page_size=50")
+    assert titles(results) == ["Kiln Animation"]  # the one the cluster verified
+    assert results.query.verified
+    assert counts(results, "sector") == {"ct-games": 1, "ct-tv": 1}
+    assert counts(results, "department") == {"ct-animation": 1}
+    assert titles(search(contract_data, "verified=1&q=animation")) == ["Kiln Animation"]
+    assert search(contract_data, "verified=1&sector=ct-film").total == 0
+    assert search(contract_data, "verified=0&page_size=50").total == 7
+
+
+def test_totals_are_exact_below_the_cap(contract_data):
+    assert search(contract_data, "page_size=3").total_is_exact
+
+
 def test_near_filters_by_radius_and_sorts_by_distance(contract_data):
     results = search(contract_data, "near=ct-stoke&radius=10&sort=distance")
     assert titles(results) == [
@@ -246,6 +294,7 @@ def test_unknown_slugs_are_ignored_with_a_note(contract_data):
         ("page_size=-1", "page_size"),
         ("near=ct-stoke&radius=far", "radius"),
         ("radius=nan", "radius"),
+        ("verified=banana", "verified"),
     ],
 )
 def test_malformed_numbers_name_the_parameter(contract_data, query_string, param):

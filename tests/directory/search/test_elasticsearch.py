@@ -215,7 +215,7 @@ def test_one_request_answers_hits_and_every_facet(es, studios, monkeypatch):
     monkeypatch.setattr(es.client, "search", counting)
     results = search(es, "q=animation&skill=es-2d-animation&sector=es-games")
     assert len(calls) == 1
-    assert set(results.facets) == {"skill", "sector", "place"}
+    assert set(results.facets) == {"department", "skill", "sector", "place"}
     assert "post_filter" in calls[0]
 
 

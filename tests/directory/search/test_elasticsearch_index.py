@@ -19,6 +19,7 @@ from tests.directory.factories import (
     PlaceFactory,
     SectorFactory,
     SkillFactory,
+    SkillGroupFactory,
     company,
     directory_index,
     home_page,
@@ -289,3 +290,17 @@ def test_rebuild_command_rewrites_the_database_entries_when_asked(configured_es,
     assert "Rewrote 1 database search entries" in out.getvalue()
     entry = CompanySearchEntry.objects.get(company=page)
     assert entry.body_words == " stop motion | stopmotion "
+
+
+@committed
+def test_moving_a_skill_to_another_group_moves_its_companies_department(synced):
+    skill = SkillFactory(name="Rotoscoping", group=SkillGroupFactory(name="Animation"))
+    page = company("Moved Skills Ltd", skills=[skill])
+    assert indexed(synced, page)["departments"] == [skill.group.slug]
+    vfx = SkillGroupFactory(name="VFX")
+    skill.group = vfx
+    skill.save()
+    assert indexed(synced, page)["departments"] == [vfx.slug]
+    results = synced.search(parse_search_params({"department": vfx.slug}))
+    assert [hit.id for hit in results.hits] == [page.pk]
+    assert results.backend == "elasticsearch"

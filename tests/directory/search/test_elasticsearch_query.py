@@ -175,3 +175,35 @@ def test_settings_style_options_are_accepted():
     assert from_settings.alias == "platform-companies"
     listed = ElasticsearchBackend(urls=["http://a:9", "http://b:9"], index_prefix="x")
     assert listed.urls == ["http://a:9", "http://b:9"] and listed.alias == "x-companies"
+
+
+def test_totals_are_counted_up_to_the_cap_and_verified_filters_everything():
+    body = backend.search_body(SearchQuery(verified=True), [])
+    assert body["track_total_hits"] == 10_000
+    # In the main query, so the hits and every facet's counts obey it.
+    assert {"term": {"verified": True}} in body["query"]["bool"]["filter"]
+    assert "verified" not in str(body.get("post_filter", ""))
+    assert "filter" not in str(backend.search_body(SearchQuery(), [])["query"]["bool"]["filter"])
+
+
+def test_departments_are_a_keyword_facet_of_the_document():
+    mapping = CompanyIndexDocument.index_body()["mappings"]["properties"]
+    assert mapping["departments"] == {"type": "keyword"}
+    body = backend.search_body(SearchQuery(filters={"department": ("vfx",)}), [])
+    assert body["post_filter"] == {"bool": {"filter": [{"terms": {"departments": ["vfx"]}}]}}
+    assert body["aggs"]["department"]["aggs"]["values"]["terms"]["field"] == "departments"
+
+
+@pytest.mark.django_db
+def test_a_total_past_the_cap_is_a_lower_bound():
+    response = {
+        "hits": {"total": {"value": 10_000, "relation": "gte"}, "hits": []},
+        "aggregations": {
+            param: {"values": {"buckets": []}}
+            for param in ("department", "skill", "sector", "place")
+        },
+    }
+    results = backend._results(SearchQuery(), [], response, time.perf_counter())
+    assert results.total == 10_000 and not results.total_is_exact
+    response["hits"]["total"]["relation"] = "eq"
+    assert backend._results(SearchQuery(), [], response, time.perf_counter()).total_is_exact
