@@ -4,7 +4,8 @@
   answer as JSON (parsed by ``search.query.parse_search_params``, so a URL
   means the same on the page and here);
 * ``GET /api/v1/directory/companies/{slug}`` — one listed company's profile;
-* ``GET /api/v1/directory/suggest?q=`` — completions for the search box.
+* ``GET /api/v1/directory/suggest?q=`` — completions for the search box
+  (companies, skills, sectors and places; a typo is forgiven from four letters).
 
 The schema is at ``/api/v1/openapi.json`` and browsable docs at
 ``/api/v1/docs``, served from ninja's own static files (no CDN). Bad
@@ -186,7 +187,10 @@ class CompanyOut(Schema):
 
 
 class SuggestionOut(Schema):
-    kind: str = Field(description="`company` (go to its page) or `skill` (filter by it).")
+    kind: str = Field(
+        description="`company` (go to its page), `skill` or `sector` (the directory filtered "
+        "by it) or `place` (the directory near that town)."
+    )
     label: str
     url: str
 
@@ -343,7 +347,7 @@ def company_detail(request, slug: str):
 @router.get(
     "/suggest",
     response={200: list[SuggestionOut], 400: ErrorOut},
-    summary="Completions for the search box: company names, then skills",
+    summary="Completions for the search box: companies, skills, sectors and places",
     url_name="suggest",
 )
 def suggest(request, q: str = "", limit: int = Query(8, ge=1, le=20)):

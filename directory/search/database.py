@@ -34,7 +34,7 @@ from django.db import connections
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
-from directory.models import CompanyPage, Skill
+from directory.models import CompanyPage
 
 from .analysis import (
     Clause,
@@ -57,7 +57,8 @@ from .base import (
 from .indexing import rebuild_database_entries
 from .indexing import update_companies as update_database_entries
 from .models import CompanySearchEntry
-from .results import FacetTerms, build_facets, hydrate_hits, skill_suggestions
+from .results import FacetTerms, build_facets, hydrate_hits
+from .suggestions import max_edits, mix, term_candidates, typo_edits, word_starts
 
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.05
@@ -379,32 +380,57 @@ class DatabaseBackend(SearchBackend):
         return counts, labels, total
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        """Companies whose name, then skills whose name, has a word starting with ``prefix``."""
-        typed = words(prefix)
-        phrase = " ".join(typed)
+        """Companies, skills, sectors and places with a word starting with ``prefix``, or nearly.
+
+        Companies are matched here, in their entries' title words; the terms
+        and the mix are ``suggestions``' (the same for Elasticsearch).
+        """
+        phrase = " ".join(words(prefix))
         if not phrase or limit < 1:
             return []
+        return mix(self.company_candidates(phrase, limit) + term_candidates(phrase), limit)
+
+    def company_candidates(self, phrase: str, limit: int) -> list[tuple[int, Suggestion]]:
+        """Up to ``limit`` companies by name: word-start matches, then (if too few) typo matches.
+
+        Typo matches need the phrase's first letter at a word start, which
+        narrows the entries read; the edits are counted in Python
+        (``suggestions.typo_edits``), the rule Elasticsearch's fuzzy
+        completions are held to.
+        """
+        listed = CompanyPage.objects.listed().values("pk")
         entries = (
             CompanySearchEntry.objects.filter(
-                title_words__contains=f" {phrase}",
-                company__in=CompanyPage.objects.listed().values("pk"),
+                title_words__contains=f" {phrase}", company__in=listed
             )
             .select_related("company")
             .order_by("sort_title")[:limit]
         )
-        suggestions = [
-            Suggestion(kind="company", label=entry.company.title, url=entry.company.url or "")
-            for entry in entries
+        found = [
+            (0, Suggestion(kind="company", label=e.company.title, url=e.company.url or ""))
+            for e in entries
         ]
-        remaining = limit - len(suggestions)
-        if remaining > 0:
-            # Skills are matched on their plain name; the folded form is short
-            # and the table small, so filtering in Python after a LIKE is fine.
-            candidates = Skill.objects.filter(name__icontains=typed[0]).select_related("group")
-            skills = [s for s in candidates if f" {phrase}" in padded(" ".join(words(s.name)))]
-            skills = sorted(skills, key=lambda s: s.name.lower())[:remaining]
-            suggestions += skill_suggestions((skill.slug, skill.name) for skill in skills)
-        return suggestions
+        if len(found) >= limit or not max_edits(phrase):
+            return found
+        near = []
+        rows = (
+            CompanySearchEntry.objects.filter(
+                title_words__contains=f" {phrase[0]}", company__in=listed
+            )
+            .exclude(title_words__contains=f" {phrase}")
+            .values_list("company_id", "sort_title", "title_words")
+        )
+        for company_id, sort_title, title_words in rows:
+            edits = typo_edits(phrase, word_starts(title_words))
+            if edits:
+                near.append((edits, sort_title, company_id))
+        near = sorted(near)[: limit - len(found)]
+        companies = CompanyPage.objects.in_bulk([company_id for *_key, company_id in near])
+        return found + [
+            (edits, Suggestion(kind="company", label=c.title, url=c.url or ""))
+            for edits, _title, company_id in near
+            if (c := companies.get(company_id)) is not None
+        ]
 
     # -- index lifecycle: the entries are this backend's index ------------------
     # Written in the edit's own transaction (``sync``), so nothing is pending

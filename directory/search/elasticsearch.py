@@ -56,11 +56,7 @@ import time
 from contextlib import contextmanager
 from html import unescape
 
-from django.utils.text import slugify
-
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
-
-from directory.models import Skill
 
 from . import tasks
 from .analysis import Clause, Phrase, WordMatcher, required_matches, words
@@ -77,7 +73,8 @@ from .base import (
 )
 from .database import EARTH_RADIUS_MILES, DatabaseBackend
 from .index import BulkWriteError, CompanyIndex
-from .results import build_facets, hydrate_hits, skill_suggestions
+from .results import build_facets, hydrate_hits
+from .suggestions import max_edits, mix, term_candidates, typo_edits
 
 logger = logging.getLogger(__name__)
 
@@ -227,11 +224,11 @@ class ElasticsearchBackend(SearchBackend):
         return self._results(query, clauses, response, started)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        """Company names (completion suggester) and skills in use, in one request.
+        """Company names from the completion suggester; terms and the mix from ``suggestions``.
 
-        Skills are the values of the ``skills`` facet whose slug has a word
-        starting with what was typed, most used first: only skills some
-        listed company offers are suggested.
+        The skills, sectors and places (and the order of everything) are the
+        database backend's, computed in Python from the shared cache: only
+        the companies need the engine.
         """
         phrase = " ".join(words(prefix))
         if not phrase or limit < 1:
@@ -243,7 +240,9 @@ class ElasticsearchBackend(SearchBackend):
         except ENGINE_ERRORS as error:
             return self._fall_back("suggest", error, lambda: self.fallback.suggest(prefix, limit))
         self._engine_answered()
-        return self._suggestions(response, limit)
+        return mix(
+            self._company_candidates(phrase, response, limit) + term_candidates(phrase), limit
+        )
 
     def _fall_back(self, what: str, error: Exception, answer):
         status = getattr(error, "status_code", None) or getattr(error, "status", None)
@@ -506,48 +505,43 @@ class ElasticsearchBackend(SearchBackend):
 
     @staticmethod
     def suggest_body(phrase: str, limit: int) -> dict:
-        completion = {"field": "suggest", "size": limit * 2, "skip_duplicates": True}
-        if len(phrase) >= 4:
-            # A typo while typing still completes ("animaiton" -> "Kiln Animation").
-            completion["fuzzy"] = {"fuzziness": "AUTO", "prefix_length": 1}
-        slug = slugify(phrase)
-        body = {
+        # Fuzzy options are checked in Python (``_company_candidates``), and
+        # exact ones may share a completion text ("animation"): ask for more
+        # than will be shown. Duplicates are dropped by company there, not by
+        # text here (``skip_duplicates`` would keep one "animation" company).
+        completion = {"field": "suggest", "size": limit * 3}
+        if max_edits(phrase):
+            # A typo while typing still completes ("animaiton" -> "Kiln Animation"),
+            # bounded as ``suggestions.max_edits`` says.
+            completion["fuzzy"] = {"fuzziness": max_edits(phrase), "prefix_length": 1}
+        return {
             "size": 0,
-            "_source": ["display_title", "url"],
+            "_source": ["display_title", "sort_title", "url"],
             "suggest": {"companies": {"prefix": phrase, "completion": completion}},
         }
-        if slug:
-            body["aggs"] = {
-                "skills": {
-                    "terms": {
-                        "field": "skills",
-                        "size": limit,
-                        # A word of the slug starts with what was typed.
-                        "include": f"(.*-)?{re.escape(slug)}.*",
-                    }
-                }
-            }
-        return body
 
-    def _suggestions(self, response, limit: int) -> list[Suggestion]:
-        suggestions: list[Suggestion] = []
-        seen: set[str] = set()
+    @staticmethod
+    def _company_candidates(phrase: str, response, limit: int) -> list[tuple[int, Suggestion]]:
+        """Up to ``limit`` companies: word-start matches, then typo matches, each by name.
+
+        The engine's fuzziness counts edits like ``suggestions.typo_edits``
+        (transpositions are one), which each option is held to, so the
+        database backend would suggest the same companies.
+        """
+        best: dict[str, tuple[int, str, Suggestion]] = {}
         for option in response.get("suggest", {}).get("companies", [{}])[0].get("options", []):
-            if option["_id"] in seen:
+            edits = typo_edits(phrase, [option.get("text", "")])
+            if edits is None:
                 continue
-            seen.add(option["_id"])
             source = option.get("_source", {})
-            suggestions.append(
-                Suggestion(kind="company", label=_title_of(source), url=source.get("url", ""))
-            )
-        suggestions = suggestions[:limit]
-        remaining = limit - len(suggestions)
-        buckets = response.get("aggregations", {}).get("skills", {}).get("buckets", [])
-        slugs = [bucket["key"] for bucket in buckets][:remaining] if remaining > 0 else []
-        if slugs:
-            names = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "name"))
-            suggestions += skill_suggestions((slug, names[slug]) for slug in slugs if slug in names)
-        return suggestions
+            key = (edits, source.get("sort_title", ""))
+            if option["_id"] not in best or key < best[option["_id"]][:2]:
+                suggestion = Suggestion(
+                    kind="company", label=_title_of(source), url=source.get("url", "")
+                )
+                best[option["_id"]] = (*key, suggestion)
+        ranked = sorted(best.values(), key=lambda found: found[:2])[:limit]
+        return [(edits, suggestion) for edits, _title, suggestion in ranked]
 
     # -- writes (the index lifecycle of ``base.SearchBackend``) ---------------
     def update_companies(self, company_ids: list[int]) -> None:

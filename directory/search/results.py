@@ -21,11 +21,10 @@ from django.utils.text import Truncator
 
 from wagtail.images import get_image_model
 
-from directory.filter_urls import skill_filter_url
-from directory.models import CompanyPage, DirectoryIndexPage, Skill
+from directory.models import CompanyPage, Skill
 
 from .analysis import WORD_AS_WRITTEN, Phrase, WordMatcher, clean, fold
-from .base import FACETS, FacetValue, SearchHit, SearchQuery, Suggestion
+from .base import FACETS, FacetValue, SearchHit, SearchQuery
 
 # Rendition used for logos in result cards; prefetched with the hits so each
 # card costs no query once the rendition exists.
@@ -85,22 +84,6 @@ def hydrate_hits(
             )
         )
     return hits
-
-
-def skill_suggestions(skills: Iterable[tuple[str, str]]) -> list[Suggestion]:
-    """Suggestions for ``(slug, name)`` pairs, each leading to the directory filtered by it.
-
-    Both backends make their skill suggestions here, so the same request gets
-    the same URLs whichever answers (the contract suite checks it).
-    """
-    skills = list(skills)
-    if not skills:
-        return []
-    base = DirectoryIndexPage.live_url()
-    return [
-        Suggestion(kind="skill", label=name, url=skill_filter_url(slug, base))
-        for slug, name in skills
-    ]
 
 
 def make_highlight(

@@ -5,6 +5,9 @@
 (function () {
   "use strict";
 
+  // Shown beside each suggestion, so a sector or a town is not mistaken for a company.
+  var KIND_LABELS = { company: "Company", skill: "Skill", sector: "Sector", place: "Place" };
+
   function setup(form) {
     var url = form.getAttribute("data-suggest-url");
     var wrapper = form.querySelector("[data-suggest]");
@@ -70,7 +73,7 @@
         label.textContent = suggestion.label;
         var kind = document.createElement("span");
         kind.className = "suggest__kind";
-        kind.textContent = suggestion.kind === "company" ? "Company" : "Skill";
+        kind.textContent = KIND_LABELS[suggestion.kind] || "";
         option.appendChild(label);
         option.appendChild(kind);
         option.addEventListener("mousedown", function (event) {

@@ -160,6 +160,18 @@ def test_suggest(client, companies):
     assert client.get("/api/v1/directory/suggest?q=lapsed").json() == []
 
 
+def test_suggest_sectors_and_places_despite_a_typo(client, companies):
+    # The seeded gazetteer and sectors: a town leads to a search near it.
+    data = client.get("/api/v1/directory/suggest?q=staford").json()
+    assert {"kind": "place", "label": "Stafford", "url": "/directory/?near=stafford"} in data
+    data = client.get("/api/v1/directory/suggest?q=documentry").json()
+    assert {
+        "kind": "sector",
+        "label": "Documentary",
+        "url": "/directory/?sector=documentary",
+    } in data
+
+
 def test_suggest_bad_limit_is_400(client, companies):
     response = client.get("/api/v1/directory/suggest?q=kil&limit=lots")
     assert response.status_code == 400

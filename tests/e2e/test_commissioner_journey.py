@@ -226,3 +226,35 @@ def test_directory_accessibility(request, size, live_url, directory_site, axe_ch
         filters.locator("summary").click()
     axe_check(page, f"directory-{size}")
     screenshot(page, f"directory-{size}")
+
+
+def test_home_page_search_suggests_with_the_keyboard(
+    page: Page, live_url, directory_site, axe_check
+):
+    page.goto("/")
+    box = page.get_by_role("combobox", name=re.compile("."))
+    expect(box).to_have_attribute("id", "home-search")  # named by the box's own label
+    box.press_sequentially("burtn", delay=50)  # a typo for a town
+    option = page.get_by_role("option", name=re.compile("Burton upon Trent"))
+    expect(option).to_be_visible()
+    expect(option).to_contain_text("Place")  # the kind, beside the name
+    axe_check(page, "home-suggestions")
+    box.press("ArrowDown")
+    expect(page.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/directory/\?near=burton-upon-trent$"))
+
+
+def test_home_page_search_works_without_javascript(new_context, directory_site):
+    context = new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/")
+        box = page.locator("#home-search")
+        expect(box).not_to_have_attribute("role", "combobox")
+        box.fill("animation")
+        box.press("Enter")
+        expect(page).to_have_url(re.compile(r"/directory/\?q=animation$"))
+        expect(page.locator(".company-card").first).to_be_visible()
+    finally:
+        context.close()

@@ -23,7 +23,7 @@ from directory.search.documents import company_documents
 from directory.search.indexing import ENTRY_FIELDS, entry_values
 from directory.search.models import CompanySearchEntry, Synonym
 from directory.search.query import SearchParamError, parse_search_params
-from tests.directory.factories import company
+from tests.directory.factories import SectorFactory, company
 
 
 def search(data, query_string: str):
@@ -347,21 +347,63 @@ def test_suggestions_lead_to_the_company_or_to_the_filtered_directory(contract_d
     assert kiln.url == contract_data.company.kiln.url
 
 
-def test_suggestions_are_the_same_links_whichever_backend_answers(contract_data):
+def test_suggestions_are_the_same_whichever_backend_answers(contract_data):
     reference = DatabaseBackend()
-    compared = set()
-    for prefix in ("kil", "compo", "anim", "bottle", "dubbing", "saggar games"):
-        # The seeded skills list has a "Compositing" too: compare by the link's target.
-        mine = {(s.kind, s.url): s.label for s in contract_data.backend.suggest(prefix)}
-        theirs = {(s.kind, s.url): s.label for s in reference.suggest(prefix)}
-        for key in mine.keys() & theirs.keys():
-            assert mine[key] == theirs[key], (prefix, key)
-            compared.add(key[0])
-    assert compared == {"company", "skill"}
-    # Companies are matched the same way by both. (Skills are not yet: the
-    # database suggests every skill of that name, Elasticsearch those in use.)
-    for prefix in ("kil", "bottle", "saggar games"):
-        assert contract_data.backend.suggest(prefix) == reference.suggest(prefix), prefix
+    kinds = set()
+    prefixes = ("kil", "compo", "anim", "bottle", "dubbing", "saggar games", "stoke", "trent")
+    typos = ("animaiton", "botle", "staford", "documentry", "moorlnds")
+    for prefix in prefixes + typos:
+        mine = contract_data.backend.suggest(prefix)
+        assert mine == reference.suggest(prefix), prefix
+        kinds |= {s.kind for s in mine}
+    assert kinds == {"company", "skill", "sector", "place"}
+
+
+def test_suggest_sectors_and_places_leading_to_the_directory_filtered_or_near(contract_data):
+    directory = DirectoryIndexPage.live_url()
+    sectors = [s for s in contract_data.backend.suggest("advert") if s.kind == "sector"]
+    assert {s.label for s in sectors} == {"Advertising"}  # the test sector and the seeded one
+    assert f"{directory}?sector=ct-ads" in [s.url for s in sectors]
+    places = [s for s in contract_data.backend.suggest("leek") if s.kind == "place"]
+    assert f"{directory}?near=ct-leek" in [s.url for s in places]
+    assert {s.label for s in places} == {"Leek"}  # the test town and the gazetteer's
+    # The link is a search near the town, as the directory page reads it.
+    query = parse_search_params(QueryDict(places[0].url.partition("?")[2]))
+    assert query.near is not None and query.near.label == "Leek"
+    # A word later in the name counts too.
+    drama = [(s.kind, s.label) for s in contract_data.backend.suggest("dram")]
+    assert ("sector", "TV drama") in drama
+
+
+def test_suggestions_forgive_a_typo_from_four_letters(contract_data):
+    def found(prefix):
+        return {(s.kind, s.label) for s in contract_data.backend.suggest(prefix)}
+
+    assert {
+        ("company", "Kiln Animation"),
+        ("company", "Nowhere Animation"),
+        ("skill", "2D animation"),
+    } <= found("animaiton")
+    assert ("place", "Stafford") in found("staford")
+    assert ("sector", "Documentary") in found("documentry")  # the seeded sectors
+    assert ("company", "Moorlands Sound") in found("moorlnds")
+    # Bounded: no typo under four letters, and the first letter must be right.
+    assert ("company", "Kiln Animation") not in found("ami")
+    assert ("company", "Kiln Animation") not in found("knimation")
+    assert found("zzzzqqq") == set()
+
+
+def test_suggestions_put_word_starts_before_typos_and_share_the_places(contract_data):
+    SectorFactory(name="Anime", slug="ct-anime")  # "anima" with one letter changed
+    suggestions = contract_data.backend.suggest("anima", limit=20)
+    labels = [s.label for s in suggestions]
+    assert labels[-1] == "Anime"
+    assert {"Kiln Animation", "Nowhere Animation", "2D animation", "Animation"} <= set(labels)
+    # Then companies, skills, sectors: each kind together, in this order.
+    kinds = [s.kind for s in suggestions[:-1]]
+    assert kinds == sorted(kinds, key=["company", "skill", "sector"].index)
+    # Two places for two companies and several skills: one each.
+    assert [s.kind for s in contract_data.backend.suggest("anim", limit=2)] == ["company", "skill"]
 
 
 def test_highlights_are_the_same_whichever_backend_answers(contract_data):
