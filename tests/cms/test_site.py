@@ -140,7 +140,9 @@ def test_500_page_renders_without_database_or_context():
 def test_home_page_search_box_targets_the_directory(client):
     directory_index()
     html = client.get("/").content.decode()
-    assert '<form class="search-box" role="search" method="get" action="/directory/">' in html
+    assert '<form class="search-box" role="search" method="get" action="/directory/"' in html
+    # Suggestions come from the API, so the page itself runs no extra query.
+    assert 'data-suggest-url="/api/v1/directory/suggest"' in html
     assert 'name="q"' in html
     assert '<label for="home-search">' in html
 
