@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.text import slugify
@@ -331,7 +332,10 @@ def place_names() -> dict[tuple[str, ...], tuple]:
 @receiver(post_save, sender=Place, dispatch_uid="search-place-names-save")
 @receiver(post_delete, sender=Place, dispatch_uid="search-place-names-delete")
 def _forget_place_names(**kwargs) -> None:
+    # At once, and again after the commit, as for the synonyms: a search
+    # between the two could otherwise cache the towns as they were.
     cache.delete(PLACES_KEY)
+    transaction.on_commit(lambda: cache.delete(PLACES_KEY))
 
 
 def place_in_text(text: str) -> PlaceInText | None:
