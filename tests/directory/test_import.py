@@ -252,6 +252,10 @@ def test_an_interrupted_import_keeps_the_batches_before_and_resumes(tmp_path, te
         return real_save(self, index, page, values)
 
     monkeypatch.setattr(import_companies, "BATCH_ROWS", 2, raising=False)
+    # Batches of exactly two rows: the time bound would otherwise end a batch
+    # early on a busy machine (one row can take over 0.1 s), moving the line
+    # the import stops at.
+    monkeypatch.setattr(import_companies, "BATCH_SECONDS", 60, raising=False)
     monkeypatch.setattr(import_companies.Command, "save", save_until_cedar)
     # KeyboardInterrupt too, so that a regression fails this test, not the whole run.
     with pytest.raises((CommandError, KeyboardInterrupt)) as stopped:
