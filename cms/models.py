@@ -36,6 +36,7 @@ from taggit.models import Tag, TaggedItemBase
 from cms.blocks import BodyBlock
 from cms.feeds import NewsAtomFeed, NewsRssFeed
 from cms.fields import RichTextField
+from cms.invalidation import forget
 from cms.outbox.mail import queue_mail
 from cms.page_cache import canonical_query, page_number_only
 from cms.pagination import page_links, paginate, query_page_url
@@ -120,9 +121,7 @@ class SiteSettings(BaseSiteSetting):
 @receiver(post_save, sender=SiteSettings, dispatch_uid="cms-site-settings-save")
 @receiver(post_delete, sender=SiteSettings, dispatch_uid="cms-site-settings-delete")
 def _forget_site_settings(sender, instance, **kwargs):
-    key = SiteSettings.cache_key(instance.site_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    forget(SiteSettings.cache_key(instance.site_id))
 
 
 DEFAULT_SITE_NAME = "Platform"

@@ -12,11 +12,10 @@ entry, at once and again after the commit, like the site frame (cms.frame).
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from wagtail.models import PageViewRestriction
+
+from cms.invalidation import forget_on_change
 
 KEY = "cms:privacy:any-restriction"
 TIMEOUT = 60 * 60  # a safety net: changes clear the entry themselves
@@ -45,8 +44,4 @@ class CachedPrivacyMixin:
         return super().get_view_restrictions()
 
 
-@receiver(post_save, sender=PageViewRestriction, dispatch_uid="cms-privacy-save")
-@receiver(post_delete, sender=PageViewRestriction, dispatch_uid="cms-privacy-delete")
-def _forget(**kwargs) -> None:
-    cache.delete(KEY)
-    transaction.on_commit(lambda: cache.delete(KEY))
+forget_on_change(KEY, PageViewRestriction, uid="cms-privacy")

@@ -55,13 +55,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.html import strip_tags
 
 import Stemmer
 from anyascii import anyascii
+
+from cms.invalidation import forget_on_change
 
 from .models import SearchCompound, Synonym
 
@@ -421,13 +420,7 @@ def synonym_rows() -> list[tuple[str, bool]]:
     return rows
 
 
-@receiver(post_save, sender=Synonym, dispatch_uid="search-synonyms-save")
-@receiver(post_delete, sender=Synonym, dispatch_uid="search-synonyms-delete")
-def _forget_synonyms(**kwargs) -> None:
-    # At once, and again after the commit: a search between the two could
-    # otherwise cache the list as it was before this change.
-    cache.delete(SYNONYMS_KEY)
-    transaction.on_commit(lambda: cache.delete(SYNONYMS_KEY))
+forget_on_change(SYNONYMS_KEY, Synonym, uid="search-synonyms")
 
 
 def equivalences_for(text: str) -> list[Equivalence]:

@@ -25,11 +25,9 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.text import slugify
 
+from cms.invalidation import forget_on_change
 from cms.middleware import clean_text
 from directory.models import Place, PostcodeDistrict
 
@@ -329,13 +327,7 @@ def place_names() -> dict[tuple[str, ...], tuple]:
     return names
 
 
-@receiver(post_save, sender=Place, dispatch_uid="search-place-names-save")
-@receiver(post_delete, sender=Place, dispatch_uid="search-place-names-delete")
-def _forget_place_names(**kwargs) -> None:
-    # At once, and again after the commit, as for the synonyms: a search
-    # between the two could otherwise cache the towns as they were.
-    cache.delete(PLACES_KEY)
-    transaction.on_commit(lambda: cache.delete(PLACES_KEY))
+forget_on_change(PLACES_KEY, Place, uid="search-place-names")
 
 
 def place_in_text(text: str) -> PlaceInText | None:

@@ -12,15 +12,14 @@ from collections.abc import Iterable, Mapping
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Prefetch
-from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from wagtail.images import get_image_model
 
+from cms.invalidation import forget_on_change
 from directory.models import CompanyPage, Skill
 
 from .analysis import WORD_AS_WRITTEN, Phrase, WordMatcher, clean, fold
@@ -170,21 +169,10 @@ class FacetTerms:
         return {slug: label for _pk, slug, label in self.rows.get(param, ())}
 
 
-def _forget_facet_labels(**kwargs) -> None:
-    # At once, and again after the commit: a search between the two could
-    # otherwise cache the names as they were before this change.
-    cache.delete(FACET_LABELS_KEY)
-    transaction.on_commit(lambda: cache.delete(FACET_LABELS_KEY))
-
-
 def connect() -> None:
     """Clear the facet labels when any facet's value is saved or deleted (``apps.ready``)."""
-    for facet in FACETS:
-        if facet.model:
-            model = apps.get_model(facet.model)
-            uid = f"search-facet-labels-{facet.param}"
-            post_save.connect(_forget_facet_labels, sender=model, dispatch_uid=f"{uid}-save")
-            post_delete.connect(_forget_facet_labels, sender=model, dispatch_uid=f"{uid}-delete")
+    models = [facet.model for facet in FACETS if facet.model]
+    forget_on_change(FACET_LABELS_KEY, *models, uid="search-facet-labels")
 
 
 def build_facets(

@@ -27,12 +27,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from rapidfuzz.distance import OSA
 
+from cms.invalidation import forget_on_change
 from directory.filter_urls import filter_url
 from directory.models import DirectoryIndexPage, Place, Sector, Skill
 
@@ -111,17 +109,7 @@ def suggestion_terms() -> list[tuple[str, str, str, tuple[str, ...]]]:
     return terms
 
 
-@receiver(post_save, sender=Skill, dispatch_uid="search-suggest-skill-save")
-@receiver(post_delete, sender=Skill, dispatch_uid="search-suggest-skill-delete")
-@receiver(post_save, sender=Sector, dispatch_uid="search-suggest-sector-save")
-@receiver(post_delete, sender=Sector, dispatch_uid="search-suggest-sector-delete")
-@receiver(post_save, sender=Place, dispatch_uid="search-suggest-place-save")
-@receiver(post_delete, sender=Place, dispatch_uid="search-suggest-place-delete")
-def _forget_terms(**kwargs) -> None:
-    # At once, and again after the commit: a suggestion between the two could
-    # otherwise cache the names as they were before this change.
-    cache.delete(TERMS_KEY)
-    transaction.on_commit(lambda: cache.delete(TERMS_KEY))
+forget_on_change(TERMS_KEY, *(model for _kind, model, _param in TERM_SOURCES), uid="search-suggest")
 
 
 def term_candidates(phrase: str) -> list[Candidate]:
