@@ -59,6 +59,17 @@ FACET_PARAMS = tuple(facet.param for facet in FACETS)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 DEFAULT_RADIUS_MILES = 10.0
+# A town read from the words ("animation Burton") asks for nearby companies
+# first, not for nothing beyond a few miles: within this radius (the whole
+# cluster, from anywhere in it), ranked nearer first. The commissioner can
+# narrow it like any "near".
+PLACE_WORDS_RADIUS_MILES = 50.0
+# Nearby first: when a search has a centre, each company's relevance is
+# multiplied by 1 + 0.5 ** (miles / NEARBY_HALF_MILES), from 2 at the centre
+# to 1.5 at this distance and towards 1 far away. It orders near-equal
+# matches by distance without lifting a passing mention nearby above a
+# company that does what was searched further off. Both backends use it.
+NEARBY_HALF_MILES = 10.0
 MAX_RADIUS_MILES = 500.0
 MAX_TEXT_LENGTH = 200
 # How deep anyone may page: page x page_size stays within this many results.

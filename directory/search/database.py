@@ -16,7 +16,10 @@ How a query is answered, in a fixed number of SQL queries whatever the data:
   when they type a company's name. Ties go to verified companies, then by name.
 * **Near**: the haversine distance from the centre to the company's exact
   point (or its town's centre) is computed in SQL (Django provides the maths
-  functions on SQLite), after a cheap latitude/longitude bounding box.
+  functions on SQLite), after a cheap latitude/longitude bounding box. Ranked
+  by relevance, nearer companies come first among near-equal matches (the
+  score times ``1 + 0.5 ** (miles / NEARBY_HALF_MILES)``); with no words,
+  the nearest first.
 * **Total and facets** in one statement: the text/distance match is a common
   table expression that the total and each facet's grouped count share; each
   facet applies every selection except its own (see ``base`` for the
@@ -31,7 +34,16 @@ from functools import reduce
 
 from django.apps import apps
 from django.db import connections
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
 from directory.models import CompanyPage
@@ -47,6 +59,7 @@ from .analysis import (
 )
 from .base import (
     FACETS,
+    NEARBY_HALF_MILES,
     RebuildReport,
     SearchBackend,
     SearchQuery,
@@ -255,8 +268,16 @@ class DatabaseBackend(SearchBackend):
 
         # One page of ids, ordered in SQL.
         ordered = matching
+        nearby = query.near is not None and query.radius_miles
         if clauses:
-            ordered = ordered.annotate(score=self._score(clauses, query.text))
+            score = self._score(clauses, query.text)
+            if nearby:  # nearer first among near-equal matches (``base.NEARBY_HALF_MILES``)
+                score = ExpressionWrapper(
+                    score
+                    * (Value(1.0) + Power(Value(0.5), F("distance") / Value(NEARBY_HALF_MILES))),
+                    output_field=FloatField(),
+                )
+            ordered = ordered.annotate(score=score)
         # Entries hold the folded title: name order without the page table.
         name_order = ("search_entry__sort_title", "pk")
         if query.sort is Sort.NAME:
@@ -267,6 +288,8 @@ class DatabaseBackend(SearchBackend):
             order = ("distance", *name_order)
         elif clauses:
             order = (F("score").desc(), F("verified").desc(), *name_order)
+        elif nearby:  # no words to rank by: the nearest first
+            order = ("distance", F("verified").desc(), *name_order)
         else:
             order = (F("verified").desc(), *name_order)
         fields = ["pk", "distance"] if query.near is not None else ["pk"]

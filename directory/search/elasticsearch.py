@@ -62,6 +62,7 @@ from . import tasks
 from .analysis import Clause, Phrase, WordMatcher, required_matches, words
 from .base import (
     FACETS,
+    NEARBY_HALF_MILES,
     TOTAL_HITS_CAP,
     CheckReport,
     IndexUnavailable,
@@ -355,8 +356,8 @@ class ElasticsearchBackend(SearchBackend):
         return {"bool": {"must": [query], "should": [phrase]}}
 
     @staticmethod
-    def _boosted(text_query: dict) -> dict:
-        """Multiply relevance by 1 + 0.15 if verified + 0.10 x completeness.
+    def _boosted(text_query: dict, near=None) -> dict:
+        """Multiply relevance by 1 + 0.15 if verified + 0.10 x completeness (+ nearness).
 
         ``function_score`` with ``score_mode: sum`` adds the functions (a
         constant 1, 0.15 for a verified company, up to 0.10 for a complete
@@ -366,21 +367,38 @@ class ElasticsearchBackend(SearchBackend):
         a passing mention above a company named for what was searched. The
         minimal server has no ``rank_feature``; ``function_score`` runs on any
         server.
+
+        With a centre (``near``), nearness adds ``0.5 ** (miles /
+        NEARBY_HALF_MILES)`` (an ``exp`` decay), up to 1 at the centre: nearer
+        companies first among near-equal matches, as on the database backend.
         """
+        functions = [
+            {"weight": 1},
+            {"filter": {"term": {"verified": True}}, "weight": VERIFIED_BOOST},
+            {
+                "field_value_factor": {
+                    "field": "completeness",
+                    "factor": COMPLETENESS_BOOST / 100,
+                    "missing": 0,
+                }
+            },
+        ]
+        if near is not None:
+            functions.append(
+                {
+                    "exp": {
+                        "location": {
+                            "origin": {"lat": near.latitude, "lon": near.longitude},
+                            "scale": f"{NEARBY_HALF_MILES}mi",
+                            "decay": 0.5,
+                        }
+                    }
+                }
+            )
         return {
             "function_score": {
                 "query": text_query,
-                "functions": [
-                    {"weight": 1},
-                    {"filter": {"term": {"verified": True}}, "weight": VERIFIED_BOOST},
-                    {
-                        "field_value_factor": {
-                            "field": "completeness",
-                            "factor": COMPLETENESS_BOOST / 100,
-                            "missing": 0,
-                        }
-                    },
-                ],
+                "functions": functions,
                 "score_mode": "sum",
                 "boost_mode": "multiply",
             }
@@ -404,7 +422,13 @@ class ElasticsearchBackend(SearchBackend):
             )
         if query.verified:  # like "near": it narrows the hits and every count
             filters.append({"term": {"verified": True}})
-        main = {"bool": {"must": [self._boosted(self.text_query(clauses))], "filter": filters}}
+        nearby = query.near if query.near is not None and query.radius_miles else None
+        main = {
+            "bool": {
+                "must": [self._boosted(self.text_query(clauses), nearby)],
+                "filter": filters,
+            }
+        }
         selected = {
             param: self.facet_filter(param, slugs)
             for param, slugs in query.filters.items()
@@ -424,7 +448,7 @@ class ElasticsearchBackend(SearchBackend):
             "aggs": aggs,
             "from": query.offset,
             "size": query.page_size,
-            "sort": self.sort_clause(query),
+            "sort": self.sort_clause(query, ranked_by_text=bool(clauses)),
             # Counting every match of a broad search on a large index costs
             # more than finding the page: past the cap the total is a lower
             # bound ("10,000+"), which is all anyone can page through anyway.
@@ -448,18 +472,21 @@ class ElasticsearchBackend(SearchBackend):
         return body
 
     @staticmethod
-    def sort_clause(query: SearchQuery) -> list:
+    def sort_clause(query: SearchQuery, ranked_by_text: bool = True) -> list:
+        """The order of the hits; with a centre and no words to rank by, the nearest first."""
         by_name = [{"sort_title": "asc"}, {"company_id": "asc"}]
         if query.sort is Sort.NAME:
             return by_name
         if query.sort is Sort.NEWEST:
             return [{"joined_at": {"order": "desc", "missing": "_last"}}, *by_name]
-        if query.sort is Sort.DISTANCE and query.near is not None:
+        if query.near is not None and (
+            query.sort is Sort.DISTANCE or (not ranked_by_text and query.radius_miles)
+        ):
             centre = {"lat": query.near.latitude, "lon": query.near.longitude}
-            return [
-                {"_geo_distance": {"location": centre, "order": "asc", "unit": "mi"}},
-                *by_name,
-            ]
+            nearest = {"_geo_distance": {"location": centre, "order": "asc", "unit": "mi"}}
+            if query.sort is Sort.DISTANCE:
+                return [nearest, *by_name]
+            return [nearest, {"verified": "desc"}, *by_name]
         return [{"_score": "desc"}, {"verified": "desc"}, *by_name]
 
     def _results(self, query, clauses, response, started) -> SearchResults:

@@ -119,17 +119,21 @@ def _active_filters(query: SearchQuery, groups, base: str) -> list[ActiveFilter]
                 base,
                 query_to_params(query, radius=None, sort=sort, page=None, place_words="off"),
             )
-            label = f"Near {query.near.label} (within {query.radius_miles:g} miles)"
+            label = f"Near {query.near.label}, nearest first (within {_miles(query.radius_miles)})"
         else:
             url = filter_url(
                 base, query_to_params(query, near=None, radius=None, sort=sort, page=None)
             )
-            label = f"Within {query.radius_miles:g} miles of {query.near.label}"
+            label = f"Within {_miles(query.radius_miles)} of {query.near.label}"
         active.append(ActiveFilter(label, url))
     if query.verified:
         url = filter_url(base, query_to_params(query, verified=None, page=None))
         active.append(ActiveFilter("Verified members only", url))
     return active
+
+
+def _miles(miles: float) -> str:
+    return f"{miles:g} mile" if miles == 1 else f"{miles:g} miles"
 
 
 def _pagination(query: SearchQuery, results: SearchResults, base: str) -> dict | None:

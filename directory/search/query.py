@@ -40,6 +40,7 @@ from .base import (
     MAX_RADIUS_MILES,
     MAX_RESULT_WINDOW,
     MAX_TEXT_LENGTH,
+    PLACE_WORDS_RADIUS_MILES,
     NearPoint,
     SearchQuery,
     SearchRequest,
@@ -249,7 +250,7 @@ def resolve_search_request(request: SearchRequest) -> SearchQuery:
     if near is not None:
         radius = request.radius_miles
         if radius is None:
-            radius = DEFAULT_RADIUS_MILES
+            radius = PLACE_WORDS_RADIUS_MILES if typed_text else DEFAULT_RADIUS_MILES
         elif radius > MAX_RADIUS_MILES:
             radius = MAX_RADIUS_MILES
             notes.append(f"The radius was limited to {MAX_RADIUS_MILES:g} miles.")

@@ -98,7 +98,7 @@ def test_empty_state_offers_links_removing_each_filter(client, data):
     assert "Remove Text: “zzzz”" in html
     assert 'href="/directory/?skill=pg-compositing&amp;near=pg-stoke&amp;radius=1"' in html
     assert "Remove Skill: Compositing" in html
-    assert "Remove Within 1 miles of Stoke-on-Trent" in html
+    assert "Remove Within 1 mile of Stoke-on-Trent" in html
 
 
 def test_friendly_message_for_malformed_numbers(client, data):
@@ -181,10 +181,15 @@ def test_arbitrary_parameters_never_500(client, data, params):
 def test_a_town_in_the_text_shows_as_a_removable_near_filter(client, data):
     html = get(client, "q=animation+in+Leek&radius=1")
     remove = 'href="/directory/?q=animation+in+Leek&amp;place_words=off&amp;sort=relevance"'
-    assert f"{remove}>Near Leek (within 1 miles)" in html
+    assert f"{remove}>Near Leek, nearest first (within 1 mile)" in html
     assert "Trent VFX" in html and "Kiln Animation" not in html
     # The "near" box stays empty: submitting the form again reads the town again.
     assert 'name="near" value=""' in html
+    # With no radius chosen, the whole cluster, nearest first.
+    html = get(client, "q=animation+in+Leek")
+    assert "Near Leek, nearest first (within 50 miles)" in html
+    assert "Trent VFX" in html and "Kiln Animation" in html
+    assert '<option value="50" selected>' in html
     # Following it searches the words as typed, with no centre read from them.
     html = get(client, "q=animation+in+Leek&place_words=off")
     assert "Near Leek" not in html

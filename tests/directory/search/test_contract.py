@@ -18,6 +18,7 @@ import pytest
 
 from directory.models import CompanyPage, DirectoryIndexPage
 from directory.search import run_search
+from directory.search.base import PLACE_WORDS_RADIUS_MILES
 from directory.search.database import DatabaseBackend
 from directory.search.documents import company_documents
 from directory.search.indexing import ENTRY_FIELDS, entry_values
@@ -577,12 +578,35 @@ def test_stop_words_are_not_words_to_match(contract_data):
     assert titles(worded) == titles(plain)
 
 
+def test_with_a_centre_and_no_words_the_nearest_come_first(contract_data):
+    results = search(contract_data, "near=ct-leek&radius=30&page_size=50")
+    distances = [hit.distance_miles for hit in results.hits]
+    assert len(distances) >= 5
+    assert distances == sorted(distances)
+    assert titles(results)[0] == "Moorlands Sound"  # in Leek itself
+
+
 def test_a_town_named_in_the_text_becomes_the_centre(contract_data):
     typed = search(contract_data, "q=animation+near+Leek&page_size=50")
-    asked = search(contract_data, "q=animation&near=ct-leek&page_size=50")
     assert typed.query.near is not None and typed.query.near.slug == "ct-leek"
     assert typed.query.text == "animation"
+    # Nearby first rather than a few miles only: the whole cluster's radius.
+    assert typed.query.radius_miles == PLACE_WORDS_RADIUS_MILES
+    asked = search(contract_data, f"q=animation&near=ct-leek&radius={PLACE_WORDS_RADIUS_MILES}")
     assert titles(typed) == titles(asked)
+    # Saggar Games Studio and Trent VFX both list 3D animation: the nearer
+    # (8 miles from Leek) first. Trent VFX (20 miles) still outranks Bottle
+    # Oven Post (10 miles), whose text only mentions animation.
+    assert titles(typed) == [
+        "Kiln Animation",
+        "Saggar Games Studio",
+        "Trent VFX",
+        "Bottle Oven Post",
+    ]
+    # Chosen by hand, the radius holds: Trent VFX, in Stafford, is left out.
+    narrowed = search(contract_data, "q=animation+near+Leek&radius=10")
+    assert narrowed.query.radius_miles == 10
+    assert titles(narrowed) == ["Kiln Animation", "Saggar Games Studio", "Bottle Oven Post"]
     assert any("Leek" in note for note in typed.query.notes)
     # Turned off, the words are searched as typed and nothing limits distance.
     off = search(contract_data, "q=animation+near+Leek&place_words=off&page_size=50")
