@@ -79,15 +79,36 @@ def _on_setting_changed(*, setting, **kwargs):
 setting_changed.connect(_on_setting_changed, dispatch_uid="directory_search_backend_reset")
 
 
+def _needs_every_word(text: str) -> bool:
+    """Whether a search of ``text`` could find more with one word fewer required."""
+    if not text:
+        return False
+    from .analysis import analyse_query, required_matches
+
+    count = len(analyse_query(text))
+    return required_matches(count, relaxed=True) < required_matches(count)
+
+
 def run_search(query, backend=None):
     """Answer ``query`` with the configured backend, handling pages past the end.
 
     A page beyond the last (an old bookmark after members left, or a hand-made
-    URL) answers with the last page and a note instead of an empty list.
+    URL) answers with the last page and a note instead of an empty list. A
+    search that matches nothing with every word required is asked again with
+    one word fewer (``SearchQuery.relaxed``), with a note saying so.
     """
     backend = backend or get_search_backend()
     started = time.perf_counter()
     results = backend.search(query)
+    if not results.total and not query.relaxed and _needs_every_word(query.text):
+        # Nothing matches every word ("aerial shots": nobody writes "shots"):
+        # ask again needing one word fewer, and say so, rather than answer
+        # with nothing while companies match most of what was asked.
+        note = f"No company matches all of “{query.text}”, so here are those matching part of it."
+        relaxed_query = replace(query, relaxed=True, notes=(*query.notes, note))
+        relaxed = backend.search(relaxed_query)
+        if relaxed.total:
+            query, results = relaxed_query, relaxed
     if results.total and query.page > results.pages:
         note = f"There are only {results.pages} pages of results; here is the last one."
         adjusted = replace(query, page=results.pages, notes=(*query.notes, note))

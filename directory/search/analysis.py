@@ -482,17 +482,20 @@ def without_stop_words(clauses: list[Clause]) -> list[Clause]:
     return kept or clauses
 
 
-def required_matches(count: int) -> int:
+def required_matches(count: int, relaxed: bool = False) -> int:
     """How many of a query's ``count`` clauses a company must match.
 
     One or two words must all match; three need two; longer queries about two
     thirds (rounded up), so a company that never writes one of the words
     ("company" in "documentary production company") is still found, ranked
-    below those matching more. The same rule on both backends.
+    below those matching more. ``relaxed`` (a search that found nothing
+    asked again, see ``run_search``): one fewer, never none. The same rule on
+    both backends.
     """
-    if count <= 2:
-        return count
-    return max(2, -(-2 * count // 3))
+    needed = count if count <= 2 else max(2, -(-2 * count // 3))
+    if relaxed and count:
+        needed = max(1, needed - 1)
+    return needed
 
 
 def _unique_by_terms(phrases: list[Phrase]) -> Clause:

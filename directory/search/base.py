@@ -133,6 +133,9 @@ class SearchQuery:
     # The text as typed when a town in it became ``near`` (``text`` is the rest).
     typed_text: str = ""
     place_words: bool = True
+    # Set by ``run_search`` when no company matched enough of the words: one
+    # word fewer must match (``analysis.required_matches``).
+    relaxed: bool = False
 
     def selected(self, param: str) -> tuple[str, ...]:
         return self.filters.get(param, ())

@@ -215,7 +215,7 @@ class DatabaseBackend(SearchBackend):
             membership_status=CompanyPage.MembershipStatus.ACTIVE,
             search_entry__isnull=False,
         )
-        needed = required_matches(len(clauses))
+        needed = required_matches(len(clauses), relaxed=query.relaxed)
         if needed == len(clauses):
             for clause in clauses:
                 companies = companies.filter(self._clause_q(clause))

@@ -326,7 +326,7 @@ class ElasticsearchBackend(SearchBackend):
             }
         }
 
-    def text_query(self, clauses: list[Clause]) -> dict:
+    def text_query(self, clauses: list[Clause], relaxed: bool = False) -> dict:
         """Enough clauses must match (``analysis.required_matches``); within one, any phrase.
 
         Matching more clauses scores more; the words together as a phrase
@@ -348,7 +348,8 @@ class ElasticsearchBackend(SearchBackend):
                 if len(alternatives) == 1
                 else {"bool": {"should": alternatives, "minimum_should_match": 1}}
             )
-        query = {"bool": {"should": should, "minimum_should_match": required_matches(len(should))}}
+        needed = required_matches(len(should), relaxed=relaxed)
+        query = {"bool": {"should": should, "minimum_should_match": needed}}
         if len(clauses) == 1:
             return query
         together = " ".join(" ".join(clause[0].terms) for clause in clauses)
@@ -425,7 +426,7 @@ class ElasticsearchBackend(SearchBackend):
         nearby = query.near if query.near is not None and query.radius_miles else None
         main = {
             "bool": {
-                "must": [self._boosted(self.text_query(clauses), nearby)],
+                "must": [self._boosted(self.text_query(clauses, query.relaxed), nearby)],
                 "filter": filters,
             }
         }

@@ -568,8 +568,15 @@ def test_long_queries_find_partial_matches_ranked_by_words_matched(contract_data
     ranked = search(contract_data, "q=animation+games+television&page_size=50")
     assert titles(ranked)[0] == "Kiln Animation"
     assert set(titles(both)) <= set(titles(ranked))
-    # Two words still need both.
-    assert search(contract_data, "q=animation+zzzzqqq").total == 0
+    # Two words need both while some company has both...
+    assert not any("matches all" in note for note in both.notes)
+    # ...and when none has, the companies with one of them come, with a note.
+    relaxed = search(contract_data, "q=animation+zzzzqqq&page_size=50")
+    assert set(titles(relaxed)) == set(titles(search(contract_data, "q=animation&page_size=50")))
+    assert any("No company matches all of “animation zzzzqqq”" in note for note in relaxed.notes)
+    # A word nobody writes, alone, still finds nothing (and says nothing of it).
+    alone = search(contract_data, "q=zzzzqqq")
+    assert alone.total == 0 and not any("matches all" in note for note in alone.notes)
 
 
 def test_stop_words_are_not_words_to_match(contract_data):
