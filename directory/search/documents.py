@@ -40,6 +40,7 @@ class CompanyDocument:
     skill_slugs: list[str]
     skill_labels: list[str]
     department_slugs: list[str]  # the groups of its skills (the ``department`` facet)
+    department_labels: list[str]
     sector_slugs: list[str]
     sector_labels: list[str]
     place_slug: str | None
@@ -55,13 +56,15 @@ class CompanyDocument:
     def analysed(self) -> dict[str, Analysed]:
         """The three ranked text fields, analysed (``analysis.analyse``) for both backends.
 
-        Title > keywords (skills, their groups, sectors, place) > body
-        (strapline, about, contributors' text such as projects).
+        Title > keywords (skills, sectors, place) > body (strapline, about,
+        contributors' text such as projects, and the skills' groups). A
+        group's name ("Camera and crew") says little about a company that
+        lists one skill in it, so it counts as a passing mention does.
         """
         return {
             "title": analyse(self.title),
             "keyword": analyse(*self.skill_labels, *self.sector_labels, self.place_label or ""),
-            "body": analyse(self.strapline, self.about, *self.extra_text),
+            "body": analyse(self.strapline, self.about, *self.extra_text, *self.department_labels),
         }
 
     def search_fields(self) -> dict[str, str]:
@@ -118,8 +121,9 @@ def _prepare_batch(companies: list) -> Iterator[CompanyDocument]:
             strapline=company.strapline,
             about=clean(company.about or ""),
             skill_slugs=[s.slug for s in skills],
-            skill_labels=[s.name for s in skills] + sorted({s.group.name for s in skills}),
+            skill_labels=[s.name for s in skills],
             department_slugs=sorted({s.group.slug for s in skills}),
+            department_labels=sorted({s.group.name for s in skills}),
             sector_slugs=[s.slug for s in sectors],
             sector_labels=[s.name for s in sectors],
             place_slug=company.place.slug if company.place_id else None,

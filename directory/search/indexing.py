@@ -59,6 +59,7 @@ def document_compounds(document: CompanyDocument) -> dict[str, tuple[str, ...]]:
         document.strapline,
         document.about,
         *document.skill_labels,
+        *document.department_labels,
         *document.sector_labels,
         *document.extra_text,
     ):

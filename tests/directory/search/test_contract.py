@@ -579,6 +579,15 @@ def test_long_queries_find_partial_matches_ranked_by_words_matched(contract_data
     assert alone.total == 0 and not any("matches all" in note for note in alone.notes)
 
 
+def test_a_skill_group_name_counts_for_little(contract_data):
+    # Brewery Pictures lists "Line production"; Bottle Oven Post and Trent VFX
+    # only list skills in the "Post-production" group. Found, but below.
+    results = search(contract_data, "q=production&page_size=50")
+    found = titles(results)
+    assert found[0] == "Brewery Pictures"
+    assert {"Bottle Oven Post", "Trent VFX"} <= set(found[1:])
+
+
 def test_stop_words_are_not_words_to_match(contract_data):
     plain = search(contract_data, "q=animation&page_size=50")
     worded = search(contract_data, "q=the+animation+for+our&page_size=50")
