@@ -16,9 +16,10 @@ for "visual effects"). A one-word phrase matches
 
 * its term (the stem: "animations" finds "animation", "colourist" finds
   "colorist"), like the database backend,
-* the word itself in any field, with ``fuzziness: AUTO`` (one typo in words of
-  3-5 letters, two in longer ones, never in the first letter: "animaton",
-  "colur grading"), and
+* the word itself in any field, fuzzily, with the typos every part of search
+  allows (``suggestions.max_edits``: none under four letters, one up to seven,
+  two from eight, never in the first letter: "animaton", "colur grading"),
+  and its correction to a word the directory knows (``spelling``), and
 * any word it begins (a prefix, like the database backend: "anim"), at half
   weight so that whole words rank first.
 
@@ -75,7 +76,14 @@ from .base import (
 from .database import EARTH_RADIUS_MILES, DatabaseBackend
 from .index import BulkWriteError, CompanyIndex
 from .results import build_facets, hydrate_hits
-from .suggestions import max_edits, mix, term_candidates, typo_edits
+from .suggestions import (
+    MIN_TYPO_LENGTH,
+    TWO_TYPO_LENGTH,
+    max_edits,
+    mix,
+    term_candidates,
+    typo_edits,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +99,8 @@ TERM_FIELDS = ("title_terms^3", "keyword_terms^2", "body_terms")
 WORD_FIELDS = ("title_words^3", "keyword_words^2", "body_words")
 # A word the query only *begins* counts half as much as the whole word.
 PREFIX_WEIGHT = 0.5
+# Elasticsearch's AUTO with the word lengths of ``suggestions.max_edits``.
+FUZZINESS = f"AUTO:{MIN_TYPO_LENGTH},{TWO_TYPO_LENGTH}"
 # Words shorter than this are word starts only as the query's last word.
 MIN_PREFIX_LETTERS = 3
 # Light boosts for profiles commissioners can trust (see ``_boosted``).
@@ -303,7 +313,10 @@ class ElasticsearchBackend(SearchBackend):
                         "multi_match": {
                             "query": word,
                             "fields": list(WORD_FIELDS),
-                            "fuzziness": "AUTO",
+                            # No typo under four letters, one up to seven, two
+                            # from eight (``suggestions.max_edits``): plain AUTO
+                            # gives seven letters two, so "cartoon" found "caption".
+                            "fuzziness": FUZZINESS,
                             # Typos rarely hit the first letter; fixing it keeps
                             # "post" from matching "most" and the expansion cheap.
                             "prefix_length": 1,

@@ -28,7 +28,7 @@ def test_every_clause_must_match_and_synonyms_are_alternatives():
     assert term["multi_match"]["query"] == "color"
     assert term["multi_match"]["fields"] == ["title_terms^3", "keyword_terms^2", "body_terms"]
     assert fuzzy["multi_match"]["query"] == "colour"
-    assert fuzzy["multi_match"]["fuzziness"] == "AUTO"
+    assert fuzzy["multi_match"]["fuzziness"] == "AUTO:4,8"  # suggestions.max_edits
     assert fuzzy["multi_match"]["fields"] == ["title_words^3", "keyword_words^2", "body_words"]
     # A word start: a cheap prefix query per words field, weighted below the word.
     assert [next(iter(p["prefix"])) for p in prefixes] == [
