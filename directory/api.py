@@ -114,6 +114,12 @@ class SearchOut(Schema):
         "(then `q` was searched without it; `place_words=off` searches the words instead).",
     )
     text: str = Field("", description="The text searched for, without any town read from it.")
+    did_you_mean: str | None = Field(
+        None,
+        description="`text` with the words no member company writes corrected to the nearest "
+        "ones they do (companies matching those are included in the results); null when "
+        "every word is known.",
+    )
 
 
 class SearchParams(Schema):
@@ -265,6 +271,7 @@ def search_payload(request: HttpRequest, results: SearchResults) -> dict:
         "notes": list(results.notes),
         "near": results.query.near.slug if results.query.near else None,
         "text": results.query.text,
+        "did_you_mean": results.did_you_mean or None,
     }
 
 

@@ -95,8 +95,12 @@ def run_search(query, backend=None):
     A page beyond the last (an old bookmark after members left, or a hand-made
     URL) answers with the last page and a note instead of an empty list. A
     search that matches nothing with every word required is asked again with
-    one word fewer (``SearchQuery.relaxed``), with a note saying so.
+    one word fewer (``SearchQuery.relaxed``), with a note saying so. When
+    some typed words are ones no company writes, ``did_you_mean`` is the text
+    with them corrected (``spelling``; the backends match the corrections too).
     """
+    from .spelling import correct
+
     backend = backend or get_search_backend()
     started = time.perf_counter()
     results = backend.search(query)
@@ -114,4 +118,5 @@ def run_search(query, backend=None):
         adjusted = replace(query, page=results.pages, notes=(*query.notes, note))
         results = backend.search(adjusted)
         results.took_ms = round((time.perf_counter() - started) * 1000, 1)
+    results.did_you_mean = correct(query.text).text
     return results

@@ -444,9 +444,12 @@ def equivalences_for(text: str) -> list[Equivalence]:
     return [e for e in found if e is not None]
 
 
-def analyse_query(text: str) -> list[Clause]:
-    """A query's clauses with the synonyms and compounds in force now, stop words dropped."""
-    return without_stop_words(query_clauses(text, equivalences_for(text)))
+def analyse_query(text: str, extra: Iterable[Equivalence] = ()) -> list[Clause]:
+    """A query's clauses with the synonyms and compounds in force now, stop words dropped.
+
+    ``extra``: more equivalences, such as a typo's correction (``spelling``).
+    """
+    return without_stop_words(query_clauses(text, [*equivalences_for(text), *extra]))
 
 
 # Words that say nothing about a company ("studio in Leek", "for our film"):

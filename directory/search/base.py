@@ -175,6 +175,8 @@ class SearchResults:
     # False when ``total`` is a lower bound (at least ``TOTAL_HITS_CAP``): the
     # engine stopped counting there. The database backend always counts exactly.
     total_is_exact: bool = True
+    # The text with the words no company writes corrected (``spelling``), or "".
+    did_you_mean: str = ""
 
     @property
     def pages(self) -> int:

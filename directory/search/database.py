@@ -48,6 +48,7 @@ from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin,
 
 from directory.models import CompanyPage
 
+from . import spelling
 from .analysis import (
     Clause,
     Phrase,
@@ -97,10 +98,12 @@ class DatabaseBackend(SearchBackend):
     def text_clauses(self, text: str) -> list[Clause]:
         """The query as clauses of alternative phrases (``analysis.analyse_query``).
 
-        Every clause must match; a clause matches when any of its phrases
-        does. Both backends build their queries from these clauses.
+        Enough clauses must match (``analysis.required_matches``); a clause
+        matches when any of its phrases does. A word the directory does not
+        know also looks for its correction (``spelling``). Both backends
+        build their queries from these clauses.
         """
-        return analyse_query(text)
+        return analyse_query(text, spelling.correct(text).equivalences)
 
     @staticmethod
     def _phrase_q(field: str, phrase: Phrase) -> Q:

@@ -8,7 +8,8 @@ PostgreSQL both run.
 
 Writing entries also records the compounds their text hyphenates
 (``models.SearchCompound``), the vocabulary that lets "stopmotion" find "stop
-motion".
+motion", and keeps the count of companies using each word
+(``models.SearchWord``, what ``spelling`` corrects typos to).
 
 ``update_companies(ids)`` adds, changes or removes the entries of those
 companies (removing those no longer listed); ``rebuild_database_entries()``
@@ -18,6 +19,7 @@ rewrites them all in batches, showing progress.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -27,9 +29,10 @@ from tqdm import tqdm
 from cms.statistics import refresh_statistics
 from directory.models import CompanyPage
 
+from . import spelling
 from .analysis import compounds, padded
 from .documents import CompanyDocument, company_documents
-from .models import CompanySearchEntry, SearchCompound
+from .models import CompanySearchEntry, SearchCompound, SearchWord
 
 BATCH_SIZE = 500
 ENTRY_FIELDS = [
@@ -68,7 +71,7 @@ def document_compounds(document: CompanyDocument) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _write(documents: Iterable[CompanyDocument]) -> int:
+def _write(documents: Iterable[CompanyDocument]) -> list[CompanySearchEntry]:
     entries, found = [], {}
     for document in documents:
         entries.append(CompanySearchEntry(company_id=document.id, **entry_values(document)))
@@ -89,6 +92,20 @@ def _write(documents: Iterable[CompanyDocument]) -> int:
             ],
             ignore_conflicts=True,
         )
+    return entries
+
+
+def _words_of(entries: Iterable[CompanySearchEntry]) -> list[set[str]]:
+    return [
+        spelling.entry_words({name: getattr(e, name) for name in spelling.WORD_FIELDS})
+        for e in entries
+    ]
+
+
+def _write_counting(documents: list[CompanyDocument], vocabulary: Counter) -> int:
+    entries = _write(documents)
+    for words in _words_of(entries):
+        vocabulary.update(words)
     return len(entries)
 
 
@@ -98,11 +115,17 @@ def update_companies(company_ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
+        before = [
+            spelling.entry_words(values)
+            for values in CompanySearchEntry.objects.filter(company_id__in=ids).values(
+                *spelling.WORD_FIELDS
+            )
+        ]
         listed = CompanyPage.objects.listed().filter(pk__in=ids)
         listed_ids = set(listed.values_list("pk", flat=True))
         CompanySearchEntry.objects.filter(company_id__in=set(ids) - listed_ids).delete()
-        if listed_ids:
-            _write(company_documents(listed))
+        after = _words_of(_write(company_documents(listed))) if listed_ids else []
+        spelling.apply_changes(spelling.count_changes(before, after))
 
 
 def rebuild_database_entries(
@@ -111,12 +134,13 @@ def rebuild_database_entries(
     """Rewrite every entry from scratch; returns the number of listed companies.
 
     Entries of companies that are no longer listed are removed first, and the
-    compounds are gathered afresh. Progress is shown with tqdm on ``stdout``
+    compounds and the vocabulary are gathered afresh. Progress is shown with tqdm on ``stdout``
     (stderr by default) unless ``progress`` is false.
     """
     listed = CompanyPage.objects.listed()
     total = listed.count()
     written = 0
+    vocabulary: Counter = Counter()  # companies per word
     with transaction.atomic():
         CompanySearchEntry.objects.exclude(company__in=listed.values("pk")).delete()
         SearchCompound.objects.all().delete()
@@ -131,12 +155,13 @@ def rebuild_database_entries(
         for document in company_documents(listed, batch_size=batch_size):
             batch.append(document)
             if len(batch) >= batch_size:
-                written += _write(batch)
+                written += _write_counting(batch, vocabulary)
                 bar.update(len(batch))
                 batch = []
-        written += _write(batch)
+        written += _write_counting(batch, vocabulary)
         bar.update(len(batch))
         bar.close()
+        spelling.replace_vocabulary(vocabulary)
         # Everything search reads was rewritten or loaded just before.
-        refresh_statistics(CompanyPage, CompanySearchEntry)
+        refresh_statistics(CompanyPage, CompanySearchEntry, SearchWord)
     return written

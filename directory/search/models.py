@@ -116,3 +116,26 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self):
         return f"company {self.company_id}"
+
+
+class SearchWord(models.Model):
+    """A word some listed company's indexed text uses, and in how many companies.
+
+    The directory's vocabulary, kept exact as entries are written
+    (``indexing``): what a query's unknown word is corrected to (``spelling``).
+    ``initial`` and ``length`` let a correction read only the words that
+    could be within its edits; ``term`` (the word's stem) tells a word the
+    directory knows by its stem ("animations") from an unknown one.
+    """
+
+    word = models.CharField(max_length=60, unique=True)
+    term = models.CharField(max_length=60, db_index=True)
+    initial = models.CharField(max_length=1)
+    length = models.PositiveSmallIntegerField()
+    documents = models.PositiveIntegerField(default=0, help_text="Listed companies using it.")
+
+    class Meta:
+        indexes = [models.Index(fields=["initial", "length"], name="search_word_initial_length")]
+
+    def __str__(self):
+        return f"{self.word} ({self.documents})"

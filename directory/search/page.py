@@ -35,6 +35,7 @@ from .query import (
     parse_search_request,
     query_to_params,
 )
+from .spelling import correct
 
 RADIUS_CHOICES = (1, 5, 10, 25, 50, 100)
 SORT_CHOICES = (
@@ -72,6 +73,7 @@ def directory_context(page, request) -> dict:
         "search_results": results,
         "search_errors": errors,
         "search_notes": list(results.notes),
+        "did_you_mean": _did_you_mean(query, results, base_url),
         "facet_groups": groups,
         "active_filters": _active_filters(query, groups, base_url),
         "clear_url": base_url,
@@ -89,6 +91,17 @@ def directory_context(page, request) -> dict:
         "near_places": _near_places(),
         "filters_selected": bool(query.filters or query.near or query.verified),
     }
+
+
+def _did_you_mean(query: SearchQuery, results: SearchResults, base: str) -> dict | None:
+    """The corrected search as a link ("Did you mean animation studio?"), or ``None``."""
+    if not results.did_you_mean:
+        return None
+    text = results.did_you_mean
+    if query.typed_text:
+        # A town read from the text stays in it, so the link keeps searching near it.
+        text = correct(query.typed_text).text or text
+    return {"text": text, "url": filter_url(base, query_to_params(query, q=text, page=None))}
 
 
 def _near_places() -> list[str]:

@@ -87,6 +87,14 @@ def test_search_shape(client, companies):
     assert data["total_is_exact"] is True  # the database counts every match
 
 
+def test_did_you_mean_corrects_the_words_no_member_writes(client, companies):
+    data = client.get("/api/v1/directory/search", {"q": "Animaton compsoiting"}).json()
+    assert data["did_you_mean"] == "animation compositing"
+    assert [hit["slug"] for hit in data["results"]] == ["trent-vfx"]
+    data = client.get("/api/v1/directory/search", {"q": "animation"}).json()
+    assert data["did_you_mean"] is None
+
+
 def test_department_facet_and_verified_filter(client, companies):
     kiln, trent = companies["kiln"], companies["trent"]
     CompanyPage.objects.filter(pk=kiln.pk).update(verified=True)

@@ -241,3 +241,18 @@ def test_a_lower_bound_total_reads_as_at_least(rf, data):
         {"search_results": results, "search_query": results.query},
     )
     assert "10,000+ companies found" in html
+
+
+def test_a_word_nobody_writes_offers_did_you_mean_and_finds_the_corrected_word(client, data):
+    html = get(client, "q=animaton+charaters&sector=pg-games")
+    link = 'href="/directory/?q=animation+characters&amp;sector=pg-games" rel="nofollow"'
+    assert f"Did you mean <a {link}>animation characters</a>?" in html
+    assert "Companies matching it are included below." in html
+    assert "Kiln Animation" in html and "1 company found" in html
+    # Followed, the corrected search has nothing to correct.
+    assert "Did you mean" not in get(client, "q=animation+characters&sector=pg-games")
+    # A town read from the text stays in the link, so it still searches near it.
+    html = get(client, "q=animaton+in+Leek")
+    assert (
+        'href="/directory/?q=animation+in+Leek&amp;radius=50" rel="nofollow">animation in' in html
+    )

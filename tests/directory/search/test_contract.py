@@ -630,3 +630,36 @@ def test_a_town_named_in_the_text_becomes_the_centre(contract_data):
     # A town alone is kept as text: it may be a company's name.
     alone = search(contract_data, "q=Leek")
     assert alone.query.near is None and alone.query.text == "Leek"
+
+
+# -- typos (directory/search/spelling.py, and Elasticsearch's bounded fuzziness) ----
+
+
+def test_a_word_nobody_writes_is_corrected_and_offered_as_did_you_mean(contract_data):
+    right = search(contract_data, "q=animation&page_size=50")
+    typed = search(contract_data, "q=animaton&page_size=50")
+    assert set(titles(typed)) == set(titles(right))
+    assert typed.did_you_mean == "animation"
+    # A swap of two letters is one edit; the rest of the text stays as typed.
+    swapped = search(contract_data, "q=Compsoiting+for+film&page_size=50")
+    assert "Trent VFX" in titles(swapped)
+    assert swapped.did_you_mean == "compositing for film"
+    # Words the directory knows, by their start or their stem, are left alone.
+    assert search(contract_data, "q=anim").did_you_mean == ""
+    assert search(contract_data, "q=animations").did_you_mean == ""
+
+
+def test_typos_are_bounded_by_the_length_of_the_word(contract_data):
+    c = contract_data.company
+    c.captions = company("Subtitle House", strapline="Caption and subtitle services")
+    contract_data.backend.update_companies([c.captions.pk])
+    contract_data.backend.refresh()
+    # Seven letters may have one typo, not two: "cartoon" is two from "caption".
+    cartoon = search(contract_data, "q=cartoon&page_size=50")
+    assert "Subtitle House" not in titles(cartoon)
+    assert cartoon.did_you_mean == ""
+    # One typo in seven letters is forgiven, the first letter must be right,
+    # and a word under four letters has none.
+    assert "Subtitle House" in titles(search(contract_data, "q=captoin"))
+    assert "Subtitle House" not in titles(search(contract_data, "q=faption"))
+    assert search(contract_data, "q=vfc").did_you_mean == ""
