@@ -663,3 +663,14 @@ def test_typos_are_bounded_by_the_length_of_the_word(contract_data):
     assert "Subtitle House" in titles(search(contract_data, "q=captoin"))
     assert "Subtitle House" not in titles(search(contract_data, "q=faption"))
     assert search(contract_data, "q=vfc").did_you_mean == ""
+
+
+def test_a_word_said_again_ranks_a_little_higher(contract_data):
+    c = contract_data.company
+    # Alike but for the repeat, and named so that name order would put it last.
+    c.twice = company("Zz Reels", strapline="Reels", about="<p>Adverts and adverts for brands.</p>")
+    c.once = company("Aa Reels", strapline="Reels", about="<p>Adverts and stills for brands.</p>")
+    contract_data.backend.update_companies([c.twice.pk, c.once.pk])
+    contract_data.backend.refresh()
+    found = titles(search(contract_data, "q=advert&page_size=50"))
+    assert found.index("Zz Reels") < found.index("Aa Reels")
