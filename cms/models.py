@@ -215,6 +215,8 @@ class HomePage(CachedPrivacyMixin, Page):
         "directory.DirectoryIndexPage",
         "showcase.ShowcaseIndexPage",
     ]
+    # Joined when the page is routed (cms.routing): its hero and share image.
+    route_select_related = ("hero_image",)
 
     class Meta:
         verbose_name = "home page"
@@ -523,6 +525,8 @@ class NewsPage(CachedPrivacyMixin, Page):
 
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types = []
+    # Joined when the page is routed (cms.routing): what its header shows.
+    route_select_related = ("featured_image", "category")
 
     class Meta:
         verbose_name = "news article"

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import strip_tags
 
-from wagtail.images import get_image_model
-
 from django_ratelimit.core import is_ratelimited
 
+from cms.renditions import image_prefetch
 from cms.structured_data import json_ld, schema
 
 from .emails import send_enquiry
@@ -35,7 +34,7 @@ def profile_context(company, request) -> dict:
     """Skills (with groups), sectors, credits, gallery, related members and a blank enquiry form."""
     skills = list(company.skills.select_related("group"))
     gallery = list(
-        company.gallery_images.select_related("image").prefetch_related("image__renditions")
+        company.gallery_images.select_related("image").prefetch_related(*image_prefetch("image"))
     )
     return {
         "skills": skills,
@@ -89,7 +88,6 @@ def related_companies(company, skills) -> list:
     skill_ids = [skill.pk for skill in skills]
     if not skill_ids:
         return []
-    logos = get_image_model().objects.prefetch_related("renditions")
     return list(
         # The page's own class: this module presents the page, so it does not
         # import the models that call it.
@@ -99,8 +97,8 @@ def related_companies(company, skills) -> list:
         .filter(skills__in=skill_ids)
         .annotate(shared_skills=Count("skills", distinct=True))
         .order_by("-shared_skills", "-verified", "title")
-        .select_related("place")
-        .prefetch_related(Prefetch("logo", queryset=logos))[:RELATED_LIMIT]
+        .select_related("place", "logo")
+        .prefetch_related(*image_prefetch("logo"))[:RELATED_LIMIT]
     )
 
 
