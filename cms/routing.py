@@ -42,9 +42,13 @@ from django.http.request import split_domain_port
 
 from wagtail.models import Page, Site
 
-from cms.page_cache import generation
+from cms.page_cache import generation, kept
 
 TIMEOUT = 60 * 60  # a safety net: every change replaces the generation
+# Prefixes looked up at most: deeper than any page here, and a long made-up
+# path costs a bounded cache read (the walk then refuses it at its first
+# unknown slug).
+MAX_DEPTH = 12
 _NO_SITE = "none"  # cached for a host no site answers (None reads as a miss)
 
 
@@ -104,9 +108,10 @@ def _url_path(site: Site, components: list[str]) -> str:
 
 def _route(request, site: Site, components: list[str]):
     gen = generation()
-    keys = [_page_key(gen, site.pk, components[:depth]) for depth in range(len(components), -1, -1)]
+    depths = range(min(len(components), MAX_DEPTH), -1, -1)
+    keys = [_page_key(gen, site.pk, components[:depth]) for depth in depths]
     found = cache.get_many(keys)
-    for depth, key in zip(range(len(components), -1, -1), keys, strict=True):
+    for depth, key in zip(depths, keys, strict=True):
         if key in found:
             page = _load(*found[key])
             if page is not None and page.url_path == _url_path(site, components[:depth]):
@@ -153,3 +158,19 @@ def _remember(gen: str, site: Site, components: list[str], page: Page) -> None:
             parent.__dict__.pop(attribute, None)
     entry = (page.pk, page.content_type_id, parent)
     cache.set(_page_key(gen, site.pk, reached), entry, TIMEOUT)
+
+
+def kept_for_routed_page(request, page: Page, name: str, build):
+    """``build()`` for the published ``page`` this request was routed to, kept in the cache.
+
+    For what a page shows from its own rows (credits, gallery, taxonomies):
+    they change only when the page is published or a row they name (an
+    image, a taxonomy) is saved, and each of those replaces the generation
+    the entry is kept under. Only for the live page itself, as routed: a
+    preview or a draft (an editor's, a member's) is another instance of the
+    same page and is always built afresh.
+    """
+    route = getattr(request, "_wagtail_route_for_request", None)
+    if route is None or route.page is not page or getattr(request, "is_preview", False):
+        return build()
+    return kept(f"page:{page.pk}:{name}", build)

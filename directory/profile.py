@@ -22,6 +22,7 @@ from django.utils.html import strip_tags
 from django_ratelimit.core import is_ratelimited
 
 from cms.renditions import image_prefetch
+from cms.routing import kept_for_routed_page
 from cms.structured_data import json_ld, schema
 
 from .emails import send_enquiry
@@ -31,19 +32,28 @@ RELATED_LIMIT = 4
 
 
 def profile_context(company, request) -> dict:
-    """Skills (with groups), sectors, credits, gallery, related members and a blank enquiry form."""
-    skills = list(company.skills.select_related("group"))
-    gallery = list(
-        company.gallery_images.select_related("image").prefetch_related(*image_prefetch("image"))
-    )
+    """Skills (with groups), sectors, credits, gallery, related members and a blank enquiry form.
+
+    The company's own rows are kept until the next change for its published
+    page (``cms.routing.kept_for_routed_page``); a preview reads them afresh.
+    """
+    rows = kept_for_routed_page(request, company, "profile", lambda: _own_rows(company))
+    skills = rows["skills"]
     return {
-        "skills": skills,
-        "sectors": list(company.sectors.all()),
-        "credits": list(company.credits.all()),
-        "gallery": gallery,
+        **rows,
         "related_companies": related_companies(company, skills),
         "json_ld": organization_json_ld(company, request, skills),
         "enquiry_form": EnquiryForm(),
+    }
+
+
+def _own_rows(company) -> dict:
+    gallery = company.gallery_images.select_related("image")
+    return {
+        "skills": list(company.skills.select_related("group")),
+        "sectors": list(company.sectors.all()),
+        "credits": list(company.credits.all()),
+        "gallery": list(gallery.prefetch_related(*image_prefetch("image"))),
     }
 
 

@@ -31,6 +31,7 @@ from cms import background
 from cms.fields import RichTextField
 from cms.privacy import CachedPrivacyMixin
 from cms.renditions import image_prefetch
+from cms.routing import kept_for_routed_page
 from cms.structured_data import json_ld, schema
 from directory.models import listed_q
 
@@ -265,18 +266,24 @@ class ProjectPage(CachedPrivacyMixin, Page):
         showcase = self.get_parent()
         context["showcase_url"] = showcase.get_url(request)
         context["showcase_title"] = showcase.title
-        # Each relation read once, for the page and its JSON-LD alike.
-        context["awards"] = list(self.awards.all())
-        context["credits"] = list(self.credits.all())
-        context["gallery"] = list(self.gallery_images.select_related("image"))
-        context["sectors"] = list(self.sectors.all())
-        context["skills"] = list(self.skills.all())
-        context["tags"] = list(self.tags.all())
+        # Each relation read once, for the page and its JSON-LD alike, and
+        # kept until the next change for the published page (cms.routing).
+        context.update(kept_for_routed_page(request, self, "relations", self._relations))
         context["json_ld"] = self.json_ld(
             request, roles, awards=context["awards"], tags=context["tags"]
         )
         context["more_projects"] = self.more_by_the_same_companies(roles)
         return context
+
+    def _relations(self) -> dict:
+        return {
+            "awards": list(self.awards.all()),
+            "credits": list(self.credits.all()),
+            "gallery": list(self.gallery_images.select_related("image")),
+            "sectors": list(self.sectors.all()),
+            "skills": list(self.skills.all()),
+            "tags": list(self.tags.all()),
+        }
 
     def more_by_the_same_companies(self, roles, limit=3):
         """Other live projects by this project's listed companies, newest first."""

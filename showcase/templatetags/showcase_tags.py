@@ -9,7 +9,8 @@ from django import template
 from django.apps import apps
 from django.db.models import F
 
-from showcase.models import ProjectPage
+from cms.page_cache import first_live
+from showcase.models import ProjectPage, ShowcaseIndexPage
 
 register = template.Library()
 
@@ -51,6 +52,12 @@ def featured_projects(limit=6):
         .for_cards()
         .order_by("-year", "-first_published_at")[:limit]
     )
+
+
+@register.simple_tag
+def showcase_page():
+    """The showcase's index page (the live one, first in the tree), or None."""
+    return first_live(ShowcaseIndexPage)
 
 
 @register.simple_tag

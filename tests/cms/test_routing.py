@@ -5,8 +5,9 @@ to the tree must be routed at once, by the next request.
 """
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache, caches
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Page, Site
@@ -15,8 +16,12 @@ import pytest
 
 from cms import routing
 from cms.models import NewsPage
+from cms.page_cache import generation
+from directory.models import CompanyCredit, CompanyPage, Sector
+from showcase.models import ProjectCredit, ProjectPage
 from tests.cms import factories as f
 from tests.directory.factories import company, directory_index, home_page
+from tests.showcase.factories import project, showcase_index
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +33,6 @@ def production_cache(redis_cache):
 
 def routing_queries(path: str) -> list[str]:
     """The statements one request to ``path`` runs to find its site and page."""
-    from django.test import RequestFactory
-
     request = RequestFactory().get(path)
     with CaptureQueriesContext(connection) as captured:
         routing.route_for_request(request, path)
@@ -37,8 +40,7 @@ def routing_queries(path: str) -> list[str]:
 
 
 def found(path: str):
-    from django.test import RequestFactory
-
+    """The page a request to ``path`` is routed to, or None."""
     result = routing.route_for_request(RequestFactory().get(path), path)
     return None if result is None else result.page
 
@@ -101,17 +103,13 @@ def test_a_moved_renamed_unpublished_or_deleted_page_is_routed_at_once():
     assert client.get("/about/").status_code == 404
 
 
-def test_an_entry_that_no_longer_matches_its_path_is_not_used(redis_cache):
+def test_an_entry_that_no_longer_matches_its_path_is_not_used():
     """Even if a change were missed, a cached page no longer at the path is not served."""
     home_page()
     about = f.standard_page("About", slug="about")
     contact = f.standard_page("Contact us", slug="contact-us")
     assert found("/about/").pk == about.pk
     # Point the entry for /about/ at another page by hand.
-    from django.core.cache import cache
-
-    from cms.page_cache import generation
-
     site = Site.objects.get(is_default_site=True)
     key = routing._page_key(generation(), site.pk, ["about"])
     cache.set(key, (contact.pk, contact.content_type_id, None))
@@ -175,3 +173,105 @@ def test_a_signed_in_member_is_routed_the_same_way():
     assert client.get("/about/").status_code == 200
     assert client.get("/about/").status_code == 200
     assert found("/about/").pk == about.pk
+
+
+# --- a routed page's own rows, kept until the next change ---------------------
+
+
+def test_a_projects_and_a_companys_own_rows_change_at_once_and_previews_show_drafts(
+    admin_client,
+):
+    home_page()
+    directory_index().save_revision().publish()
+    studio = company("Kiln Animation")
+    showcase_index().save_revision().publish()
+    work = project("Clay Town", companies=[studio], sectors=["Broadcast"])
+    client = Client()
+    for page in (work, studio):
+        assert client.get(page.url).status_code == 200  # kept now
+
+    work = ProjectPage.objects.get(pk=work.pk)
+    work.credits = [ProjectCredit(role="Director", name="Ada Clay")]
+    work.save_revision().publish()
+    assert "Ada Clay" in client.get(work.url).text
+
+    studio = CompanyPage.objects.get(pk=studio.pk)
+    studio.credits = [CompanyCredit(production="Kiln Hour")]
+    studio.save_revision().publish()
+    assert "Kiln Hour" in client.get(studio.url).text
+
+    # A taxonomy renamed elsewhere shows on the page at once too.
+    sector = Sector.objects.get(name="Broadcast")
+    sector.name = "Television"
+    sector.save()
+    assert "Television" in client.get(work.url).text
+
+    # A draft: the live page keeps the published rows, the preview has the draft's.
+    work = ProjectPage.objects.get(pk=work.pk)
+    work.credits = [ProjectCredit(role="Director", name="Bea Kiln")]
+    work.save_revision()
+    live = client.get(work.url).text
+    assert "Ada Clay" in live and "Bea Kiln" not in live
+    preview = admin_client.get(f"/admin/pages/{work.pk}/view_draft/")
+    assert preview.status_code == 200
+    assert "Bea Kiln" in preview.text and "Ada Clay" not in preview.text
+    signed_in = admin_client.get(work.url).text
+    assert "Ada Clay" in signed_in and "Bea Kiln" not in signed_in
+
+
+def test_only_the_routed_live_page_is_kept():
+    home_page()
+    about = f.standard_page("About", slug="about")
+    request = RequestFactory().get("/about/")
+    routing.route_for_request(request, "/about/")
+    routed = request._wagtail_route_for_request.page
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert routing.kept_for_routed_page(request, routed, "x", build) == {"n": 1}
+    assert routing.kept_for_routed_page(request, routed, "x", build) == {"n": 1}
+    other = about.get_latest_revision_as_object()  # what a preview shows
+    assert routing.kept_for_routed_page(request, other, "x", build) == {"n": 2}
+    request.is_preview = True
+    assert routing.kept_for_routed_page(request, routed, "x", build) == {"n": 3}
+
+
+def test_the_index_pages_the_home_page_links_to_change_at_once():
+    """The first live news, directory and showcase pages are kept (cms.page_cache.first_live)."""
+    home_page()
+    client = Client()
+    home = client.get("/").text
+    assert "All news" not in home and "Browse all members" not in home
+
+    news = f.news_index()
+    f.news_page("Kiln wins a BAFTA")  # "All news" sits under the latest news
+    directory = directory_index()
+    directory.save_revision().publish()
+    home = client.get("/").text
+    assert 'href="/news/">All news' in home
+    assert "Browse all members" in home
+
+    directory.refresh_from_db()
+    directory.unpublish()
+    assert "Browse all members" not in client.get("/").text
+    news.slug = "stories"
+    news.save_revision().publish()
+    assert 'href="/stories/">All news' in client.get("/").text
+
+
+def test_a_long_made_up_path_is_a_404_and_reads_a_bounded_number_of_entries(monkeypatch):
+    home_page()
+    f.standard_page("About", slug="about")
+    client = Client()
+    assert client.get("/about/").status_code == 200
+    read = []
+    backend = caches["default"]  # the Redis cache itself, not the proxy
+    real_get_many = backend.get_many
+    monkeypatch.setattr(
+        backend, "get_many", lambda keys: read.append(len(keys)) or real_get_many(keys)
+    )
+    assert client.get("/about/" + "x/" * 500).status_code == 404
+    assert read and max(read) < 50  # not one for each of the 501 prefixes
