@@ -38,7 +38,7 @@ from cms.feeds import NewsAtomFeed, NewsRssFeed
 from cms.fields import RichTextField
 from cms.invalidation import forget
 from cms.outbox.mail import queue_mail
-from cms.page_cache import canonical_query, page_number_only
+from cms.page_cache import canonical_query, first_live, page_number_only
 from cms.pagination import page_links, paginate, query_page_url
 from cms.privacy import CachedPrivacyMixin, public
 
@@ -215,6 +215,8 @@ class HomePage(CachedPrivacyMixin, Page):
         "directory.DirectoryIndexPage",
         "showcase.ShowcaseIndexPage",
     ]
+    # Joined when the page is routed (cms.routing): its hero and share image.
+    route_select_related = ("hero_image",)
 
     class Meta:
         verbose_name = "home page"
@@ -226,7 +228,7 @@ class HomePage(CachedPrivacyMixin, Page):
             .select_related("featured_image", "category")
             .order_by("-date", "-first_published_at")[:4]
         )
-        context["news_index"] = NewsIndexPage.objects.live().first()
+        context["news_index"] = first_live(NewsIndexPage)
         # The apps above the site base add their own parts (the directory: its
         # page and the featured members) without this layer knowing them.
         for add_to_context in hooks.get_hooks("construct_home_page_context"):
@@ -523,6 +525,8 @@ class NewsPage(CachedPrivacyMixin, Page):
 
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types = []
+    # Joined when the page is routed (cms.routing): what its header shows.
+    route_select_related = ("featured_image", "category")
 
     class Meta:
         verbose_name = "news article"

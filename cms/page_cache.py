@@ -30,6 +30,11 @@ delete, privacy, sites, site settings, images, taxonomies registered with
 themselves. The generation is replaced at once and again when the
 transaction commits, as the frame cache does (``cms.frame``): a request in
 between may have cached the old page.
+
+**Kept values.** The same generation keys smaller things that every view
+builds from published content, signed in or not: the route to a page
+(``cms.routing``), a routed page's own rows, the first live index page of a
+type (``kept``, ``first_live``).
 """
 
 from __future__ import annotations
@@ -116,6 +121,32 @@ def generation() -> str:
         if not cache.add(GENERATION_KEY, current, None):
             current = cache.get(GENERATION_KEY, current)
     return current
+
+
+KEPT_TIMEOUT = 60 * 60  # a safety net: every change replaces the generation
+
+
+def kept(name: str, build: Callable[[], object]):
+    """``build()``, kept in the cache until the next change that replaces the generation.
+
+    For small values made from published pages and the rows registered here
+    (the first live news index, a page's own rows): they can change only
+    when the generation is replaced, so they are as fresh as a cached page.
+    ``build()`` must not return ``None`` (it reads as a miss).
+    """
+    key = f"cms:kept:{generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, KEPT_TIMEOUT)
+    return value
+
+
+def first_live(model):
+    """The first live ``model`` page in tree order (an index page), or ``None``; kept."""
+    name = f"first-live:{model._meta.label_lower}"
+    found = kept(name, lambda: [model.objects.live().order_by("path").first()])
+    return found[0]
 
 
 def invalidate(**kwargs) -> None:

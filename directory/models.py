@@ -385,6 +385,8 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
 
     parent_page_types = ["directory.DirectoryIndexPage"]
     subpage_types = []
+    # Joined when the page is routed (cms.routing): what the profile's header shows.
+    route_select_related = ("logo", "place")
 
     class Meta:
         verbose_name = "company"

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import strip_tags
 
-from wagtail.images import get_image_model
-
 from django_ratelimit.core import is_ratelimited
 
+from cms.renditions import image_prefetch
+from cms.routing import kept_for_routed_page
 from cms.structured_data import json_ld, schema
 
 from .emails import send_enquiry
@@ -32,19 +32,28 @@ RELATED_LIMIT = 4
 
 
 def profile_context(company, request) -> dict:
-    """Skills (with groups), sectors, credits, gallery, related members and a blank enquiry form."""
-    skills = list(company.skills.select_related("group"))
-    gallery = list(
-        company.gallery_images.select_related("image").prefetch_related("image__renditions")
-    )
+    """Skills (with groups), sectors, credits, gallery, related members and a blank enquiry form.
+
+    The company's own rows are kept until the next change for its published
+    page (``cms.routing.kept_for_routed_page``); a preview reads them afresh.
+    """
+    rows = kept_for_routed_page(request, company, "profile", lambda: _own_rows(company))
+    skills = rows["skills"]
     return {
-        "skills": skills,
-        "sectors": list(company.sectors.all()),
-        "credits": list(company.credits.all()),
-        "gallery": gallery,
+        **rows,
         "related_companies": related_companies(company, skills),
         "json_ld": organization_json_ld(company, request, skills),
         "enquiry_form": EnquiryForm(),
+    }
+
+
+def _own_rows(company) -> dict:
+    gallery = company.gallery_images.select_related("image")
+    return {
+        "skills": list(company.skills.select_related("group")),
+        "sectors": list(company.sectors.all()),
+        "credits": list(company.credits.all()),
+        "gallery": list(gallery.prefetch_related(*image_prefetch("image"))),
     }
 
 
@@ -89,7 +98,6 @@ def related_companies(company, skills) -> list:
     skill_ids = [skill.pk for skill in skills]
     if not skill_ids:
         return []
-    logos = get_image_model().objects.prefetch_related("renditions")
     return list(
         # The page's own class: this module presents the page, so it does not
         # import the models that call it.
@@ -99,8 +107,8 @@ def related_companies(company, skills) -> list:
         .filter(skills__in=skill_ids)
         .annotate(shared_skills=Count("skills", distinct=True))
         .order_by("-shared_skills", "-verified", "title")
-        .select_related("place")
-        .prefetch_related(Prefetch("logo", queryset=logos))[:RELATED_LIMIT]
+        .select_related("place", "logo")
+        .prefetch_related(*image_prefetch("logo"))[:RELATED_LIMIT]
     )
 
 

@@ -16,6 +16,7 @@ import django_filters
 
 from cms.outbox.admin_views import outbox_column
 from cms.outbox.models import OutboundEmail
+from cms.page_cache import first_live
 from cms.permissions import WrittenBySitePolicy
 
 from .models import (
@@ -33,7 +34,7 @@ from .models import (
 @hooks.register("construct_home_page_context")
 def home_page_directory(request, home, context):
     """The home page's search box targets the directory page; its featured members."""
-    context["directory_page"] = DirectoryIndexPage.objects.live().first()
+    context["directory_page"] = first_live(DirectoryIndexPage)
     context["featured_members"] = featured_members(home)
 
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import logging
 
+from django.core.cache import cache
+
 from wagtail.embeds.embeds import get_embed, get_embed_hash
 from wagtail.embeds.exceptions import EmbedException
 from wagtail.embeds.models import Embed
 
 from django_tasks import task
 
+from cms.page_cache import generation
 from directory.video import parse_video
 
 logger = logging.getLogger(__name__)
@@ -51,6 +54,18 @@ def fetch_video_embed(url: str) -> bool:
     return fetch(url) is not None
 
 
+NO_EMBED = "none"  # cached for a video with no stored answer (None reads as a miss)
+
+
 def stored(url: str) -> Embed | None:
-    """The stored oEmbed answer for ``url``, without any network request."""
-    return Embed.objects.filter(hash=get_embed_hash(url)).first()
+    """The stored oEmbed answer for ``url``, without any network request.
+
+    Kept in the cache under the page cache's generation, which a stored
+    answer replaces (``ShowcaseConfig.ready``), as it does every publish.
+    """
+    key = f"showcase:embed:{generation()}:{get_embed_hash(url)}"
+    embed = cache.get(key)
+    if embed is None:
+        embed = Embed.objects.filter(hash=get_embed_hash(url)).first()
+        cache.set(key, NO_EMBED if embed is None else embed, 60 * 60)
+    return None if embed == NO_EMBED else embed

@@ -19,7 +19,6 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -31,6 +30,8 @@ from taggit.models import TaggedItemBase
 from cms import background
 from cms.fields import RichTextField
 from cms.privacy import CachedPrivacyMixin
+from cms.renditions import image_prefetch
+from cms.routing import kept_for_routed_page
 from cms.structured_data import json_ld, schema
 from directory.models import listed_q
 
@@ -62,7 +63,8 @@ class ProjectTag(TaggedItemBase):
     )
 
 
-# The rendition a project card shows; prefetched so the page size costs nothing.
+# The rendition a project card shows: from the rendition cache, or prefetched
+# (cms.renditions), so the page size costs nothing.
 CARD_RENDITION = "fill-640x360"
 
 
@@ -71,9 +73,8 @@ class ProjectPageQuerySet(PageQuerySet):
 
     def for_cards(self):
         """What a project card shows, fetched in a fixed number of queries."""
-        Image = get_image_model()
-        return self.prefetch_related(
-            Prefetch("poster", queryset=Image.objects.prefetch_renditions(CARD_RENDITION)),
+        return self.select_related("poster").prefetch_related(
+            *image_prefetch("poster", CARD_RENDITION),
             Prefetch(
                 "project_companies",
                 queryset=ProjectCompany.objects.listed()
@@ -216,6 +217,8 @@ class ProjectPage(CachedPrivacyMixin, Page):
 
     parent_page_types = ["showcase.ShowcaseIndexPage"]
     subpage_types = []
+    # Joined when the page is routed (cms.routing): the poster the page opens with.
+    route_select_related = ("poster",)
 
     class Meta:
         verbose_name = "project"
@@ -263,9 +266,24 @@ class ProjectPage(CachedPrivacyMixin, Page):
         showcase = self.get_parent()
         context["showcase_url"] = showcase.get_url(request)
         context["showcase_title"] = showcase.title
-        context["json_ld"] = self.json_ld(request, roles)
+        # Each relation read once, for the page and its JSON-LD alike, and
+        # kept until the next change for the published page (cms.routing).
+        context.update(kept_for_routed_page(request, self, "relations", self._relations))
+        context["json_ld"] = self.json_ld(
+            request, roles, awards=context["awards"], tags=context["tags"]
+        )
         context["more_projects"] = self.more_by_the_same_companies(roles)
         return context
+
+    def _relations(self) -> dict:
+        return {
+            "awards": list(self.awards.all()),
+            "credits": list(self.credits.all()),
+            "gallery": list(self.gallery_images.select_related("image")),
+            "sectors": list(self.sectors.all()),
+            "skills": list(self.skills.all()),
+            "tags": list(self.tags.all()),
+        }
 
     def more_by_the_same_companies(self, roles, limit=3):
         """Other live projects by this project's listed companies, newest first."""
@@ -276,9 +294,14 @@ class ProjectPage(CachedPrivacyMixin, Page):
         others = ProjectPage.objects.live().filter(pk__in=shared).exclude(pk=self.pk)
         return list(others.for_cards().order_by("-year", "-first_published_at")[:limit])
 
-    def json_ld(self, request, roles) -> str:
-        """schema.org CreativeWork: what the work is and which organisations made it."""
-        awards = [str(a) for a in self.awards.all() if a.kind == ProjectAward.Kind.WIN]
+    def json_ld(self, request, roles, *, awards=None, tags=None) -> str:
+        """schema.org CreativeWork: what the work is and which organisations made it.
+
+        ``awards`` and ``tags`` are the page's own, when its context has read them.
+        """
+        awards = self.awards.all() if awards is None else awards
+        tags = self.tags.all() if tags is None else tags
+        awards = [str(a) for a in awards if a.kind == ProjectAward.Kind.WIN]
         client = schema("Organization", name=self.client) if self.client else None
         video = None
         if self.video:
@@ -306,7 +329,7 @@ class ProjectPage(CachedPrivacyMixin, Page):
                     )
                     for r in roles
                 ],
-                keywords=", ".join(self.tags.names()) or None,
+                keywords=", ".join(tag.name for tag in tags) or None,
                 sourceOrganization=client,
                 award=awards or None,
                 video=video,

@@ -11,8 +11,10 @@ dropped, a friendly message says why, and the rest of the search still runs.
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import QueryDict
 
+from cms.invalidation import forget_on_change
 from cms.page_cache import canonical_query
 from cms.pagination import page_links, paginate
 from directory.facets import ActiveFilter, active_filters, facet_groups
@@ -104,9 +106,22 @@ def _did_you_mean(query: SearchQuery, results: SearchResults, base: str) -> dict
     return {"text": text, "url": filter_url(base, query_to_params(query, q=text, page=None))}
 
 
+NEAR_PLACES_KEY = "directory:near-places"
+
+
 def _near_places() -> list[str]:
-    """Town names offered while typing in the "near" box (a plain ``<datalist>``)."""
-    return list(Place.objects.order_by("name").values_list("name", flat=True)[:500])
+    """Town names offered while typing in the "near" box (a plain ``<datalist>``).
+
+    Kept in the cache until a place changes: every directory page shows them.
+    """
+    names = cache.get(NEAR_PLACES_KEY)
+    if names is None:
+        names = list(Place.objects.order_by("name").values_list("name", flat=True)[:500])
+        cache.set(NEAR_PLACES_KEY, names, 60 * 60)
+    return names
+
+
+forget_on_change(NEAR_PLACES_KEY, Place, uid="search-near-places")
 
 
 def _active_filters(query: SearchQuery, groups, base: str) -> list[ActiveFilter]:

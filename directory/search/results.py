@@ -17,9 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from wagtail.images import get_image_model
-
 from cms.invalidation import forget_on_change
+from cms.renditions import image_prefetch
 from directory.models import CompanyPage, Skill
 
 from .analysis import WORD_AS_WRITTEN, Phrase, WordMatcher, clean, fold
@@ -55,10 +54,7 @@ def hydrate_hits(
     companies = companies.prefetch_related(
         Prefetch("skills", queryset=Skill.objects.select_related("group")),
         "sectors",
-        Prefetch(
-            "logo__renditions",
-            queryset=get_image_model().get_rendition_model().objects.all(),
-        ),
+        *image_prefetch("logo"),
     )
     by_id = {company.pk: company for company in companies}
     hits = []

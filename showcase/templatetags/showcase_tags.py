@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from django import template
 from django.apps import apps
+from django.db.models import F
 
-from showcase.models import ProjectCompany, ProjectPage
+from cms.page_cache import first_live
+from showcase.models import ProjectPage, ShowcaseIndexPage
 
 register = template.Library()
 
@@ -23,19 +25,16 @@ def company_projects(company, limit=24):
     """
     if company is None or not getattr(company, "pk", None):
         return []
-    roles = dict(
-        ProjectCompany.objects.filter(company_id=company.pk).values_list("project_id", "role")
-    )
-    if not roles:
-        return []
+    # The role comes with the project: a company is credited once per project
+    # (ProjectPage.clean), so the join gives one row for each.
     projects = list(
         ProjectPage.objects.live()
-        .filter(pk__in=roles.keys())
+        .filter(project_companies__company_id=company.pk)
+        .annotate(company_role=F("project_companies__role"))
         .for_cards()
         .order_by("-year", "-first_published_at")[:limit]
     )
     for project in projects:
-        project.company_role = roles.get(project.pk, "")
         project.partners = [
             credit.company
             for credit in project.project_companies.all()
@@ -53,6 +52,12 @@ def featured_projects(limit=6):
         .for_cards()
         .order_by("-year", "-first_published_at")[:limit]
     )
+
+
+@register.simple_tag
+def showcase_page():
+    """The showcase's index page (the live one, first in the tree), or None."""
+    return first_live(ShowcaseIndexPage)
 
 
 @register.simple_tag

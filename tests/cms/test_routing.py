@@ -1,0 +1,277 @@
+"""Sites and pages routed from the cache (cms/routing.py): one query, and never a stale answer.
+
+Run on the real Redis (``redis_cache``), as production routes: every change
+to the tree must be routed at once, by the next request.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import Page, Site
+
+import pytest
+
+from cms import routing
+from cms.models import NewsPage
+from cms.page_cache import generation
+from directory.models import CompanyCredit, CompanyPage, Sector
+from showcase.models import ProjectCredit, ProjectPage
+from tests.cms import factories as f
+from tests.directory.factories import company, directory_index, home_page
+from tests.showcase.factories import project, showcase_index
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def production_cache(redis_cache):
+    return redis_cache
+
+
+def routing_queries(path: str) -> list[str]:
+    """The statements one request to ``path`` runs to find its site and page."""
+    request = RequestFactory().get(path)
+    with CaptureQueriesContext(connection) as captured:
+        routing.route_for_request(request, path)
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def found(path: str):
+    """The page a request to ``path`` is routed to, or None."""
+    result = routing.route_for_request(RequestFactory().get(path), path)
+    return None if result is None else result.page
+
+
+def test_a_page_seen_before_is_routed_in_one_query_with_its_site():
+    home_page()
+    directory_index().save_revision().publish()
+    studio = company("Kiln Animation")
+    path = studio.url
+
+    assert found(path).pk == studio.pk  # the walk, remembered
+    queries = routing_queries(path)
+    assert len(queries) == 1, queries
+    page = found(path)
+    assert type(page).__name__ == "CompanyPage" and page.pk == studio.pk
+    # What the profile's header shows came in the same query, and so did
+    # the parent the walk found (templates link to it).
+    directory = studio.get_parent()
+    with CaptureQueriesContext(connection) as captured:
+        assert page.get_parent().pk == directory.pk
+        _ = page.logo, page.place
+    assert captured.captured_queries == []
+
+
+def test_the_home_page_and_a_routable_sub_page():
+    home_page()
+    f.news_index()
+    assert found("/").pk == home_page().pk
+    assert len(routing_queries("/")) == 1
+    # The news index's feed is one of its own routes: reached through the
+    # cached index, it is routed by the index as Wagtail would.
+    assert Client().get("/news/feed/rss/").status_code == 200
+    assert Client().get("/news/feed/rss/").status_code == 200
+
+
+def test_a_moved_renamed_unpublished_or_deleted_page_is_routed_at_once():
+    home_page()
+    about = f.standard_page("About", slug="about")
+    team = f.standard_page("Team", slug="team", parent=about)
+    client = Client()
+    assert client.get("/about/team/").status_code == 200
+    assert client.get("/about/team/").status_code == 200
+
+    team.slug = "people"
+    team.save_revision().publish()
+    assert client.get("/about/team/").status_code in (301, 404)  # Wagtail may redirect
+    assert client.get("/about/team/").get("Location") in (None, "/about/people/")
+    assert client.get("/about/people/").status_code == 200
+
+    team.refresh_from_db()
+    team.move(home_page(), pos="last-child")
+    moved = client.get("/about/people/")  # Wagtail's redirect from where it was
+    assert (moved.status_code, moved["Location"]) == (301, "/people/")
+    assert client.get("/people/").status_code == 200
+
+    Page.objects.get(pk=team.pk).specific.unpublish()
+    assert client.get("/people/").status_code == 404
+
+    Page.objects.get(pk=about.pk).delete()
+    assert client.get("/about/").status_code == 404
+
+
+def test_an_entry_that_no_longer_matches_its_path_is_not_used():
+    """Even if a change were missed, a cached page no longer at the path is not served."""
+    home_page()
+    about = f.standard_page("About", slug="about")
+    contact = f.standard_page("Contact us", slug="contact-us")
+    assert found("/about/").pk == about.pk
+    # Point the entry for /about/ at another page by hand.
+    site = Site.objects.get(is_default_site=True)
+    key = routing._page_key(generation(), site.pk, ["about"])
+    cache.set(key, (contact.pk, contact.content_type_id, None))
+    assert found("/about/").pk == about.pk
+
+
+def test_a_new_child_of_a_page_seen_before_is_found():
+    home_page()
+    index = f.news_index()
+    client = Client()
+    assert client.get(index.url).status_code == 200
+    assert client.get("/news/first-light/").status_code == 404
+    f.news_page("First light")
+    assert client.get("/news/first-light/").status_code == 200
+
+
+def test_a_changed_site_is_routed_at_once():
+    home_page()
+    f.standard_page("About", slug="about")
+    other_root = f.standard_page("Elsewhere", slug="elsewhere")
+    f.standard_page("Their about", slug="about", parent=other_root)
+    assert found("/about/").title == "About"
+
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = Page.objects.get(pk=other_root.pk)
+    site.save()
+    assert found("/about/").title == "Their about"
+
+
+def test_no_site_for_the_host_is_a_404_every_time():
+    home_page()
+    Site.objects.update(is_default_site=False, hostname="platform.example")
+    client = Client()
+    assert client.get("/", HTTP_HOST="elsewhere.example").status_code == 404
+    assert client.get("/", HTTP_HOST="elsewhere.example").status_code == 404
+    assert client.get("/", HTTP_HOST="platform.example").status_code == 200
+
+
+def test_drafts_are_not_served_and_editors_still_preview_them(admin_client):
+    home_page()
+    article = f.news_page("Kiln wins a BAFTA")
+    client = Client()
+    assert "Kiln wins a BAFTA" in client.get(article.url).text
+    article = NewsPage.objects.get(pk=article.pk)
+    article.title = "Kiln wins two BAFTAs"
+    article.save_revision()  # a draft: the live page is unchanged
+    assert "Kiln wins a BAFTA" in client.get(article.url).text
+    assert "two BAFTAs" not in client.get(article.url).text
+    preview = admin_client.get(f"/admin/pages/{article.pk}/view_draft/")
+    assert preview.status_code == 200 and "Kiln wins two BAFTAs" in preview.text
+    # Signed in, the live page is the published one too.
+    assert "Kiln wins a BAFTA" in admin_client.get(article.url).text
+
+
+def test_a_signed_in_member_is_routed_the_same_way():
+    home_page()
+    about = f.standard_page("About", slug="about")
+    user = get_user_model().objects.create_user("member", password="x")
+    client = Client()
+    client.force_login(user)
+    assert client.get("/about/").status_code == 200
+    assert client.get("/about/").status_code == 200
+    assert found("/about/").pk == about.pk
+
+
+# --- a routed page's own rows, kept until the next change ---------------------
+
+
+def test_a_projects_and_a_companys_own_rows_change_at_once_and_previews_show_drafts(
+    admin_client,
+):
+    home_page()
+    directory_index().save_revision().publish()
+    studio = company("Kiln Animation")
+    showcase_index().save_revision().publish()
+    work = project("Clay Town", companies=[studio], sectors=["Broadcast"])
+    client = Client()
+    for page in (work, studio):
+        assert client.get(page.url).status_code == 200  # kept now
+
+    work = ProjectPage.objects.get(pk=work.pk)
+    work.credits = [ProjectCredit(role="Director", name="Ada Clay")]
+    work.save_revision().publish()
+    assert "Ada Clay" in client.get(work.url).text
+
+    studio = CompanyPage.objects.get(pk=studio.pk)
+    studio.credits = [CompanyCredit(production="Kiln Hour")]
+    studio.save_revision().publish()
+    assert "Kiln Hour" in client.get(studio.url).text
+
+    # A taxonomy renamed elsewhere shows on the page at once too.
+    sector = Sector.objects.get(name="Broadcast")
+    sector.name = "Television"
+    sector.save()
+    assert "Television" in client.get(work.url).text
+
+    # A draft: the live page keeps the published rows, the preview has the draft's.
+    work = ProjectPage.objects.get(pk=work.pk)
+    work.credits = [ProjectCredit(role="Director", name="Bea Kiln")]
+    work.save_revision()
+    live = client.get(work.url).text
+    assert "Ada Clay" in live and "Bea Kiln" not in live
+    preview = admin_client.get(f"/admin/pages/{work.pk}/view_draft/")
+    assert preview.status_code == 200
+    assert "Bea Kiln" in preview.text and "Ada Clay" not in preview.text
+    signed_in = admin_client.get(work.url).text
+    assert "Ada Clay" in signed_in and "Bea Kiln" not in signed_in
+
+
+def test_only_the_routed_live_page_is_kept():
+    home_page()
+    about = f.standard_page("About", slug="about")
+    request = RequestFactory().get("/about/")
+    routing.route_for_request(request, "/about/")
+    routed = request._wagtail_route_for_request.page
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert routing.kept_for_routed_page(request, routed, "x", build) == {"n": 1}
+    assert routing.kept_for_routed_page(request, routed, "x", build) == {"n": 1}
+    other = about.get_latest_revision_as_object()  # what a preview shows
+    assert routing.kept_for_routed_page(request, other, "x", build) == {"n": 2}
+    request.is_preview = True
+    assert routing.kept_for_routed_page(request, routed, "x", build) == {"n": 3}
+
+
+def test_the_index_pages_the_home_page_links_to_change_at_once():
+    """The first live news, directory and showcase pages are kept (cms.page_cache.first_live)."""
+    home_page()
+    client = Client()
+    home = client.get("/").text
+    assert "All news" not in home and "Browse all members" not in home
+
+    news = f.news_index()
+    f.news_page("Kiln wins a BAFTA")  # "All news" sits under the latest news
+    directory = directory_index()
+    directory.save_revision().publish()
+    home = client.get("/").text
+    assert 'href="/news/">All news' in home
+    assert "Browse all members" in home
+
+    directory.refresh_from_db()
+    directory.unpublish()
+    assert "Browse all members" not in client.get("/").text
+    news.slug = "stories"
+    news.save_revision().publish()
+    assert 'href="/stories/">All news' in client.get("/").text
+
+
+def test_a_long_made_up_path_is_a_404_and_reads_a_bounded_number_of_entries(monkeypatch):
+    home_page()
+    f.standard_page("About", slug="about")
+    client = Client()
+    assert client.get("/about/").status_code == 200
+    read = []
+    backend = caches["default"]  # the Redis cache itself, not the proxy
+    real_get_many = backend.get_many
+    monkeypatch.setattr(
+        backend, "get_many", lambda keys: read.append(len(keys)) or real_get_many(keys)
+    )
+    assert client.get("/about/" + "x/" * 500).status_code == 404
+    assert read and max(read) < 50  # not one for each of the 501 prefixes
