@@ -27,12 +27,15 @@ from cms.structured_data import json_ld, schema
 
 from .emails import send_enquiry
 from .forms import EnquiryForm
+from .shown import profile_shown
 
 RELATED_LIMIT = 4
 
 
 def profile_context(company, request) -> dict:
     """Skills (with groups), sectors, credits, gallery, related members and a blank enquiry form."""
+    if request.method == "GET":
+        profile_shown(request, company)
     skills = list(company.skills.select_related("group"))
     gallery = list(
         company.gallery_images.select_related("image").prefetch_related("image__renditions")
