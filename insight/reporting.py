@@ -1,0 +1,82 @@
+"""The editors' search report: what commissioners searched for in a date range.
+
+Searches of the last 90 days are single rows (``SearchEvent``), older ones
+daily counts (``DailySearchCount``, see ``folding``); a range may span both,
+so each is grouped in the database and the two are added together here. Two
+searches are the same when they asked for the same words, filters and centre.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from .models import DailySearchCount, SearchEvent
+
+# "Few results": a commissioner sees no real choice (the region's thin skills).
+FEW_RESULTS = 3
+GROUP_BY = ("text", "redacted", "filters", "near")
+
+
+@dataclass
+class SearchRow:
+    text: str
+    redacted: bool
+    filters: str
+    near: str
+    searches: int = 0
+    no_results: int = 0
+    results_sum: int = 0
+
+    @property
+    def mean_results(self) -> float:
+        return self.results_sum / self.searches if self.searches else 0.0
+
+    @property
+    def found_nothing(self) -> bool:
+        return self.searches > 0 and self.no_results == self.searches
+
+    @property
+    def label(self) -> str:
+        if self.redacted:
+            return "(personal details: not kept)"
+        return self.text or "(no text)"
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def searches_between(first: datetime.date, last: datetime.date) -> list[SearchRow]:
+    """Every distinct search made from ``first`` to ``last`` (inclusive), most made first."""
+    rows: dict[tuple, SearchRow] = {}
+    raw = (
+        SearchEvent.objects.filter(
+            at__gte=_local_midnight(first),
+            at__lt=_local_midnight(last + datetime.timedelta(days=1)),
+        )
+        .values(*GROUP_BY)
+        .order_by()
+        .annotate(n=Count("id"), nothing=Count("id", filter=Q(total=0)), found=Sum("total"))
+    )
+    folded = (
+        DailySearchCount.objects.filter(day__gte=first, day__lte=last)
+        .values(*GROUP_BY)
+        .order_by()
+        .annotate(n=Sum("searches"), nothing=Sum("no_results"), found=Sum("results_sum"))
+    )
+    for group in [*raw, *folded]:
+        key = tuple(group[name] for name in GROUP_BY)
+        row = rows.get(key) or rows.setdefault(key, SearchRow(*key))
+        row.searches += group["n"] or 0
+        row.no_results += group["nothing"] or 0
+        row.results_sum += group["found"] or 0
+    return sorted(rows.values(), key=lambda row: (-row.searches, row.label, row.filters))
+
+
+def few_results(rows: list[SearchRow]) -> list[SearchRow]:
+    """Searches that found nothing every time, or on average at most ``FEW_RESULTS``."""
+    return [row for row in rows if row.mean_results <= FEW_RESULTS]
