@@ -1,4 +1,5 @@
-"""The editors' search report in the Wagtail admin (Reports › Searches), with CSV export.
+"""The editors' search report in the Wagtail admin (Reports › Searches), with CSV export,
+and its summary on the admin's dashboard.
 
 Only people with the ``insight.view_searchevent`` permission see it: Wagtail's
 Editors and Moderators groups (migration 0002) and superusers; a member
@@ -15,8 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import AdminDateInput
 
 from .reporting import FEW_RESULTS, few_results, searches_between
@@ -111,3 +114,24 @@ def _spreadsheet_safe(value: str) -> str:
     # Search text is typed by anyone: a cell starting with = + - @ would be a
     # formula in a spreadsheet (CSV injection), so it is quoted as text.
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class SearchesPanel(Component):
+    """The dashboard's view of the report: the last 30 days' top searches and gaps."""
+
+    name = "insight_searches"
+    template_name = "insight/searches_panel.html"
+    order = 140  # above the editors' own work (moderation, locks, edits)
+    shown = 5
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        end = timezone.localdate()
+        rows = searches_between(end - datetime.timedelta(days=DEFAULT_DAYS - 1), end)
+        context.update(
+            top=rows[: self.shown],
+            gaps=few_results(rows)[: self.shown],
+            days=DEFAULT_DAYS,
+            report_url=reverse("insight_searches"),
+        )
+        return context

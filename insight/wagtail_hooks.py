@@ -33,3 +33,9 @@ def register_report_menu_item():
     return SearchReportMenuItem(
         "Searches", reverse("insight_searches"), icon_name="search", order=150
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_searches_panel(request, panels):
+    if admin_views.can_view(request.user):
+        panels.append(admin_views.SearchesPanel())

@@ -153,3 +153,22 @@ def test_the_reports_menu_shows_it_to_editors_only(client):
     assert URL.encode() in client.get("/admin/").content
     client.force_login(user("admin", superuser=True))
     assert URL.encode() in client.get("/admin/").content
+
+
+def test_the_dashboard_shows_editors_the_top_searches_and_gaps(editor, history):
+    page = editor.get("/admin/").content.decode()
+    assert "What commissioners searched for" in page
+    top, gaps = page.split("Most made", 1)[1].split("No or few results", 1)
+    assert top.index("animation") < top.index("drone")
+    assert "drone" in gaps and "animation" not in gaps.split("</ol>")[0]
+
+
+def test_the_dashboard_panel_is_for_editors_only(client, history):
+    from django.contrib.auth.models import Permission
+
+    admin_only = Group.objects.create(name="Admin access only")
+    admin_only.permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user("contributor", groups=["Admin access only"]))
+    page = client.get("/admin/").content.decode()
+    assert "What commissioners searched for" not in page
+    assert "animation" not in page
