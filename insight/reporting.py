@@ -9,10 +9,15 @@ searches are the same when they asked for the same words, filters and centre.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
+from django.apps import apps
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+
+from directory.search.base import FACETS
 
 from .models import DailySearchCount, SearchEvent
 
@@ -80,3 +85,37 @@ def searches_between(first: datetime.date, last: datetime.date) -> list[SearchRo
 def few_results(rows: list[SearchRow]) -> list[SearchRow]:
     """Searches that found nothing every time, or on average at most ``FEW_RESULTS``."""
     return [row for row in rows if row.mean_results <= FEW_RESULTS]
+
+
+@dataclass
+class FilterUse:
+    label: str  # the facet's name for it ("Skills")
+    values: list[tuple[str, int]]  # (the value's name, searches that used it), most first
+
+
+def filters_used(rows: list[SearchRow], *, limit: int = 10) -> list[FilterUse]:
+    """Which department, skill, sector and place filters (and centres) searches used most."""
+    counts: dict[str, Counter] = {facet.param: Counter() for facet in FACETS}
+    counts["near"] = Counter()
+    for row in rows:
+        for param, slug in parse_qsl(row.filters):
+            if param in counts:
+                counts[param][slug] += row.searches
+        if row.near:
+            counts["near"][row.near] += row.searches
+    uses = []
+    for facet in FACETS:
+        if counts[facet.param]:
+            names = _names(facet.model, counts[facet.param])
+            values = [(names.get(s, s), n) for s, n in counts[facet.param].most_common(limit)]
+            uses.append(FilterUse(facet.label, values))
+    if counts["near"]:
+        names = _names("directory.Place", counts["near"])
+        values = [(names.get(s, s.upper()), n) for s, n in counts["near"].most_common(limit)]
+        uses.append(FilterUse("Near", values))
+    return uses
+
+
+def _names(model_label: str, slugs) -> dict[str, str]:
+    model = apps.get_model(model_label)
+    return dict(model.objects.filter(slug__in=list(slugs)).values_list("slug", "name"))

@@ -172,3 +172,17 @@ def test_the_dashboard_panel_is_for_editors_only(client, history):
     page = client.get("/admin/").content.decode()
     assert "What commissioners searched for" not in page
     assert "animation" not in page
+
+
+def test_the_filters_used_most_are_named(editor, history):
+    from tests.directory.factories import PlaceFactory, SkillFactory
+
+    PlaceFactory(name="Leek", slug="leek")
+    SkillFactory(name="2D animation", slug="2d-animation")
+    search(filters="place=leek&skill=2d-animation")
+    search(filters="skill=2d-animation", near="st4")
+    page = editor.get(URL).content.decode()
+    filters = page.split("Filters used most", 1)[1]
+    assert "2D animation: 2 searches" in filters
+    assert "Leek: 2 searches" in filters  # with the drone search's place=leek
+    assert "ST4: 1 search<" in filters
