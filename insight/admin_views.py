@@ -22,7 +22,7 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import AdminDateInput
 
-from .reporting import FEW_RESULTS, few_results, filters_used, searches_between
+from .reporting import FEW_RESULTS, few_results, filters_used, searches_between, weekly
 
 PERMISSION = "insight.view_searchevent"
 DEFAULT_DAYS = 30
@@ -79,6 +79,7 @@ def search_report(request):
             "page": page,
             "total_searches": sum(row.searches for row in rows),
             "filters_used": filters_used(rows),
+            "weeks": weekly(start, end),
             "only_few": only_few,
             "csv_query": query.urlencode(),
             "other_params": _without(request.GET, "p"),

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 from django.apps import apps
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from directory.search.base import FACETS
@@ -119,3 +120,40 @@ def filters_used(rows: list[SearchRow], *, limit: int = 10) -> list[FilterUse]:
 def _names(model_label: str, slugs) -> dict[str, str]:
     model = apps.get_model(model_label)
     return dict(model.objects.filter(slug__in=list(slugs)).values_list("slug", "name"))
+
+
+@dataclass
+class Week:
+    start: datetime.date  # its Monday
+    searches: int = 0
+    no_results: int = 0
+
+
+def weekly(first: datetime.date, last: datetime.date) -> list[Week]:
+    """Searches, and those that found nothing, in each week (Monday first) of the range."""
+    weeks: dict[datetime.date, Week] = {}
+    monday = first - datetime.timedelta(days=first.weekday())
+    while monday <= last:
+        weeks[monday] = Week(monday)
+        monday += datetime.timedelta(days=7)
+    raw = (
+        SearchEvent.objects.filter(
+            at__gte=_local_midnight(first),
+            at__lt=_local_midnight(last + datetime.timedelta(days=1)),
+        )
+        .annotate(day=TruncDate("at"))
+        .values("day")
+        .order_by()
+        .annotate(n=Count("id"), nothing=Count("id", filter=Q(total=0)))
+    )
+    folded = (
+        DailySearchCount.objects.filter(day__gte=first, day__lte=last)
+        .values("day")
+        .order_by()
+        .annotate(n=Sum("searches"), nothing=Sum("no_results"))
+    )
+    for group in [*raw, *folded]:
+        week = weeks[group["day"] - datetime.timedelta(days=group["day"].weekday())]
+        week.searches += group["n"] or 0
+        week.no_results += group["nothing"] or 0
+    return list(weeks.values())

@@ -186,3 +186,17 @@ def test_the_filters_used_most_are_named(editor, history):
     assert "2D animation: 2 searches" in filters
     assert "Leek: 2 searches" in filters  # with the drone search's place=leek
     assert "ST4: 1 search<" in filters
+
+
+def test_weeks_count_raw_and_folded_searches(editor, history):
+    from insight.reporting import weekly
+
+    today = timezone.localdate()
+    weeks = weekly(today - datetime.timedelta(days=120), today)
+    assert all(week.start.weekday() == 0 for week in weeks)
+    assert sum(week.searches for week in weeks) == 7 + 1 + 7  # this month, 45 days ago, folded
+    assert sum(week.no_results for week in weeks) == 5
+    folded_day = today - datetime.timedelta(days=100)
+    week_of = folded_day - datetime.timedelta(days=folded_day.weekday())
+    assert next(w for w in weeks if w.start == week_of).searches == 7
+    assert "By week" in editor.get(URL).content.decode()
