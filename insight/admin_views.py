@@ -12,9 +12,11 @@ import csv
 import datetime
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -80,6 +82,7 @@ def search_report(request):
             "total_searches": sum(row.searches for row in rows),
             "filters_used": filters_used(rows),
             "weeks": weekly(start, end),
+            "can_add_synonym": can_add_synonym(request.user),
             "only_few": only_few,
             "csv_query": query.urlencode(),
             "other_params": _without(request.GET, "p"),
@@ -137,3 +140,55 @@ class SearchesPanel(Component):
             report_url=reverse("insight_searches"),
         )
         return context
+
+
+# --- acting on a search that found nothing: a synonym --------------------------
+
+SYNONYM_PERMISSION = "directory_search.add_synonym"
+
+
+def can_add_synonym(user) -> bool:
+    return can_view(user) and user.has_perm(SYNONYM_PERMISSION)
+
+
+class AddSynonymForm(forms.Form):
+    search = forms.CharField(label="Commissioners searched for", max_length=100)
+    means = forms.CharField(
+        label="Which means",
+        max_length=150,
+        help_text="Words members use for it, e.g. “aerial filming”. Separate several with commas.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        from directory.search.models import Synonym
+
+        terms = ", ".join(
+            part.strip() for part in [data["search"], *data["means"].split(",")] if part.strip()
+        )
+        synonym = Synonym(terms=terms, one_way=True)
+        try:
+            synonym.full_clean()
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                [message for messages in error.message_dict.values() for message in messages]
+            ) from error
+        data["synonym"] = synonym
+        return data
+
+
+def add_synonym(request):
+    """A one-way synonym from a search's words: that search then finds what members call it."""
+    if not can_add_synonym(request.user):
+        raise PermissionDenied
+    form = AddSynonymForm(request.POST or None, initial={"search": request.GET.get("q", "")[:100]})
+    if request.method == "POST" and form.is_valid():
+        synonym = form.cleaned_data["synonym"]
+        synonym.save()
+        messages.success(
+            request, f"A search for “{synonym.term_list[0]}” now also looks for {synonym.terms}."
+        )
+        return redirect("insight_searches")
+    return TemplateResponse(request, "insight/add_synonym.html", {"form": form})

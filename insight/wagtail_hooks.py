@@ -25,7 +25,14 @@ class SearchReportMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_report_url():
-    return [path("reports/searches/", admin_views.search_report, name="insight_searches")]
+    return [
+        path("reports/searches/", admin_views.search_report, name="insight_searches"),
+        path(
+            "reports/searches/add-synonym/",
+            admin_views.add_synonym,
+            name="insight_add_synonym",
+        ),
+    ]
 
 
 @hooks.register("register_reports_menu_item")

@@ -200,3 +200,43 @@ def test_weeks_count_raw_and_folded_searches(editor, history):
     week_of = folded_day - datetime.timedelta(days=folded_day.weekday())
     assert next(w for w in weeks if w.start == week_of).searches == 7
     assert "By week" in editor.get(URL).content.decode()
+
+
+SYNONYM_URL = "/admin/reports/searches/add-synonym/"
+
+
+def test_a_synonym_added_from_a_zero_result_search_makes_it_find_companies(editor, history):
+    from tests.directory.factories import company, directory_index, home_page
+
+    home_page()
+    directory_index()
+    company("Skyline Aerial", skills=["Aerial filming"])
+    assert editor.get("/api/v1/directory/search?q=drone").json()["total"] == 0
+    report = editor.get(URL).content.decode()
+    assert f"{SYNONYM_URL}?q=drone" in report
+    assert editor.get(SYNONYM_URL, {"q": "drone"}).context["form"]["search"].value() == "drone"
+    response = editor.post(SYNONYM_URL, {"search": "drone", "means": "aerial filming"})
+    assert (response.status_code, response["Location"]) == (302, URL)
+    assert editor.get("/api/v1/directory/search?q=drone").json()["total"] == 1
+    # The same again is refused with the synonym's own message, never a 500.
+    again = editor.post(SYNONYM_URL, {"search": "drone", "means": "aerial filming"})
+    assert again.status_code == 200 and again.context["form"].errors
+    assert editor.post(SYNONYM_URL, {"search": "drone", "means": " , "}).status_code == 200
+
+
+def test_only_editors_who_may_add_synonyms_may(client, history):
+    from django.contrib.auth.models import Permission
+
+    viewer = Group.objects.create(name="Report readers")
+    viewer.permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", "view_searchevent"])
+    )
+    client.force_login(user("reader", groups=["Report readers"]))
+    assert client.get(URL).status_code == 200
+    assert SYNONYM_URL not in client.get(URL).content.decode()
+    from directory.search.models import Synonym
+
+    before = Synonym.objects.count()
+    response = client.post(SYNONYM_URL, {"search": "drone", "means": "aerial filming"})
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert Synonym.objects.count() == before
