@@ -35,10 +35,18 @@ between may have cached the old page.
 builds from published content, signed in or not: the route to a page
 (``cms.routing``), a routed page's own rows, the first live index page of a
 type (``kept``, ``first_live``).
+
+**Replays.** What a view does besides rendering, and must do for every
+visitor (cluster insight counts each search and profile view), would be
+skipped on a hit. Such a view calls :func:`replay_on_hit` with a Wagtail hook's
+name and a small picklable payload: the entry keeps them, and each hit calls
+that hook's functions with the hit's request and the payload, never failing
+the hit.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -52,12 +60,15 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from wagtail import hooks
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from taggit.models import Tag
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "cms:page-cache:generation"
 HEADER = "X-Page-Cache"
@@ -218,6 +229,25 @@ def mark_page(request, page) -> None:
     request.page_cache_normaliser = _normaliser_of_page.get(type(page), "default")
 
 
+def replay_on_hit(request, hook_name: str, payload) -> None:
+    """Have every later hit of the page ``request`` renders call hook ``hook_name``.
+
+    Each function registered for ``hook_name`` is called as
+    ``function(request, payload)`` with the hit's request (see the module's
+    docstring, *Replays*). Nothing happens if the page is not cached.
+    """
+    request.__dict__.setdefault("page_cache_replays", []).append((hook_name, payload))
+
+
+def _replay(request, replays) -> None:
+    for hook_name, payload in replays:
+        for function in hooks.get_hooks(hook_name):
+            try:
+                function(request, payload)
+            except Exception:
+                logger.exception("Replaying %s on a cached page failed", hook_name)
+
+
 def _may_be_cached_for(request) -> bool:
     """Could this request be answered from the cache (before anything is rendered)?"""
     if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_ENABLED:
@@ -284,6 +314,7 @@ class PageCacheMiddleware:
             if cached is not None:
                 response = HttpResponse(cached["content"], status=200, headers=cached["headers"])
                 response[HEADER] = "hit"
+                _replay(request, cached.get("replays", ()))
                 return response
 
         response = self.get_response(request)
@@ -296,7 +327,11 @@ class PageCacheMiddleware:
         _public_headers(response)
         if query is not None:
             timeout = settings.PAGE_CACHE_TIMEOUT
-            entry = {"content": response.content, "headers": dict(response.items())}
+            entry = {
+                "content": response.content,
+                "headers": dict(response.items()),
+                "replays": getattr(request, "page_cache_replays", []),
+            }
             cache.set_many(
                 {
                     route_key: {"generation": gen, "normaliser": name},

@@ -36,6 +36,7 @@ from .search.base import (
     Sort,
 )
 from .search.query import MAX_VALUE_LENGTH, SearchParamError, parse_search_params
+from .shown import search_shown
 
 api = NinjaAPI(
     title="Platform directory API",
@@ -290,7 +291,9 @@ def search_payload(request: HttpRequest, results: SearchResults) -> dict:
 )
 def search(request, params: Query[SearchParams]):
     query = parse_search_params(request.GET)
-    return search_payload(request, run_search(query))
+    results = run_search(query)
+    search_shown(request, results, source="api")
+    return search_payload(request, results)
 
 
 @router.get(

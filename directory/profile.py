@@ -27,6 +27,7 @@ from cms.structured_data import json_ld, schema
 
 from .emails import send_enquiry
 from .forms import EnquiryForm
+from .shown import profile_shown
 
 RELATED_LIMIT = 4
 
@@ -37,6 +38,8 @@ def profile_context(company, request) -> dict:
     The company's own rows are kept until the next change for its published
     page (``cms.routing.kept_for_routed_page``); a preview reads them afresh.
     """
+    if request.method == "GET":
+        profile_shown(request, company)
     rows = kept_for_routed_page(request, company, "profile", lambda: _own_rows(company))
     skills = rows["skills"]
     return {

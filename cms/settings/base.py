@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "directory.search",
     "showcase",
     "members",
+    "insight",  # what commissioners search for and see (docs/insight.md)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

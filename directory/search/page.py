@@ -20,6 +20,7 @@ from cms.pagination import page_links, paginate
 from directory.facets import ActiveFilter, active_filters, facet_groups
 from directory.filter_urls import filter_url
 from directory.models import Place
+from directory.shown import search_shown
 
 from . import run_search
 from .base import (
@@ -68,6 +69,7 @@ def directory_context(page, request) -> dict:
     base_url = page.get_url(request) or page.url or "/"
     query, errors = parse_leniently(request.GET)
     results = run_search(query)
+    search_shown(request, results, source="page")
     query = results.query  # may have moved to the last page
     groups = facet_groups(FACETS, results.facets, visible=FACET_VISIBLE)
     return {

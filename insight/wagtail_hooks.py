@@ -1,0 +1,48 @@
+"""Insight listens to the directory (``directory.shown``) and to cached pages' hits,
+and adds the editors' search report to the admin (Reports › Searches)."""
+
+from django.urls import path, reverse
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from directory.shown import PROFILE_SHOWN, SEARCH_SHOWN
+
+from . import admin_views, recording
+
+hooks.register(SEARCH_SHOWN, recording.search_shown)
+hooks.register(PROFILE_SHOWN, recording.profile_shown)
+hooks.register(recording.REPLAY_HOOK, recording.replayed)
+
+
+# --- the editors' report ------------------------------------------------------
+
+
+class SearchReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_view(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_report_url():
+    return [
+        path("reports/searches/", admin_views.search_report, name="insight_searches"),
+        path(
+            "reports/searches/add-synonym/",
+            admin_views.add_synonym,
+            name="insight_add_synonym",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_report_menu_item():
+    return SearchReportMenuItem(
+        "Searches", reverse("insight_searches"), icon_name="search", order=150
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_searches_panel(request, panels):
+    if admin_views.can_view(request.user):
+        panels.append(admin_views.SearchesPanel())

@@ -1,0 +1,69 @@
+"""Folding raw searches older than 90 days into daily counts (insight/folding.py)."""
+
+import datetime
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import timezone
+
+import pytest
+
+from insight import folding
+from insight.models import DailySearchCount, SearchEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def search(days_ago: float, text="animation", total=3, **fields) -> SearchEvent:
+    at = timezone.now() - datetime.timedelta(days=days_ago)
+    return SearchEvent.objects.create(
+        at=at,
+        source=fields.pop("source", "page"),
+        text=text,
+        total=total,
+        backend="database",
+        **fields,
+    )
+
+
+def test_old_searches_become_daily_counts_and_recent_ones_stay():
+    old = search(100)
+    search(100, total=5, page=2)  # the same search, its second page
+    search(100, text="drone", total=0)
+    search(100, text="drone", total=0, filters="place=leek")
+    search(101, text="drone", total=0)
+    recent = search(89)
+    out, err = StringIO(), StringIO()
+    call_command("fold_search_events", stdout=out, stderr=err)
+    assert "Folded 5 searches of 2 days into 4 daily counts." in out.getvalue()
+    assert "Folding days" in err.getvalue()  # the progress bar
+    assert list(SearchEvent.objects.all()) == [recent]
+    day = timezone.localdate(old.at)
+    animation = DailySearchCount.objects.get(day=day, text="animation")
+    assert (animation.searches, animation.no_results, animation.results_sum) == (2, 0, 8)
+    drone = DailySearchCount.objects.get(day=day, text="drone", filters="")
+    assert (drone.searches, drone.no_results) == (1, 1)
+    assert DailySearchCount.objects.get(day=day, filters="place=leek").searches == 1
+    assert DailySearchCount.objects.filter(day=day - datetime.timedelta(days=1)).count() == 1
+
+
+def test_folding_again_adds_to_what_a_day_already_has():
+    search(120)
+    folding.fold()
+    search(120)
+    search(120, total=0)
+    report = folding.fold()
+    assert (report.days, report.events) == (1, 2)
+    row = DailySearchCount.objects.get()
+    assert (row.searches, row.no_results, row.results_sum) == (3, 1, 6)
+    assert folding.fold().events == 0  # nothing left: nothing done
+
+
+def test_the_number_of_days_kept_is_a_setting_and_an_option(settings):
+    search(40)
+    search(20)
+    settings.INSIGHT_RAW_DAYS = 30
+    assert folding.fold().events == 1
+    call_command("fold_search_events", days=10, no_progress=True, stdout=StringIO())
+    assert SearchEvent.objects.count() == 0
+    assert DailySearchCount.objects.count() == 2
