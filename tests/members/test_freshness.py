@@ -139,6 +139,17 @@ def test_the_link_confirms_once_and_reindexes_the_company(client, stale, monkeyp
     assert client.get(link_path(reminder)).status_code == 410
 
 
+def test_a_cached_profile_shows_the_confirmation_at_once(client, stale, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    [reminder] = freshness.send_reminders()
+    visitor = Client()
+    assert f'Updated <time datetime="{LONG_AGO:%Y-%m}">' in visitor.get(stale.url).content.decode()
+    assert visitor.get(stale.url)["X-Page-Cache"] == "hit"
+    client.post(link_path(reminder))
+    this_month = f'Updated <time datetime="{timezone.localtime():%Y-%m}">'
+    assert this_month in visitor.get(stale.url).content.decode()
+
+
 def test_an_expired_link_is_refused(client, stale):
     [reminder] = freshness.send_reminders()
     ProfileReminder.objects.filter(pk=reminder.pk).update(
@@ -158,6 +169,7 @@ def test_an_expired_link_is_refused(client, stale):
         lambda token: "MTIzNDU" + token[token.index(":") :],  # another id, the old signature
         lambda token: "not-a-token",
         lambda token: "x" * 500,
+        lambda token: "é:" + token,
     ],
 )
 def test_a_tampered_link_is_refused_without_an_error(client, stale, mangle):
