@@ -81,6 +81,9 @@ class FacetsOut(Schema):
     place: list[FacetValueOut]
 
 
+UPDATED_AT = "When the profile was last updated or confirmed still accurate (ISO 8601)."
+
+
 class CompanyHitOut(Schema):
     slug: str
     name: str
@@ -91,6 +94,7 @@ class CompanyHitOut(Schema):
     sectors: list[TermOut]
     distance_miles: float | None = Field(None, description="Only when `near` is given.")
     highlight: str = Field("", description="HTML snippet with <mark> around matched words.")
+    updated_at: str | None = Field(description=UPDATED_AT)
 
 
 class SearchOut(Schema):
@@ -190,6 +194,7 @@ class CompanyOut(Schema):
     showreel_url: str
     verified: bool
     joined_at: str
+    updated_at: str | None = Field(description=UPDATED_AT)
     credits: list[CreditOut]
 
 
@@ -238,6 +243,10 @@ def _absolute(request: HttpRequest, url: str) -> str:
     return request.build_absolute_uri(url) if url else ""
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def _hit_out(request: HttpRequest, hit: SearchHit) -> dict:
     company = hit.page
     return {
@@ -252,6 +261,7 @@ def _hit_out(request: HttpRequest, hit: SearchHit) -> dict:
         "sectors": _terms(company.sectors.all()),
         "distance_miles": hit.distance_miles,
         "highlight": str(hit.highlight or ""),
+        "updated_at": _iso(company.updated_at),
     }
 
 
@@ -347,6 +357,7 @@ def company_detail(request, slug: str):
         "showreel_url": company.showreel_url,
         "verified": company.verified,
         "joined_at": company.joined_at.isoformat(),
+        "updated_at": _iso(company.updated_at),
         "credits": [
             {"production": c.production, "client": c.client, "year": c.year, "role": c.role}
             for c in company.credits.all()

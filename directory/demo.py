@@ -870,6 +870,20 @@ def curated_page(
     return page
 
 
+def demo_freshness(number: int, now=None) -> dict:
+    """When curated company ``number`` was last updated or confirmed: varied, about two in
+    five older than six months (the staleness report and the cards' "Updated ..." show
+    them); every tenth was confirmed still accurate last week after a long quiet."""
+    now = now or timezone.now()
+    days = (number * 53) % 300
+    if number % 10 == 5:
+        return {
+            "last_published_at": now - timezone.timedelta(days=days + 200),
+            "confirmed_at": now - timezone.timedelta(days=7),
+        }
+    return {"last_published_at": now - timezone.timedelta(days=days)}
+
+
 def taxonomy_terms():
     skills_by_slug = {s.slug: s for s in Skill.objects.order_by("pk")}
     sectors = {s.slug: s for s in Sector.objects.all()}
@@ -902,6 +916,8 @@ def seed(stdout, options) -> None:
             page = curated_page(number, spec, page_rng, terms)
             index.add_child(instance=page)
             page.save_revision().publish()
+            # Before the commit hands the company to the search engine.
+            CompanyPage.objects.filter(pk=page.pk).update(**demo_freshness(number))
         created += 1
         if created % 10 == 0:
             stdout.write(f"  companies {created}…")

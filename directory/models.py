@@ -5,10 +5,13 @@ Skills, sectors and places are plain models registered as snippets (see
 fields so that revisions and moderation carry the selection.
 """
 
+from datetime import timedelta
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -234,10 +237,55 @@ def listed_q(prefix: str = "") -> models.Q:
     )
 
 
+# -- when a profile was last updated ------------------------------------------
+# A profile is as fresh as the later of its last publication (any approved
+# change, by a member or an editor) and its last confirmation ("still
+# accurate", from a reminder email: ``members.freshness``). ``updated_at`` is
+# the rule for one company, ``updated_at_expression`` the same rule in SQL.
+
+# Not updated or confirmed for this long, a profile is stale: its members get
+# a reminder (at most one a month) and editors see it in the staleness report.
+STALE_AFTER = timedelta(days=183)  # six months
+
+
+def updated_at_expression(prefix: str = ""):
+    """The later of last publication and confirmation, in SQL (``CompanyPage.updated_at``)."""
+    published = models.F(f"{prefix}last_published_at")
+    # SQLite's MAX() of a NULL is NULL: a company never confirmed counts its publication.
+    return Greatest(published, Coalesce(models.F(f"{prefix}confirmed_at"), published))
+
+
+def updated_month_expression(prefix: str = ""):
+    """The calendar month (local time) of ``updated_at``: what the card shows, and the
+    freshness the search backends break relevance ties with."""
+    return TruncMonth(updated_at_expression(prefix), output_field=models.DateTimeField())
+
+
+def updated_month_number(value) -> int | None:
+    """``value``'s local calendar month as one integer (year × 12 + month − 1), the
+    Elasticsearch document's freshness; later months are larger."""
+    if value is None:
+        return None
+    local = timezone.localtime(value)
+    return local.year * 12 + local.month - 1
+
+
 class CompanyPageQuerySet(PageQuerySet):
     def listed(self):
         """The companies that belong in the public directory: live, with active membership."""
         return self.filter(listed_q())
+
+    def stale(self, now=None):
+        """Companies not updated or confirmed for ``STALE_AFTER``."""
+        now = now or timezone.now()
+        return self.alias(profile_updated=updated_at_expression()).filter(
+            profile_updated__lt=now - STALE_AFTER
+        )
+
+    def oldest_updated_first(self):
+        return self.alias(profile_updated=updated_at_expression()).order_by(
+            "profile_updated", "title", "pk"
+        )
 
 
 class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
@@ -320,6 +368,14 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
     joined_at = MinuteDateTimeField(
         default=joined_now, help_text="When the company joined; used for 'newest' sorting."
     )
+    # Set when a member answers a reminder "still accurate" (``members.freshness``);
+    # not in any panel, and kept from the live row when a revision is published.
+    confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a member last confirmed the profile is still accurate.",
+    )
 
     objects = PageManager.from_queryset(CompanyPageQuerySet)()
 
@@ -396,6 +452,27 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
     def is_listed(self):
         """Whether the company belongs in the public directory and its index (see ``listed_q``)."""
         return self.live and self.membership_status == self.MembershipStatus.ACTIVE
+
+    @property
+    def updated_at(self):
+        """When the profile was last updated (published) or confirmed still accurate.
+
+        The later of ``last_published_at`` and ``confirmed_at``; None before the
+        first publication. The page, the API and the cards show its month.
+        """
+        dates = [d for d in (self.last_published_at, self.confirmed_at) if d is not None]
+        return max(dates) if dates else None
+
+    def is_stale(self, now=None):
+        updated = self.updated_at
+        return updated is not None and updated < (now or timezone.now()) - STALE_AFTER
+
+    def with_content_json(self, content):
+        # A revision carries the confirmation as it was when the revision was
+        # made: publishing it must not take back a later "still accurate".
+        page = super().with_content_json(content)
+        page.confirmed_at = self.confirmed_at
+        return page
 
     @cached_property
     def coordinates(self):

@@ -1,5 +1,9 @@
 """Demo members for ``seed_demo``: two people, each owning a different demo company.
 
+Also a reminder history for the staleness report (``members.freshness``):
+the demo companies that were confirmed still accurate answered a reminder,
+and the three longest unchanged have one waiting. No email is sent.
+
 Runs after ``directory.demo`` (which creates the companies). Idempotent: a
 second run changes nothing and keeps the passwords, unless
 ``--editor-password`` is given, which also becomes the members' password so
@@ -7,12 +11,14 @@ a demo can be driven with one known secret.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from directory.models import CompanyPage
 
-from .models import CompanyMembership
+from .models import CompanyMembership, ProfileReminder
 
 DEMO_MEMBERS = (
     ("owner.one@members.example", "Morgan", "Ashworth"),
@@ -20,8 +26,33 @@ DEMO_MEMBERS = (
 )
 
 
+def seed_reminder_history(stdout) -> None:
+    """Reminders for companies that have none yet, so a second run adds nothing."""
+    reminded = ProfileReminder.objects.values("company_id")
+    companies = CompanyPage.objects.listed().exclude(pk__in=reminded)
+    made = 0
+    for company in companies.filter(confirmed_at__isnull=False):
+        ProfileReminder.objects.create(
+            company=company,
+            sent_at=company.confirmed_at - timedelta(days=1),
+            recipients=[company.email],
+            confirmed_at=company.confirmed_at,
+        )
+        made += 1
+    if not ProfileReminder.objects.filter(confirmed_at__isnull=True).exists():
+        for company in companies.stale().oldest_updated_first()[:3]:
+            ProfileReminder.objects.create(
+                company=company,
+                sent_at=timezone.now() - timedelta(days=10),
+                recipients=[company.email],
+            )
+            made += 1
+    stdout.write(f"  {made} profile reminders for the staleness report")
+
+
 def seed(stdout, options) -> None:
     stdout.write("Demo members (members.demo)")
+    seed_reminder_history(stdout)
     companies = list(CompanyPage.objects.live().order_by("path")[: len(DEMO_MEMBERS)])
     if len(companies) < len(DEMO_MEMBERS):
         stdout.write("  fewer than two live companies: run the directory seeder first")

@@ -173,3 +173,29 @@ class PrivateUpload(models.Model):
     def __str__(self):
         state = "approved" if self.approved_at else "awaiting approval"
         return f"{self.image.title} ({self.company.title}, {state})"
+
+
+class ProfileReminder(models.Model):
+    """A "is your profile still accurate?" email sent to a company's people.
+
+    Made by ``members.freshness.send_reminders`` (the daily
+    ``send_profile_reminders`` command) for a listed company whose profile has
+    not been updated or confirmed for six months, at most one a month. Its
+    link is the row's id, signed (``members.freshness.reminder_link``): the
+    signature refuses a tampered link, ``sent_at`` dates its expiry and
+    ``confirmed_at`` makes it single use. The staleness report lists them.
+    """
+
+    company = models.ForeignKey(
+        "directory.CompanyPage", on_delete=models.CASCADE, related_name="profile_reminders"
+    )
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+    recipients = models.JSONField(default=list, help_text="The addresses it was sent to.")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    outbound_emails = GenericRelation("outbox.OutboundEmail")  # its emails' state, for editors
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.company.title}: reminded {self.sent_at:%Y-%m-%d}"

@@ -25,6 +25,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("still-accurate/<str:token>/", views.still_accurate, name="still_accurate"),
+    path(
+        "still-accurate/<str:token>/thanks/",
+        views.still_accurate_thanks,
+        name="still_accurate_thanks",
+    ),
     path("companies/<int:company_id>/", views.dashboard, name="dashboard"),
     path("companies/<int:company_id>/edit/", views.edit_profile, name="edit_profile"),
     path("companies/<int:company_id>/preview/", views.preview, name="preview"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from django_ratelimit.decorators import ratelimit
 
+from . import freshness
 from .changes import (
     STALE,
     change_status,
@@ -159,6 +160,37 @@ def _accept(invitation, user):
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+
+
+# --- "still accurate" from a reminder email (members.freshness) -------------------
+
+
+def _link_not_working(request, reminder, why):
+    status = 404 if why == freshness.INVALID else 410
+    context = {"reminder": reminder, "why": why, "login_url": reverse("members:login")}
+    return render(request, "members/still_accurate_invalid.html", context, status=status)
+
+
+@ratelimit(key="ip", rate="20/h", method="POST", block=False)
+def still_accurate(request, token):
+    """GET: the company and one button; POST: confirm the profile, once, and thank."""
+    if getattr(request, "limited", False):
+        return too_many_requests(request, "confirmations")
+    reminder, why = freshness.reminder_from_token(token)
+    if why:
+        return _link_not_working(request, reminder, why)
+    if request.method == "POST":
+        if not freshness.confirm(reminder):  # used meanwhile (another click)
+            return _link_not_working(request, reminder, freshness.USED)
+        return redirect("members:still_accurate_thanks", token)
+    return render(request, "members/still_accurate.html", {"profile": reminder.company})
+
+
+def still_accurate_thanks(request, token):
+    reminder, why = freshness.reminder_from_token(token)
+    if why != freshness.USED:  # not confirmed (yet), or not a working link at all
+        return _link_not_working(request, reminder, why or freshness.INVALID)
+    return render(request, "members/still_accurate_thanks.html", {"profile": reminder.company})
 
 
 # --- the member area -------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""Admin integration: "Invite a member" on company pages; memberships and invitations."""
+"""Admin integration: "Invite a member" on company pages; memberships and invitations;
+the stale profiles report."""
 
 from django.urls import include, path, reverse
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
@@ -21,8 +23,35 @@ def members_read_their_uploads(request, name):
 
 @hooks.register("register_admin_urls")
 def register_invite_url():
-    urls = [path("invite/<int:page_id>/", admin_views.invite_member, name="invite")]
+    urls = [
+        path("invite/<int:page_id>/", admin_views.invite_member, name="invite"),
+        path("stale-profiles/", admin_views.StaleProfilesReport.as_view(), name="stale_profiles"),
+        path(
+            "stale-profiles/results/",
+            admin_views.StaleProfilesReport.as_view(results_only=True),
+            name="stale_profiles_results",
+        ),
+    ]
     return [path("members/", include((urls, "members_admin")))]
+
+
+class StaleProfilesMenuItem(MenuItem):
+    def is_shown(self, request):
+        report = admin_views.StaleProfilesReport
+        return report.permission_policy.user_has_any_permission(
+            request.user, report.any_permission_required
+        )
+
+
+@hooks.register("register_reports_menu_item")
+def register_stale_profiles_menu_item():
+    return StaleProfilesMenuItem(
+        "Stale profiles",
+        reverse("members_admin:stale_profiles"),
+        name="stale-profiles",
+        icon_name="time",
+        order=650,
+    )
 
 
 def _invite_button(page, user, priority):

@@ -15,7 +15,10 @@ How a query is answered, in a fixed number of SQL queries whatever the data:
   beats any number of passing mentions, which is what commissioners expect
   when they type a company's name. A word the text says again adds a point
   per repeat, two at most (``_repeats``, what term frequency does on
-  Elasticsearch). Ties go to verified companies, then by name.
+  Elasticsearch). Ties go to verified companies, then to fresher profiles
+  (the later calendar month of the last update or confirmation,
+  ``directory.models.updated_month_expression``: the month the card shows; a
+  tie-break, never above relevance), then by name.
 * **Near**: the haversine distance from the centre to the company's exact
   point (or its town's centre) is computed in SQL (Django provides the maths
   functions on SQLite), after a cheap latitude/longitude bounding box. Ranked
@@ -59,7 +62,7 @@ from django.db.models.functions import (
     Sqrt,
 )
 
-from directory.models import CompanyPage
+from directory.models import CompanyPage, updated_month_expression
 
 from . import spelling
 from .analysis import (
@@ -322,6 +325,7 @@ class DatabaseBackend(SearchBackend):
             ordered = ordered.annotate(score=score)
         # Entries hold the folded title: name order without the page table.
         name_order = ("search_entry__sort_title", "pk")
+        fresher = updated_month_expression().desc(nulls_last=True)  # a tie-break only
         if query.sort is Sort.NAME:
             order = name_order
         elif query.sort is Sort.NEWEST:
@@ -329,11 +333,11 @@ class DatabaseBackend(SearchBackend):
         elif query.sort is Sort.DISTANCE and query.near is not None:
             order = ("distance", *name_order)
         elif clauses:
-            order = (F("score").desc(), F("verified").desc(), *name_order)
+            order = (F("score").desc(), F("verified").desc(), fresher, *name_order)
         elif nearby:  # no words to rank by: the nearest first
-            order = ("distance", F("verified").desc(), *name_order)
+            order = ("distance", F("verified").desc(), fresher, *name_order)
         else:
-            order = (F("verified").desc(), *name_order)
+            order = (F("verified").desc(), fresher, *name_order)
         fields = ["pk", "distance"] if query.near is not None else ["pk"]
         rows = list(
             ordered.order_by(*order).values_list(*fields)[

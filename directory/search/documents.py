@@ -52,6 +52,7 @@ class CompanyDocument:
     joined_at: datetime.datetime
     published_at: datetime.datetime | None
     extra_text: list[str] = field(default_factory=list)  # from contributors
+    updated_at: datetime.datetime | None = None  # ``CompanyPage.updated_at``: freshness
 
     def analysed(self) -> dict[str, Analysed]:
         """The three ranked text fields, analysed (``analysis.analyse``) for both backends.
@@ -135,4 +136,5 @@ def _prepare_batch(companies: list) -> Iterator[CompanyDocument]:
             joined_at=company.joined_at,
             published_at=company.first_published_at,
             extra_text=extra.get(company.pk, []),
+            updated_at=company.updated_at,
         )

@@ -487,8 +487,19 @@ class ElasticsearchBackend(SearchBackend):
 
     @staticmethod
     def sort_clause(query: SearchQuery, ranked_by_text: bool = True) -> list:
-        """The order of the hits; with a centre and no words to rank by, the nearest first."""
+        """The order of the hits; with a centre and no words to rank by, the nearest first.
+
+        Ranked by relevance (or nearness), ties go to verified companies, then
+        to fresher profiles: the later calendar month of the last update or
+        confirmation (``updated_month``, the month the card shows), then by
+        name. A tie-break, not a boost: freshness never lifts a company above
+        a more relevant one. ``unmapped_type`` keeps an index built before the
+        field existed answering until it is rebuilt.
+        """
         by_name = [{"sort_title": "asc"}, {"company_id": "asc"}]
+        fresher = {
+            "updated_month": {"order": "desc", "missing": "_last", "unmapped_type": "integer"}
+        }
         if query.sort is Sort.NAME:
             return by_name
         if query.sort is Sort.NEWEST:
@@ -500,8 +511,8 @@ class ElasticsearchBackend(SearchBackend):
             nearest = {"_geo_distance": {"location": centre, "order": "asc", "unit": "mi"}}
             if query.sort is Sort.DISTANCE:
                 return [nearest, *by_name]
-            return [nearest, {"verified": "desc"}, *by_name]
-        return [{"_score": "desc"}, {"verified": "desc"}, *by_name]
+            return [nearest, {"verified": "desc"}, fresher, *by_name]
+        return [{"_score": "desc"}, {"verified": "desc"}, fresher, *by_name]
 
     def _results(self, query, clauses, response, started) -> SearchResults:
         hits = response["hits"]["hits"]

@@ -54,7 +54,7 @@ from elasticsearch.helpers import scan, streaming_bulk
 from elasticsearch_dsl import Boolean, Completion, Date, Document, GeoPoint, Integer, Keyword, Text
 from tqdm import tqdm
 
-from directory.models import CompanyPage
+from directory.models import CompanyPage, updated_month_number
 
 from .analysis import compounds, words
 from .base import CheckReport, RebuildReport
@@ -105,6 +105,9 @@ class CompanyIndexDocument(Document):
     completeness = Integer()
     joined_at = Date()
     published_at = Date()
+    # The local month of the last update or confirmation (year x 12 + month - 1):
+    # fresher profiles first among equally relevant ones (``sort_clause``).
+    updated_month = Integer()
     url = Keyword(index=False)
     suggest = Completion(analyzer="whitespace")  # inputs are analysed words
     # A hash of everything above: ``rebuild_directory_index --check`` compares it.
@@ -137,6 +140,7 @@ class CompanyIndexDocument(Document):
             "completeness": document.completeness,
             "joined_at": document.joined_at.isoformat() if document.joined_at else None,
             "published_at": document.published_at.isoformat() if document.published_at else None,
+            "updated_month": updated_month_number(document.updated_at),
             "url": document.url,
             "suggest": {
                 "input": title_suggestions(document.title),

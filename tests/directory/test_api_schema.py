@@ -69,3 +69,11 @@ def test_every_operation_conforms_to_the_schema(api_schema, label, mode):
         case.call_and_validate(checks=checks)
 
     conforms()
+
+
+def test_the_schema_says_when_each_profile_was_updated(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for name in ("CompanyOut", "CompanyHitOut"):
+        updated = schemas[name]["properties"]["updated_at"]
+        assert "updated_at" in schemas[name]["required"]
+        assert "confirmed still accurate" in updated["description"]

@@ -53,10 +53,20 @@ def test_seeds_sixty_plausible_companies_once():
     assert sum(bool(c.showreel) for c in companies) >= 40
     assert companies.get(slug="kiln-light-studio").showreel  # the first member shows one
 
+    # Varied ages: some stale (the staleness report and reminders have work), some confirmed.
+    stale = CompanyPage.objects.child_of(index).listed().stale()
+    assert 10 <= stale.count() <= 35
+    assert len({c.updated_at.date() for c in companies}) >= 40
+    assert sum(c.confirmed_at is not None for c in companies) >= 5
+
     pages = Page.objects.count()
+    dates = sorted(CompanyPage.objects.values_list("pk", "last_published_at", "confirmed_at"))
     again = seed(60)
     assert Page.objects.count() == pages
     assert "0 companies created, 60 already there" in again
+    assert sorted(CompanyPage.objects.values_list("pk", "last_published_at", "confirmed_at")) == (
+        dates
+    )
 
 
 def test_profiles_of_seeded_companies_render(client):

@@ -1,7 +1,11 @@
 import io
+from datetime import timedelta
 
+from django.utils import timezone
+
+from directory.models import STALE_AFTER, CompanyPage
 from members import demo
-from members.models import CompanyMembership
+from members.models import CompanyMembership, ProfileReminder
 from tests.directory.factories import company
 
 
@@ -33,3 +37,19 @@ def test_seed_without_companies_says_so(db):
     demo.seed(out, {})
     assert "run the directory seeder first" in out.getvalue()
     assert not CompanyMembership.objects.exists()
+
+
+def test_seed_gives_the_staleness_report_a_reminder_history_once(db):
+    long_ago = timezone.now() - STALE_AFTER - timedelta(days=30)
+    confirmed = company("Confirmed Demo Co", email="hello@confirmed.example")
+    CompanyPage.objects.filter(pk=confirmed.pk).update(
+        last_published_at=long_ago, confirmed_at=timezone.now() - timedelta(days=7)
+    )
+    stale = company("Stale Demo Co", email="hello@stale.example")
+    CompanyPage.objects.filter(pk=stale.pk).update(last_published_at=long_ago)
+    company("Fresh Demo Co")
+    demo.seed(io.StringIO(), {})
+    demo.seed(io.StringIO(), {})
+    history = {(r.company.title, r.confirmed_at is not None) for r in ProfileReminder.objects.all()}
+    assert history == {("Confirmed Demo Co", True), ("Stale Demo Co", False)}
+    assert ProfileReminder.objects.count() == 2

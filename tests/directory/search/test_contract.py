@@ -12,7 +12,10 @@ accents, synonyms), and that both backends store the very same tokens.
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import QueryDict
+from django.utils import timezone
 
 import pytest
 
@@ -674,3 +677,39 @@ def test_a_word_said_again_ranks_a_little_higher(contract_data):
     contract_data.backend.refresh()
     found = titles(search(contract_data, "q=advert&page_size=50"))
     assert found.index("Zz Reels") < found.index("Aa Reels")
+
+
+# -- freshness: a tie-break after relevance (issue 18) ---------------------------
+
+
+@pytest.fixture
+def freshness_data(contract_data):
+    """Three companies about drones: two alike but for their age, one named for it."""
+    long_ago = datetime.datetime(2024, 1, 15, 12, tzinfo=datetime.UTC)
+    c = contract_data.company
+    c.alder = company("Alder Studio", strapline="Zephyr drone filming")
+    c.birch = company("Birch Studio", strapline="Zephyr drone filming")
+    c.zephyr = company("Zephyr Aerial", strapline="Drone filming")
+    # Alder's name comes first, but its profile has not changed for years; so has Zephyr's.
+    CompanyPage.objects.filter(pk__in=[c.alder.pk, c.zephyr.pk]).update(last_published_at=long_ago)
+    # Birch was published long ago too, and a member confirmed it this month.
+    CompanyPage.objects.filter(pk=c.birch.pk).update(
+        last_published_at=long_ago, confirmed_at=timezone.now()
+    )
+    contract_data.backend.update_companies([c.alder.pk, c.birch.pk, c.zephyr.pk])
+    contract_data.backend.refresh()
+    return contract_data
+
+
+def test_fresher_profiles_come_first_among_equally_relevant(freshness_data):
+    results = search(freshness_data, "q=zephyr")
+    # Relevance first: the company named for the search, however old its profile.
+    assert titles(results) == ["Zephyr Aerial", "Birch Studio", "Alder Studio"]
+
+
+def test_without_words_fresher_profiles_come_first_after_verified(freshness_data):
+    found = titles(search(freshness_data, "page_size=50"))
+    assert found[0] == "Kiln Animation"  # verified
+    # Every other contract company was published this month: the old two go last.
+    assert found[-2:] == ["Alder Studio", "Zephyr Aerial"]
+    assert found.index("Birch Studio") < found.index("Alder Studio")
