@@ -12,8 +12,10 @@ that no company's text has, neither as a word start ("anim") nor by its stem
 edits a typo may have anywhere in search (``suggestions.max_edits``: one up to
 seven letters, two from eight, the first letter right; rapidfuzz's optimal
 string alignment, so a swap is one edit). Among equally near words the one
-more companies use wins ("animaton" is "animation", not "animator"). Stop
-words and words of the editors' synonyms are never corrected.
+more companies use wins ("animaton" is "animation", not "animator"). A word
+for the person is corrected to the work first, when companies write that
+("compositors" to "compositing", :func:`agent_work`). Stop words
+and words of the editors' synonyms are never corrected.
 
 How the backends use it:
 
@@ -66,6 +68,9 @@ MAX_WORD_LENGTH = 60  # ``SearchWord.word``; longer "words" are not words
 VERSION_KEY = "search:vocabulary-version"
 WORD_KEY = "search:spelling:{version}:{word}"
 WORD_TIMEOUT = 60 * 60  # a safety net: a new version leaves old entries unread
+# "compositor(s)", "producer(s)": the person, whose work is "…ing" (``agent_work``).
+AGENT_ENDINGS = ("ors", "ers", "or", "er")
+MIN_AGENT_BASE = 5
 _PART = re.compile(r"[^\W_]+")  # a word's letters and digits, between hyphens
 
 
@@ -178,17 +183,36 @@ def _checked_words(text: str) -> list[str]:
     ]
 
 
+def agent_work(word: str) -> tuple[str, ...]:
+    """What the person a word names does: "compositors" -> ("compositing", "composit").
+
+    Commissioners ask for the person ("compositor", "producer") where members
+    write the work ("compositing", "producing"), and the stemmer keeps the two
+    apart. Only for a base of five letters or more.
+    """
+    for ending in AGENT_ENDINGS:
+        base = word.removesuffix(ending)
+        if base != word and len(base) >= MIN_AGENT_BASE:
+            return (f"{base}ing", base)
+    return ()
+
+
 def nearest(word: str, candidates: Iterable[tuple[str, str, int]]) -> str | None:
     """The correction of ``word`` among ``(word, term, documents)`` rows, or ``None``.
 
-    ``None`` too when the word is known: some row starts with it or shares its stem.
+    ``None`` too when the word is known: some row starts with it or shares its
+    stem. A person's word is corrected to the work when the directory has it
+    (:func:`agent_work`), before any word merely a typo or two away
+    ("compositor" is two edits from "composition").
     """
     stem = term(word)
     most = max_edits(word)
     best: tuple[int, int, str] | None = None
+    known: set[str] = set()
     for candidate, candidate_term, documents in candidates:
         if candidate.startswith(word) or candidate_term == stem:
             return None
+        known.add(candidate)
         if candidate[:1] != word[:1] or abs(len(candidate) - len(word)) > most:
             continue
         edits = OSA.distance(word, candidate, score_cutoff=most)
@@ -196,7 +220,8 @@ def nearest(word: str, candidates: Iterable[tuple[str, str, int]]) -> str | None
             key = (edits, -documents, candidate)
             if best is None or key < best:
                 best = key
-    return best[2] if best else None
+    work = next((work for work in agent_work(word) if work in known), None)
+    return work or (best[2] if best else None)
 
 
 def _corrections_from_vocabulary(checked: list[str]) -> dict[str, str]:

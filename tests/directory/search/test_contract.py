@@ -647,6 +647,10 @@ def test_a_word_nobody_writes_is_corrected_and_offered_as_did_you_mean(contract_
     swapped = search(contract_data, "q=Compsoiting+for+film&page_size=50")
     assert "Trent VFX" in titles(swapped)
     assert swapped.did_you_mean == "compositing for film"
+    # The person for the work: nobody writes "compositor".
+    person = search(contract_data, "q=compositors&page_size=50")
+    assert set(titles(person)) == {"Bottle Oven Post", "Trent VFX"}
+    assert person.did_you_mean == "compositing"
     # Words the directory knows, by their start or their stem, are left alone.
     assert search(contract_data, "q=anim").did_you_mean == ""
     assert search(contract_data, "q=animations").did_you_mean == ""

@@ -62,6 +62,8 @@ ROWS = [
     ("animatic", "animat", 1),
     ("caption", "caption", 5),
     ("documentary", "documentari", 12),
+    ("compositing", "composit", 7),
+    ("composition", "composit", 9),
 ]
 
 
@@ -76,6 +78,11 @@ ROWS = [
         ("xnimation", None),  # the first letter must be right
         ("anim", None),  # a word start the directory knows
         ("animations", None),  # known by its stem
+        # The person for the work ("…ing"), before a word two typos away
+        # ("composition") and though that one is more common.
+        ("compositors", "compositing"),
+        ("compositor", "compositing"),
+        ("producers", None),  # nobody writes "producing"
     ],
 )
 def test_the_nearest_word_within_the_typos_a_word_may_have(typed, expected):
