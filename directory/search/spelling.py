@@ -229,7 +229,9 @@ def _corrections_from_vocabulary(checked: list[str]) -> dict[str, str]:
     condition = reduce(
         lambda a, b: a | b,
         (
-            Q(initial=w[0], length__gte=len(w) - max_edits(w)) | Q(term=term(w)[:MAX_WORD_LENGTH])
+            Q(initial=w[0], length__gte=len(w) - max_edits(w))
+            | Q(term=term(w)[:MAX_WORD_LENGTH])
+            | Q(word__in=agent_work(w))
             for w in checked
         ),
     )

@@ -99,6 +99,12 @@ def test_correct_keeps_the_text_as_typed_but_the_unknown_words():
     assert correct("zzzzqqq").text == ""
 
 
+def test_a_persons_word_is_corrected_to_the_work_the_directory_has():
+    company("Kiln Animation", strapline="Compositing, and we sculpt models")
+    assert correct("compositors").text == "compositing"
+    assert correct("sculptors").text == "sculpt"  # the base, shorter than any typo reaches
+
+
 def test_stop_words_and_the_editors_synonyms_are_never_corrected():
     company("Kiln Animation", strapline="Storyboards and animation")
     # "animatics" is two edits from "animation", which the directory knows.
