@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.core.cache import cache
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 
 from rapidfuzz.distance import OSA
 
@@ -116,7 +117,12 @@ def apply_changes(change: Counter) -> None:
     for word, amount in change.items():
         by_amount.setdefault(amount, []).append(word)
     for amount, words_ in by_amount.items():
-        SearchWord.objects.filter(word__in=words_).update(documents=F("documents") + amount)
+        # Never below none: a count that drifted (entries written by hand) must
+        # not fail an editor's save on PostgreSQL's check of a positive field.
+        count = F("documents") + amount
+        SearchWord.objects.filter(word__in=words_).update(
+            documents=count if amount > 0 else Greatest(count, Value(0))
+        )
     removed = [w for w, n in change.items() if n < 0]
     if removed:
         SearchWord.objects.filter(word__in=removed, documents__lte=0).delete()

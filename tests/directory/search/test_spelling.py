@@ -46,6 +46,14 @@ def test_the_vocabulary_counts_the_companies_using_each_word_as_they_change():
     assert "kiln" not in words and "clay" not in words
 
 
+def test_a_count_that_drifted_never_fails_a_save():
+    kiln = company("Kiln Animation", strapline="Clay puppets")
+    SearchWord.objects.filter(word="puppets").update(documents=0)  # drifted
+    kiln.strapline = "Clay models"
+    kiln.save_revision().publish()  # would go below zero
+    assert "puppets" not in vocabulary()
+
+
 def test_a_rebuild_counts_the_same_vocabulary_as_the_edits_kept():
     company("Kiln Animation", strapline="Stop-motion puppets", about="<p>Puppets, sets.</p>")
     company("Glaze Grade", strapline="Colour grading for animation")
