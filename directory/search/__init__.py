@@ -99,9 +99,15 @@ def run_search(query, backend=None):
     some typed words are ones no company writes, ``did_you_mean`` is the text
     with them corrected (``spelling``; the backends match the corrections too).
     """
+    from .spelling import one_search
+
+    with one_search():
+        return _run_search(query, backend or get_search_backend())
+
+
+def _run_search(query, backend):
     from .spelling import correct
 
-    backend = backend or get_search_backend()
     started = time.perf_counter()
     results = backend.search(query)
     if not results.total and not query.relaxed and _needs_every_word(query.text):

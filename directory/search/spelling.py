@@ -35,9 +35,11 @@ entries and no table, until a member's edit teaches the directory a word.
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 
@@ -245,8 +247,32 @@ def _corrections_from_vocabulary(checked: list[str]) -> dict[str, str]:
     return {w: nearest(w, rows) or "" for w in checked}
 
 
+_within = threading.local()
+
+
+@contextmanager
+def one_search():
+    """Within it, each text is corrected once (``run_search``: the backend's clauses,
+    a relaxed or last-page search again, and ``did_you_mean`` all ask)."""
+    outer = getattr(_within, "answers", None)
+    _within.answers = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _within.answers = outer
+
+
 def correct(text: str) -> Correction:
     """``text`` with its unknown words corrected (``NO_CORRECTION`` when none needs to be)."""
+    answers = getattr(_within, "answers", None)
+    if answers is None:
+        return _correct(text)
+    if text not in answers:
+        answers[text] = _correct(text)
+    return answers[text]
+
+
+def _correct(text: str) -> Correction:
     checked = _checked_words(text)
     if not checked:
         return NO_CORRECTION

@@ -14,7 +14,7 @@ import pytest
 
 from directory.search.indexing import rebuild_database_entries
 from directory.search.models import SearchWord, Synonym
-from directory.search.spelling import correct, nearest
+from directory.search.spelling import correct, nearest, one_search
 from tests.directory.factories import company
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,15 @@ def test_a_search_reads_its_corrections_from_the_cache_until_the_vocabulary_chan
     kiln.strapline = "Animaton studio"  # the company's own spelling
     kiln.save_revision().publish()
     assert correct("animaton").text == ""
+
+
+def test_one_search_corrects_each_text_once_and_forgets_it_after():
+    kiln = company("Kiln Animation", strapline="Animation studio")
+    with one_search():
+        first = correct("animaton")
+        with CaptureQueriesContext(connection) as queries, one_search():
+            assert correct("animaton") is first  # nested: the same answers
+        assert not queries.captured_queries
+    kiln.strapline = "Animaton studio"
+    kiln.save_revision().publish()
+    assert correct("animaton").text == ""  # after it, asked afresh
