@@ -140,7 +140,13 @@ def outline() -> list[dict]:
 MAP_WIDTH = 400
 MAP_PAD = 12
 DOT_MIN, DOT_MAX = 4.0, 18.0
-LABEL_GAP = 34  # no town label within this distance of a larger labelled one
+# A town label's box, roughly: its characters at 15px, one line high.
+LABEL_CHAR = 8.0
+LABEL_HEIGHT = 18.0
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 class Projection:
@@ -180,17 +186,25 @@ def town_map(figure: Figure) -> dict:
     ]
     towns: list[Row] = [row for row in figure.shown_rows if row.lon is not None]
     most = max((row.count for row in towns), default=1)
-    dots, labelled = [], []
-    for row in towns:  # largest first: the big towns get their labels
+    dots = []
+    for row in towns:
         x, y = project(row.lon, row.lat)
-        dot = {"label": row.label, "count": row.count, "x": x, "y": y}
-        dot["r"] = dot_radius(row.count, most)
-        if all(math.dist((x, y), other) > LABEL_GAP for other in labelled):
-            labelled.append((x, y))
-            right = x < MAP_WIDTH - 110
-            dot["text_x"] = round(x + dot["r"] + 4 if right else x - dot["r"] - 4, 1)
-            dot["anchor"] = "start" if right else "end"
-        dots.append(dot)
+        r = dot_radius(row.count, most)
+        dots.append({"label": row.label, "count": row.count, "x": x, "y": y, "r": r})
+    # A label may cover neither another label nor any dot.
+    taken = [(d["x"] - d["r"], d["y"] - d["r"], d["x"] + d["r"], d["y"] + d["r"]) for d in dots]
+    for row, dot in zip(towns, dots, strict=True):  # largest first: big towns get labels
+        x, y, r = dot["x"], dot["y"], dot["r"]
+        width = LABEL_CHAR * len(f"{row.label} {row.count}")
+        # To the right of the dot, else to its left, else no label (the table has it).
+        for anchor, left in (("start", x + r + 4), ("end", x - r - 4 - width)):
+            box = (left, y - LABEL_HEIGHT / 2, left + width, y + LABEL_HEIGHT / 2)
+            inside = 0 <= box[0] and box[2] <= MAP_WIDTH
+            if inside and not any(_overlap(box, other) for other in taken):
+                taken.append(box)
+                dot["anchor"] = anchor
+                dot["text_x"] = round(x + r + 4 if anchor == "start" else x - r - 4, 1)
+                break
     return {"width": MAP_WIDTH, "height": round(project.height), "areas": areas, "dots": dots}
 
 

@@ -257,7 +257,8 @@ def build_figures() -> dict[str, Figure]:
             "Town",
             "Members",
             places,
-            note="Each dot is a town, sized by its members.",
+            note="Each dot is a town, sized by its members; the table names those too close "
+            "together to label.",
         ),
         membership_over_time(),
         projects_per_year(),

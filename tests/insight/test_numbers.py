@@ -392,3 +392,32 @@ def test_nice_steps():
         step = charts.nice_step(most)
         assert str(step).strip("0") in ("1", "2", "5")
         assert 2 <= -(-most // step) <= 8 or most < 4
+
+
+def test_map_labels_cover_no_other_label_or_dot():
+    places = list(Place.objects.all())
+    figure = numbers.Figure(
+        "map",
+        "Where members are",
+        "map",
+        "Town",
+        "Members",
+        [numbers.Row(p.name, 3 + n % 7, p.longitude, p.latitude) for n, p in enumerate(places)],
+    )
+    drawn = charts.town_map(figure)
+    assert len(drawn["dots"]) == len(places)
+    dots = [
+        (d["x"] - d["r"], d["y"] - d["r"], d["x"] + d["r"], d["y"] + d["r"]) for d in drawn["dots"]
+    ]
+    labels = []
+    for dot in drawn["dots"]:
+        if "text_x" not in dot:
+            continue
+        width = charts.LABEL_CHAR * len(f"{dot['label']} {dot['count']}")
+        left = dot["text_x"] if dot["anchor"] == "start" else dot["text_x"] - width
+        labels.append((left, dot["y"] - 9, left + width, dot["y"] + 9))
+    assert labels, "some towns are labelled"
+    for n, box in enumerate(labels):
+        assert 0 <= box[0] and box[2] <= charts.MAP_WIDTH
+        assert not any(charts._overlap(box, other) for other in labels[:n] + labels[n + 1 :])
+        assert not any(charts._overlap(box, dot) for dot in dots)
