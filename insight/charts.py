@@ -199,7 +199,7 @@ def town_map(figure: Figure) -> dict:
         # To the right of the dot, else to its left, else no label (the table has it).
         for anchor, left in (("start", x + r + 4), ("end", x - r - 4 - width)):
             box = (left, y - LABEL_HEIGHT / 2, left + width, y + LABEL_HEIGHT / 2)
-            inside = 0 <= box[0] and box[2] <= MAP_WIDTH
+            inside = box[0] >= 0 and box[2] <= MAP_WIDTH
             if inside and not any(_overlap(box, other) for other in taken):
                 taken.append(box)
                 dot["anchor"] = anchor

@@ -418,6 +418,6 @@ def test_map_labels_cover_no_other_label_or_dot():
         labels.append((left, dot["y"] - 9, left + width, dot["y"] + 9))
     assert labels, "some towns are labelled"
     for n, box in enumerate(labels):
-        assert 0 <= box[0] and box[2] <= charts.MAP_WIDTH
+        assert box[0] >= 0 and box[2] <= charts.MAP_WIDTH
         assert not any(charts._overlap(box, other) for other in labels[:n] + labels[n + 1 :])
         assert not any(charts._overlap(box, dot) for dot in dots)
