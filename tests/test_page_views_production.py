@@ -17,11 +17,13 @@ import re
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 
 from cms.models import StandardPage
 from directory.models import CompanyGalleryImage, HomePageFeaturedCompany
+from insight.models import ClusterNumbersPage, SearchEvent
 from showcase.models import ProjectGalleryImage
 from tests.cms.factories import category, news_index, news_page, standard_page
 from tests.cms.factories import image as full_size_image
@@ -58,6 +60,8 @@ CEILINGS = {
     "showcase": 9,  # the page, the count, 4 facets, 3 for the cards
     "project": 6,  # the page, its companies, 3 for more work, news
     "search API": 7,  # filter values, compound words, search, counts, 3 for the hits
+    "cluster in numbers": 2,  # the page, breadcrumb: the figures are kept (insight.numbers)
+    "cluster in numbers CSV": 1,  # the page
 }
 # Statements that change the database, or open a transaction in order to.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.I)
@@ -76,6 +80,8 @@ PAGES = {  # the URLs, filled in by Site.urls()
     "showcase": "/showcase/",
     "project": "/showcase/{project}/",
     "search API": "/api/v1/directory/search?q=animation&skill=skill-0&page_size={page_size}",
+    "cluster in numbers": "/cluster-in-numbers/",
+    "cluster in numbers CSV": "/cluster-in-numbers/csv/sectors/",
 }
 
 
@@ -98,6 +104,9 @@ class Site:
         showcase_index()
         news_index()
         standard_page("About", slug="about", intro="Who we are.")
+        numbers = ClusterNumbersPage(title="The cluster in numbers", slug="cluster-in-numbers")
+        home.add_child(instance=numbers)
+        numbers.save_revision().publish()
         self.size = 0
 
     def grow(self, size: int) -> None:
@@ -137,6 +146,10 @@ class Site:
                 )
             work.save_revision().publish()
             self.projects.append(work)
+            for _ in range(3):  # searched often enough to be shown
+                SearchEvent.objects.create(
+                    at=timezone.now(), source="page", text=f"search {n}", total=n
+                )
             self.articles.append(
                 news_page(
                     f"News {n}",
