@@ -17,6 +17,7 @@ import re
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 
@@ -58,6 +59,8 @@ CEILINGS = {
     "showcase": 9,  # the page, the count, 4 facets, 3 for the cards
     "project": 6,  # the page, its companies, 3 for more work, news
     "search API": 7,  # filter values, compound words, search, counts, 3 for the hits
+    "directory, available by": 6,  # as the directory: the date costs no query
+    "company API": 4,  # the company, its skills, sectors and credits (renditions cached)
 }
 # Statements that change the database, or open a transaction in order to.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.I)
@@ -76,6 +79,9 @@ PAGES = {  # the URLs, filled in by Site.urls()
     "showcase": "/showcase/",
     "project": "/showcase/{project}/",
     "search API": "/api/v1/directory/search?q=animation&skill=skill-0&page_size={page_size}",
+    "directory, available by": "/directory/?available_by={today}&page_size={page_size}",
+    # Anonymous: contact details only when shown to everyone (directory.contact_privacy).
+    "company API": "/api/v1/directory/companies/{company}",
 }
 
 
@@ -112,6 +118,9 @@ class Site:
                 strapline=f"Animation for everyone, {n}",
                 about="<p>We animate characters.</p>",
                 logo=image(f"Logo {n}", size=(24, 24)),
+                # Found by "available by" and shown on every card.
+                availability="now",
+                availability_confirmed_at=timezone.now(),
             )
             CreditFactory.create_batch(2, company=member)
             for k in range(2):
@@ -168,6 +177,7 @@ class Site:
             "company": self.companies[0].slug,
             "project": self.projects[0].slug,
             "page_size": self.size * 2,
+            "today": timezone.localdate().isoformat(),
         }
         return {name: url.format(**values) for name, url in PAGES.items()}
 

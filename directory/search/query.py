@@ -152,8 +152,6 @@ def _parse_flag(params: Mapping, name: str, label: str) -> bool:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# Dates a search can sensibly ask about (a year like 0001 is a typing slip).
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _parse_date(params: Mapping, name: str, label: str) -> datetime.date | None:
@@ -169,10 +167,6 @@ def _parse_date(params: Mapping, name: str, label: str) -> datetime.date | None:
         value = datetime.date.fromisoformat(raw)
     except ValueError:
         raise SearchParamError(name, f"{label}: “{raw}” is not a day of the calendar.") from None
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise SearchParamError(
-            name, f"{label} must be a date between {FIRST_YEAR} and {LAST_YEAR}, not “{raw}”."
-        )
     return value
 
 
