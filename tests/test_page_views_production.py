@@ -62,6 +62,8 @@ CEILINGS = {
     "search API": 7,  # filter values, compound words, search, counts, 3 for the hits
     "cluster in numbers": 2,  # the page, breadcrumb: the figures are kept (insight.numbers)
     "cluster in numbers CSV": 1,  # the page
+    "directory, available by": 6,  # as the directory: the date costs no query
+    "company API": 4,  # the company, its skills, sectors and credits (renditions cached)
 }
 # Statements that change the database, or open a transaction in order to.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.I)
@@ -82,6 +84,9 @@ PAGES = {  # the URLs, filled in by Site.urls()
     "search API": "/api/v1/directory/search?q=animation&skill=skill-0&page_size={page_size}",
     "cluster in numbers": "/cluster-in-numbers/",
     "cluster in numbers CSV": "/cluster-in-numbers/csv/sectors/",
+    "directory, available by": "/directory/?available_by={today}&page_size={page_size}",
+    # Anonymous: contact details only when shown to everyone (directory.contact_privacy).
+    "company API": "/api/v1/directory/companies/{company}",
 }
 
 
@@ -121,6 +126,9 @@ class Site:
                 strapline=f"Animation for everyone, {n}",
                 about="<p>We animate characters.</p>",
                 logo=image(f"Logo {n}", size=(24, 24)),
+                # Found by "available by" and shown on every card.
+                availability="now",
+                availability_confirmed_at=timezone.now(),
             )
             CreditFactory.create_batch(2, company=member)
             for k in range(2):
@@ -181,6 +189,7 @@ class Site:
             "company": self.companies[0].slug,
             "project": self.projects[0].slug,
             "page_size": self.size * 2,
+            "today": timezone.localdate().isoformat(),
         }
         return {name: url.format(**values) for name, url in PAGES.items()}
 
