@@ -95,7 +95,8 @@ def search_event(results, *, source: str) -> dict:
         "total": int(results.total),
         "backend": str(results.backend)[:40],
         "page": int(query.page),
-        "shown": [int(hit.id) for hit in results.hits],
+        # The editors' picks were shown too (first, on page 1).
+        "shown": [int(hit.id) for hit in [*results.picks, *results.hits]],
     }
 
 
