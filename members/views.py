@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from django_ratelimit.decorators import ratelimit
 
-from . import freshness
+from . import company_insight, freshness
 from .changes import (
     STALE,
     change_status,
@@ -221,7 +221,26 @@ def dashboard(request, company_id):
             "status": change_status(company),
             "enquiries": company.enquiries.all()[:5],
             "enquiry_count": company.enquiries.count(),
+            "insight_changes": company_insight.changes_for(company, timezone.localdate())[0],
+            "compare_days": company_insight.COMPARE_DAYS,
             "active": "dashboard",
+        },
+    )
+
+
+@login_required
+def insight(request, company_id):
+    """How commissioners found the member's company, by month: their numbers only."""
+    membership = membership_or_404(request.user, company_id)
+    return render(
+        request,
+        "members/insight.html",
+        {
+            "company": membership.company,
+            "membership": membership,
+            "insight": company_insight.company_insight(membership.company),
+            "compare_days": company_insight.COMPARE_DAYS,
+            "active": "insight",
         },
     )
 
