@@ -76,3 +76,13 @@ def test_a_pin_needs_words(db, text):
 
     with pytest.raises(ValidationError):
         SearchPin(text=text, company=company("Anyone")).full_clean()
+
+
+def test_a_pin_change_forgets_the_cached_directory_pages(contract_data):
+    from cms.page_cache import generation
+
+    before = generation()
+    pin = SearchPin.objects.create(text="drone", company=contract_data.company.kiln)
+    after_save = generation()
+    pin.delete()
+    assert len({before, after_save, generation()}) == 3
