@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ('directory', '0007_company_confirmed_at'),
-        ('insight', '0002_editors_see_searches'),
+        ('insight', '0003_cluster_numbers_page'),
     ]
 
     operations = [
