@@ -133,6 +133,11 @@ class SearchOut(Schema):
     page: int
     pages: int
     page_size: int
+    editors_picks: list[CompanyHitOut] = Field(
+        [],
+        description="Companies the cluster's editors pinned for this text, to show first and "
+        "label “Editor’s pick”: on page 1 only, not counted in `total`, not repeated in `results`.",
+    )
     results: list[CompanyHitOut]
     facets: FacetsOut
     backend: str = Field(description="Which search backend answered.")
@@ -323,6 +328,7 @@ def search_payload(request: HttpRequest, results: SearchResults) -> dict:
         "page": results.query.page,
         "pages": results.pages,
         "page_size": results.query.page_size,
+        "editors_picks": [_hit_out(request, hit) for hit in results.picks],
         "results": [_hit_out(request, hit) for hit in results.hits],
         "facets": {
             param: [vars(value) for value in results.facets.get(param, [])]

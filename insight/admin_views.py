@@ -24,6 +24,10 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import AdminDateInput
 
+from directory.search.models import SearchPin
+
+from . import search_actions
+from .models import SkillsGap
 from .reporting import FEW_RESULTS, few_results, filters_used, searches_between, weekly
 
 PERMISSION = "insight.view_searchevent"
@@ -68,6 +72,8 @@ def search_report(request):
     if request.GET.get("export") == "csv":
         return _csv(rows, start, end)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("p"))
+    gaps = list(SkillsGap.objects.all())
+    _annotate(page.object_list, gaps)
     query = request.GET.copy()
     query.pop("p", None)
     query["export"] = "csv"
@@ -83,11 +89,31 @@ def search_report(request):
             "filters_used": filters_used(rows),
             "weeks": weekly(start, end),
             "can_add_synonym": can_add_synonym(request.user),
+            "can_pin": search_actions.can_pin(request.user),
+            "can_mark_gap": search_actions.can_mark_gap(request.user),
+            "can_act": can_add_synonym(request.user)
+            or search_actions.can_pin(request.user)
+            or search_actions.can_mark_gap(request.user),
+            "skills_gaps": gaps,
+            "can_remove_gap": request.user.has_perm("insight.delete_skillsgap"),
+            "few_results": FEW_RESULTS,
             "only_few": only_few,
             "csv_query": query.urlencode(),
             "other_params": _without(request.GET, "p"),
         },
     )
+
+
+def _annotate(rows, gaps) -> None:
+    """Give each row of the page its skills gap and its editors' picks (two queries)."""
+    gap_by_text = {gap.text: gap for gap in gaps}
+    pins: dict[str, list] = {}
+    texts = {row.text for row in rows if row.text}
+    for pin in SearchPin.objects.filter(text__in=texts).select_related("company"):
+        pins.setdefault(pin.text, []).append(pin)
+    for row in rows:
+        row.skills_gap = gap_by_text.get(row.text) if row.text else None
+        row.pins = pins.get(row.text, [])
 
 
 def _without(params, name: str) -> str:

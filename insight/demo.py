@@ -6,9 +6,13 @@ worker would have flushed: the last 90 days as raw searches, the month before
 as daily counts (as ``fold_search_events`` leaves them), and each listed
 company's views and appearances by day. Searches are a fixed list of what
 commissioners ask for, some of which no member offers (the skills gaps);
-their totals are what the directory answers for them now. Deterministic, and
-idempotent: nothing is added once any search is recorded. It also places the
-public *cluster in numbers* page at ``/cluster-in-numbers/`` (once).
+their totals are what the directory answers for them now, and the companies
+on their first page are counted as found by those words (a member's
+insight). It also pins an editor's pick for a thin search and marks a skills
+gap with a note, so the report shows both actions taken. Deterministic, and
+idempotent: nothing is added once any search is recorded (or the pin and the
+gap exist). It also places the public *cluster in numbers* page at
+``/cluster-in-numbers/`` (once).
 """
 
 from __future__ import annotations
@@ -24,10 +28,18 @@ from cms.models import HomePage
 from directory.models import CompanyPage
 from directory.search import run_search
 from directory.search.database import DatabaseBackend
+from directory.search.models import SearchPin
 from directory.search.query import parse_search_params
 
 from .folding import raw_days
-from .models import CompanyDailyCount, DailySearchCount, SearchEvent, Source
+from .models import (
+    CompanyDailyCount,
+    CompanySearchDay,
+    DailySearchCount,
+    SearchEvent,
+    SkillsGap,
+    Source,
+)
 from .pages import ClusterNumbersPage
 
 DAYS = 120
@@ -85,9 +97,37 @@ def ensure_numbers_page(stdout) -> None:
     stdout.write("  the cluster in numbers page at /cluster-in-numbers/")
 
 
+# What the editors did about two searches that found little.
+PINNED_SEARCH = "drone filming"
+PICK_FROM = "camera hire"  # the pick: the company this search puts first
+SKILLS_GAPS = {
+    "underwater filming": (
+        "No member films underwater. Two dive-camera operators in Cheshire work for "
+        "broadcasters here: invite them, or ask the college about a short course."
+    ),
+    "costume design": (
+        "Asked for by drama producers since the spring; no member offers it. Raise it "
+        "at the next skills forum with the theatre's wardrobe department."
+    ),
+}
+
+
+def _seed_editors_actions(stdout, backend) -> None:
+    for text, note in SKILLS_GAPS.items():
+        SkillsGap.objects.get_or_create(text=text, defaults={"note": note})
+    if not SearchPin.objects.filter(text=PINNED_SEARCH).exists():
+        hits = run_search(parse_search_params(QueryDict(f"q={PICK_FROM}")), backend=backend).hits
+        if hits:
+            SearchPin.objects.create(text=PINNED_SEARCH, company_id=hits[0].id)
+            stdout.write(f"  {hits[0].title} pinned for “{PINNED_SEARCH}”")
+    stdout.write(f"  {len(SKILLS_GAPS)} searches marked as skills gaps")
+
+
 def seed(stdout, options) -> None:
     stdout.write("Demo insight (insight.demo)")
     ensure_numbers_page(stdout)
+    if CompanyPage.objects.listed().exists():
+        _seed_editors_actions(stdout, DatabaseBackend())
     if SearchEvent.objects.exists() or DailySearchCount.objects.exists():
         stdout.write("  searches already recorded: nothing added")
         return
@@ -96,9 +136,14 @@ def seed(stdout, options) -> None:
         stdout.write("  no listed companies: run the directory seeder first")
         return
     backend = DatabaseBackend()
-    totals = {
-        text: run_search(parse_search_params(QueryDict(f"q={text}")), backend=backend).total
+    answers = {
+        text: run_search(parse_search_params(QueryDict(f"q={text}")), backend=backend)
         for text, _weight in SEARCHES
+    }
+    totals = {text: results.total for text, results in answers.items()}
+    first_page = {
+        text: [hit.id for hit in [*results.picks, *results.hits]]
+        for text, results in answers.items()
     }
     texts = [text for text, _weight in SEARCHES]
     weights = [weight for _text, weight in SEARCHES]
@@ -108,11 +153,15 @@ def seed(stdout, options) -> None:
     events: list[SearchEvent] = []
     folded: dict[tuple[datetime.date, str], DailySearchCount] = {}
     counts: list[CompanyDailyCount] = []
+    found_by: dict[tuple[int, datetime.date, str], int] = {}
     for back in range(DAYS, 0, -1):
         day = today - datetime.timedelta(days=back)
         number = DAYS - back
         for text in rng.choices(texts, weights, k=_per_day(rng, number, day.weekday())):
             total = totals[text]
+            for company_id in first_page[text]:
+                key = (company_id, day, text)
+                found_by[key] = found_by.get(key, 0) + 1
             if back > keep_raw:
                 row = folded.get((day, text))
                 if row is None:
@@ -139,7 +188,15 @@ def seed(stdout, options) -> None:
         SearchEvent.objects.bulk_create(events, batch_size=1000)
         DailySearchCount.objects.bulk_create(folded.values(), batch_size=1000)
         CompanyDailyCount.objects.bulk_create(counts, batch_size=1000)
+        CompanySearchDay.objects.bulk_create(
+            [
+                CompanySearchDay(company_id=company_id, day=day, text=text, appearances=n)
+                for (company_id, day, text), n in found_by.items()
+            ],
+            batch_size=1000,
+        )
     stdout.write(
         f"  {len(events)} searches over {keep_raw} days, {len(folded)} folded daily counts "
-        f"before them, {len(counts)} days of company views and appearances"
+        f"before them, {len(counts)} days of company views and appearances, "
+        f"{len(found_by)} days of the words that found each company"
     )

@@ -3,7 +3,8 @@
 :func:`flush` reads the buffer's oldest events in batches, stores each batch
 in one transaction (a :class:`~insight.models.SearchEvent` per search, and
 each company's views and appearances added to its
-:class:`~insight.models.CompanyDailyCount` for the day), and only then
+:class:`~insight.models.CompanyDailyCount` for the day, and the search's
+words to its :class:`~insight.models.CompanySearchDay`), and only then
 removes the batch from the buffer. One flush runs at a time (a lock in the
 cache); a crash between the commit and the removal would count that batch
 twice, never lose it.
@@ -25,7 +26,7 @@ from django.utils import timezone
 from directory.models import CompanyPage
 
 from . import buffer
-from .models import CompanyDailyCount, SearchEvent, Source
+from .models import CompanyDailyCount, CompanySearchDay, SearchEvent, Source
 
 LOCK_KEY = "insight:flush-lock"
 LOCK_SECONDS = 10 * 60
@@ -70,6 +71,7 @@ def store(events: list[dict]) -> int:
     """Store ``events`` in the database (inside the caller's transaction); how many searches."""
     searches: list[SearchEvent] = []
     tally: Counter[tuple[int, datetime.date, str]] = Counter()
+    found_by: Counter[tuple[int, datetime.date, str]] = Counter()  # company, day, search text
     for event in events:
         at = _when(event)
         if at is None:
@@ -80,20 +82,54 @@ def store(events: list[dict]) -> int:
                 searches.append(row)
                 for company_id in event.get("shown") or ():
                     tally[(int(company_id), _day(at), "appearances")] += 1
+                    if row.text and not row.redacted:
+                        found_by[(int(company_id), _day(at), row.text)] += 1
         elif event.get("kind") == "view" and event.get("company") is not None:
             tally[(int(event["company"]), _day(at), "views")] += 1
     SearchEvent.objects.bulk_create(searches, batch_size=1000)
-    _add_counts(tally)
+    existing = _existing_companies({company_id for company_id, _, _ in tally})
+    _add_counts(tally, existing)
+    _add_search_counts(found_by, existing)
     return len(searches)
 
 
-def _add_counts(tally: Counter) -> None:
+def _existing_companies(ids: set[int]) -> set[int]:
+    # A company deleted since it was seen has nothing left to count against.
+    if not ids:
+        return set()
+    return set(CompanyPage.objects.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _add_search_counts(found_by: Counter, existing_companies: set[int]) -> None:
+    """Add each company's appearances for a search text to its day's row."""
+    found_by = Counter({key: n for key, n in found_by.items() if key[0] in existing_companies})
+    if not found_by:
+        return
+    rows = {
+        (row.company_id, row.day, row.text): row
+        for row in CompanySearchDay.objects.select_for_update().filter(
+            company_id__in={company_id for company_id, _, _ in found_by},
+            day__in={day for _, day, _ in found_by},
+            text__in={text for _, _, text in found_by},
+        )
+    }
+    new = []
+    for (company_id, day, text), count in found_by.items():
+        row = rows.get((company_id, day, text))
+        if row is None:
+            new.append(
+                CompanySearchDay(company_id=company_id, day=day, text=text, appearances=count)
+            )
+        else:
+            row.appearances += count
+    CompanySearchDay.objects.bulk_update(rows.values(), ["appearances"], batch_size=500)
+    CompanySearchDay.objects.bulk_create(new, batch_size=500)
+
+
+def _add_counts(tally: Counter, existing_companies: set[int]) -> None:
     if not tally:
         return
-    ids = {company_id for company_id, _, _ in tally}
     days = {day for _, day, _ in tally}
-    # A company deleted since it was seen has nothing left to count against.
-    existing_companies = set(CompanyPage.objects.filter(pk__in=ids).values_list("pk", flat=True))
     rows = {
         (row.company_id, row.day): row
         for row in CompanyDailyCount.objects.select_for_update().filter(

@@ -12,7 +12,12 @@ into one row per day and distinct search (:class:`DailySearchCount`,
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from wagtail.admin.panels import FieldPanel
+
+from directory.search.models import normalise_search_text
 
 
 class Source(models.TextChoices):
@@ -93,6 +98,71 @@ class CompanyDailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.day}: {self.views} views, {self.appearances} shown"
+
+
+class CompanySearchDay(models.Model):
+    """How often a company was shown for one search text on one day: what found it.
+
+    Written with its appearances (``flushing``), for the member's own insight
+    (the searches that found them most). Only texts insight keeps: a search
+    without words, or whose words were not kept, adds nothing here.
+    """
+
+    company = models.ForeignKey(
+        "directory.CompanyPage", on_delete=models.CASCADE, related_name="insight_searches"
+    )
+    day = models.DateField()
+    text = models.CharField(max_length=200)
+    appearances = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "company search day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "day", "text"], name="insight_one_search_count_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.day} “{self.text}”: {self.appearances}"
+
+
+class SkillsGap(models.Model):
+    """A search the editors judge a gap in the region's skills, with their note.
+
+    Marked from the report (a search with no or few results); the report
+    lists every gap and shows the note beside its search. Keyed by the
+    search's normalised text, as the searches are.
+    """
+
+    text = models.CharField(
+        max_length=200,
+        unique=True,
+        verbose_name="search text",
+        help_text='The words commissioners search for, e.g. "drone filming".',
+    )
+    note = models.TextField(
+        max_length=2000,
+        help_text="What is missing, and what the cluster might do about it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [FieldPanel("text"), FieldPanel("note")]
+
+    class Meta:
+        verbose_name = "skills gap"
+        ordering = ["text"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self):
+        self.text = normalise_search_text(self.text)
+        if not self.text:
+            raise ValidationError({"text": "Give the words of the search that found too little."})
+        if not self.note.strip():
+            raise ValidationError({"note": "Say in a few words what is missing."})
 
 
 # The public page lives in its own module (it reads the figures, which read

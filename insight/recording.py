@@ -29,6 +29,7 @@ import re
 import time
 
 from cms.page_cache import canonical_query, replay_on_hit
+from directory.search.models import normalise_search_text
 
 from . import buffer
 
@@ -48,7 +49,6 @@ EMAIL_LIKE = re.compile(r"\w\s*@\s*\w|\w\s+at\s+\w+\s+dot\s+\w")
 # Nine digits or more, each at most one separator from the next: every UK
 # phone number, written any usual way, but not a year or a postcode.
 PHONE_LIKE = re.compile(r"\+?\d(?:[\s().-]?\d){8,}")
-MAX_TEXT = 200
 
 
 def is_bot(request) -> bool:
@@ -71,7 +71,7 @@ def counts(request) -> bool:
 
 def private_text(text: str) -> tuple[str, bool]:
     """``text`` normalised, or ``("", True)`` when it looks like an email address or phone."""
-    normal = " ".join(text.lower().split())[:MAX_TEXT]
+    normal = normalise_search_text(text)  # as pins match it
     if EMAIL_LIKE.search(normal) or PHONE_LIKE.search(normal):
         return "", True
     return normal, False
@@ -95,7 +95,8 @@ def search_event(results, *, source: str) -> dict:
         "total": int(results.total),
         "backend": str(results.backend)[:40],
         "page": int(query.page),
-        "shown": [int(hit.id) for hit in results.hits],
+        # The editors' picks were shown too (first, on page 1).
+        "shown": [int(hit.id) for hit in [*results.picks, *results.hits]],
     }
 
 

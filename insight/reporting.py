@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from django.apps import apps
@@ -36,6 +36,9 @@ class SearchRow:
     searches: int = 0
     no_results: int = 0
     results_sum: int = 0
+    # Set by the report for the rows it shows: what editors did about the search.
+    skills_gap: object = None  # models.SkillsGap
+    pins: list = field(default_factory=list)  # directory.search.models.SearchPin
 
     @property
     def mean_results(self) -> float:
@@ -44,6 +47,11 @@ class SearchRow:
     @property
     def found_nothing(self) -> bool:
         return self.searches > 0 and self.no_results == self.searches
+
+    @property
+    def found_few(self) -> bool:
+        """No or few results: what the editors' actions are for."""
+        return self.searches > 0 and self.mean_results <= FEW_RESULTS
 
     @property
     def label(self) -> str:

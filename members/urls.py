@@ -32,6 +32,7 @@ urlpatterns = [
         name="still_accurate_thanks",
     ),
     path("companies/<int:company_id>/", views.dashboard, name="dashboard"),
+    path("companies/<int:company_id>/insight/", views.insight, name="insight"),
     path("companies/<int:company_id>/edit/", views.edit_profile, name="edit_profile"),
     path("companies/<int:company_id>/preview/", views.preview, name="preview"),
     path(

@@ -20,7 +20,7 @@ from django_ratelimit.decorators import ratelimit
 
 from directory.models import CompanyPage
 
-from . import freshness
+from . import company_insight, freshness
 from .changes import (
     STALE,
     change_status,
@@ -226,7 +226,26 @@ def dashboard(request, company_id):
             "availability_label": company.availability_label,
             "enquiries": company.enquiries.all()[:5],
             "enquiry_count": company.enquiries.count(),
+            "insight_changes": company_insight.changes_for(company, timezone.localdate())[0],
+            "compare_days": company_insight.COMPARE_DAYS,
             "active": "dashboard",
+        },
+    )
+
+
+@login_required
+def insight(request, company_id):
+    """How commissioners found the member's company, by month: their numbers only."""
+    membership = membership_or_404(request.user, company_id)
+    return render(
+        request,
+        "members/insight.html",
+        {
+            "company": membership.company,
+            "membership": membership,
+            "insight": company_insight.company_insight(membership.company),
+            "compare_days": company_insight.COMPARE_DAYS,
+            "active": "insight",
         },
     )
 

@@ -38,6 +38,10 @@ import pytest
 from cms.models import ContactPage
 from directory.forms import EnquiryForm
 from directory.models import Enquiry
+from directory.search.models import SearchPin, Synonym
+from insight.admin_views import AddSynonymForm, SearchReportForm
+from insight.models import SkillsGap
+from insight.search_actions import PinCompanyForm, SkillsGapForm
 from members.forms import (
     AvailabilityForm,
     CompanyProfileForm,
@@ -62,7 +66,7 @@ from tests.showcase.factories import showcase_index
 
 pytestmark = pytest.mark.django_db
 
-OUR_PACKAGES = ("cms", "directory", "showcase", "members")
+OUR_PACKAGES = ("cms", "directory", "showcase", "insight", "members")
 # Classes that are parts of the forms above, not forms anyone opens by themselves.
 PARTS = {
     HoneypotMixin: "a mixin of MemberPasswordResetForm",
@@ -72,6 +76,7 @@ PARTS = {
     GalleryRowForm: "a gallery row of the profile and project forms",
     GalleryFormSet: "the gallery of the profile and project forms",
     AwardRowForm: "an award row of the project form",
+    SearchReportForm: "the search report's date range: a GET form that stores nothing",
 }
 
 
@@ -82,7 +87,13 @@ def signed_in(person):
 
 
 def page_state(page):
-    """Everything a save could change about ``page``: its content, live and pending, and history."""
+    """Everything a save could change about ``page``: its content, live and pending, and history.
+
+    A row that is not a page (a skills gap's note) is compared field by field.
+    """
+    if not isinstance(page, Page):
+        row = type(page).objects.get(pk=page.pk)
+        return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
     page = type(page).objects.get(pk=page.pk)
     return {
         "live": page.serializable_data(),
@@ -102,6 +113,9 @@ def stored():
         "pages": Page.objects.count(),
         "revisions": Revision.objects.count(),
         "mail": len(mail.outbox),
+        "synonyms": Synonym.objects.count(),
+        "pins": SearchPin.objects.count(),
+        "skills gaps": SkillsGap.objects.count(),
     }
 
 
@@ -179,6 +193,18 @@ def _contact():
     return Client(), contact_page().url, None
 
 
+def _editor():
+    from tests.insight.test_report import user
+
+    rich_company()
+    return signed_in(user("round-trip-editor", groups=["Editors"]))
+
+
+def _skills_gap_note():
+    gap = SkillsGap.objects.create(text="drone", note="Nobody flies drones here yet.")
+    return _editor(), "/admin/reports/searches/skills-gap/?q=drone", gap
+
+
 CASES = {
     "member profile": Case((CompanyProfileForm, GalleryRowForm), "base_revision", _profile),
     "member profile with a pending change": Case(
@@ -207,6 +233,22 @@ CASES = {
     "sign in": Case(
         (MemberLoginForm,), "username", lambda: (Client(), reverse("members:login"), None)
     ),
+    "add a synonym from the search report": Case(
+        (AddSynonymForm,),
+        "means",
+        lambda: (_editor(), "/admin/reports/searches/add-synonym/?q=drone", None),
+    ),
+    "pin a company for a search": Case(
+        (PinCompanyForm,),
+        "company",
+        lambda: (_editor(), "/admin/reports/searches/pin/?q=drone", None),
+    ),
+    "mark a skills gap": Case(
+        (SkillsGapForm,),
+        "note",
+        lambda: (_editor(), "/admin/reports/searches/skills-gap/?q=drone", None),
+    ),
+    "a skills gap's note": Case((SkillsGapForm,), "note", _skills_gap_note),
     "password reset": Case(
         (QueuedPasswordResetForm,),
         "email",

@@ -98,6 +98,8 @@ def run_search(query, backend=None):
     one word fewer (``SearchQuery.relaxed``), with a note saying so. When
     some typed words are ones no company writes, ``did_you_mean`` is the text
     with them corrected (``spelling``; the backends match the corrections too).
+    The editors' picks for the text come first on page 1 (``pins``): applied
+    here, so every backend shows them alike.
     """
     from .spelling import one_search
 
@@ -125,4 +127,6 @@ def _run_search(query, backend):
         results = backend.search(adjusted)
         results.took_ms = round((time.perf_counter() - started) * 1000, 1)
     results.did_you_mean = correct(query.text).text
-    return results
+    from .pins import with_picks
+
+    return with_picks(results)

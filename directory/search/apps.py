@@ -11,10 +11,11 @@ class DirectorySearchConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: they use the models, which Django
         # loads only after every app's config (this module) is imported.
-        from cms.page_cache import register_query_normaliser
+        from cms.page_cache import invalidate_on, register_query_normaliser
         from directory.models import DirectoryIndexPage
 
         from . import page, results, sync
+        from .models import SearchPin, Synonym
 
         # The directory page shows a search: this layer builds its context.
         register_presenter(DirectoryIndexPage, page.directory_context)
@@ -24,3 +25,6 @@ class DirectorySearchConfig(AppConfig):
         sync.connect()
         # Facet labels are cached; a renamed or removed value clears them.
         results.connect()
+        # A cached directory page shows what the synonyms and pins made of
+        # its search: a change to either forgets the cached pages.
+        invalidate_on(Synonym, SearchPin)

@@ -184,6 +184,8 @@ class SearchResults:
     total_is_exact: bool = True
     # The text with the words no company writes corrected (``spelling``), or "".
     did_you_mean: str = ""
+    # Editors' picks for this text, shown first on page 1 (``pins``; not in ``total``).
+    picks: list[SearchHit] = field(default_factory=list)
 
     @property
     def pages(self) -> int:

@@ -139,3 +139,58 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return f"{self.word} ({self.documents})"
+
+
+def normalise_search_text(text: str) -> str:
+    """A search's words as cluster insight keeps them: lower-cased, spaces collapsed.
+
+    Pins are matched on this form, so the text an editor pins from the
+    report (``insight``) is the one the next commissioner types, whatever the
+    case or spacing.
+    """
+    return " ".join(str(text).lower().split())[:200]
+
+
+class SearchPin(models.Model):
+    """An editor's pick: a company shown first, labelled, for one search text.
+
+    For a search commissioners make and find little for ("drone"), an editor
+    knows a member who does it. ``run_search`` adds the pinned companies that
+    are still listed to the first page of that search (``pins``), on both
+    backends, the page and the API alike. Matched on the normalised text
+    only: the filters and centre do not change an editor's pick.
+    """
+
+    text = models.CharField(
+        max_length=200,
+        verbose_name="search text",
+        help_text='The words commissioners search for, e.g. "drone filming" (any case).',
+    )
+    company = models.ForeignKey(
+        "directory.CompanyPage",
+        on_delete=models.CASCADE,
+        related_name="search_pins",
+        help_text="Shown first, as the editor's pick; ignored while it is not listed.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("text"), FieldPanel("company")]
+
+    class Meta:
+        verbose_name = "search pin"
+        ordering = ["text", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["text", "company"], name="search_pin_once_per_text")
+        ]
+
+    def __str__(self):
+        return f"{self.text} → {self.company}"
+
+    def save(self, *args, **kwargs):
+        self.text = normalise_search_text(self.text)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.text = normalise_search_text(self.text)
+        if not self.text:
+            raise ValidationError({"text": "Give the words of the search to pin the company for."})

@@ -4,6 +4,7 @@ import datetime
 import io
 
 from django.utils import timezone
+from django.utils.html import escape
 
 import pytest
 
@@ -58,3 +59,33 @@ def test_the_report_shows_the_demand_and_the_gaps(seeded, editor):  # noqa: F811
     assert page.index("animation") < page.index("puppeteer")
     gaps = editor.get(URL, {"results": "few"}).content.decode()
     assert "underwater filming" in gaps and "costume design" in gaps
+
+
+def test_the_report_shows_a_pin_and_skills_gaps_the_editors_made(editor):  # noqa: F811
+    company("Kiln Animation", strapline="Stop-motion and 2D animation")
+    crew = company("Moorland Camera Hire", strapline="Camera hire and crews")
+    demo.seed(io.StringIO(), {})
+    from directory.search.models import SearchPin
+    from insight.models import SkillsGap
+
+    pin = SearchPin.objects.get()
+    assert (pin.text, pin.company_id) == (demo.PINNED_SEARCH, crew.pk)
+    assert set(SkillsGap.objects.values_list("text", flat=True)) == set(demo.SKILLS_GAPS)
+    page = editor.get(URL).content.decode()
+    assert f"Editor's pick: {crew.title}" in page
+    for note in demo.SKILLS_GAPS.values():
+        assert escape(note) in page
+    # Seeding again adds neither twice.
+    demo.seed(io.StringIO(), {})
+    assert SearchPin.objects.count() == 1 and SkillsGap.objects.count() == len(demo.SKILLS_GAPS)
+
+
+def test_each_company_is_found_by_the_words_that_find_it(seeded):
+    from insight.models import CompanySearchDay
+
+    kiln, glaze, _out = seeded
+    kiln_words = set(CompanySearchDay.objects.filter(company=kiln).values_list("text", flat=True))
+    assert "animation" in kiln_words and "colour grading" not in kiln_words
+    assert "colour grading" in set(
+        CompanySearchDay.objects.filter(company=glaze).values_list("text", flat=True)
+    )

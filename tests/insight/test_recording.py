@@ -1,6 +1,7 @@
 """Recording searches, views and appearances (insight/recording.py), privately."""
 
 import json
+from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -9,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
+from directory.search.models import SearchPin
 from insight import buffer
-from insight.models import CompanyDailyCount, SearchEvent
+from insight.models import CompanyDailyCount, CompanySearchDay, SearchEvent
 from tests.directory.factories import company, directory_index, home_page
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,49 @@ def test_recording_sets_no_cookie_and_writes_nothing(browser, studios):
     writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE"}]
     assert writes == []
     assert len(waiting_events()) == 5
+
+
+# --- the words each company was found by (CompanySearchDay) -----------------------
+
+
+def found_by(studio) -> Counter:
+    return Counter(
+        {row.text: row.appearances for row in CompanySearchDay.objects.filter(company=studio)}
+    )
+
+
+def test_the_words_a_company_was_found_by_are_counted_off_the_request(browser, studios):
+    kiln, glaze = studios
+    for _ in range(2):
+        browser.get("/directory/", {"q": "Stop  Motion"})
+    browser.get("/api/v1/directory/search", {"q": "stop motion"})
+    browser.get("/directory/", {"q": "grading"})
+    assert not CompanySearchDay.objects.exists()  # the worker's job, not the request's
+    flush()
+    assert found_by(kiln) == Counter({"stop motion": 3})
+    assert found_by(glaze) == Counter({"grading": 1})
+    # The same appearances as the daily counts.
+    kiln_day = CompanyDailyCount.objects.get(company=kiln)
+    assert kiln_day.appearances == sum(found_by(kiln).values())
+    # A second flush adds to the day's row.
+    browser.get("/directory/", {"q": "stop motion"})
+    flush()
+    assert found_by(kiln) == Counter({"stop motion": 4})
+
+
+def test_searches_without_words_or_with_personal_words_add_nothing(browser, studios):
+    kiln, glaze = studios
+    browser.get("/directory/")
+    browser.get("/directory/", {"q": "kiln 07700900123"})
+    flush()
+    assert CompanyDailyCount.objects.get(company=kiln).appearances >= 1
+    assert not CompanySearchDay.objects.exists()
+
+
+def test_an_editors_pick_counts_as_shown_for_the_words(browser, studios):
+    kiln, glaze = studios
+    SearchPin.objects.create(text="drone", company=glaze)
+    assert browser.get("/api/v1/directory/search", {"q": "drone"}).json()["total"] == 0
+    flush()
+    assert found_by(glaze) == Counter({"drone": 1})
+    assert CompanyDailyCount.objects.get(company=glaze).appearances == 1

@@ -240,3 +240,110 @@ def test_only_editors_who_may_add_synonyms_may(client, history):
     response = client.post(SYNONYM_URL, {"search": "drone", "means": "aerial filming"})
     assert (response.status_code, response["Location"]) == (302, "/admin/")
     assert Synonym.objects.count() == before
+
+
+PIN_URL = "/admin/reports/searches/pin/"
+GAP_URL = "/admin/reports/searches/skills-gap/"
+
+
+def test_an_editor_pins_a_company_for_a_search_and_both_page_and_api_show_it(editor, history):
+    from directory.search.models import SearchPin
+    from tests.directory.factories import company, directory_index, home_page
+
+    home_page()
+    directory_index()
+    skyline = company("Skyline Aerial", skills=["Aerial filming"])
+    report = editor.get(URL).content.decode()
+    assert f"{PIN_URL}?q=drone" in report
+    # A search with plenty of results has no actions.
+    assert f"{PIN_URL}?q=animation" not in report
+    form = editor.get(PIN_URL, {"q": "Drone"}).context["form"]
+    assert form["text"].value() == "drone"
+    response = editor.post(PIN_URL, {"text": "drone", "company": skyline.pk})
+    assert (response.status_code, response["Location"]) == (302, URL)
+    assert SearchPin.objects.get().company_id == skyline.pk
+    api = editor.get("/api/v1/directory/search?q=drone").json()
+    assert [pick["name"] for pick in api["editors_picks"]] == ["Skyline Aerial"]
+    assert api["total"] == 0
+    page = editor.get("/directory/?q=drone").content.decode()
+    assert "Editor’s pick" in page and "Skyline Aerial" in page
+    assert "Editor's pick: Skyline Aerial" in editor.get(URL).content.decode()
+    # The same pin again is refused with a message, never a 500, and adds nothing.
+    again = editor.post(PIN_URL, {"text": "drone", "company": skyline.pk})
+    assert again.status_code == 200 and again.context["form"].non_field_errors()
+    assert SearchPin.objects.count() == 1
+    # Only listed companies may be picked.
+    lapsed = company("Gone Aerial", membership_status="lapsed")
+    refused = editor.post(PIN_URL, {"text": "drone", "company": lapsed.pk})
+    assert refused.status_code == 200 and "company" in refused.context["form"].errors
+
+
+def test_an_editor_marks_a_skills_gap_with_a_note_listed_in_the_report(editor, history):
+    from insight.models import SkillsGap
+
+    assert f"{GAP_URL}?q=drone" in editor.get(URL).content.decode()
+    note = "Nobody flies drones here yet: ask the CAA-licensed operators in Derby to join."
+    response = editor.post(f"{GAP_URL}?q=drone", {"text": "Drone", "note": note})
+    assert (response.status_code, response["Location"]) == (302, URL)
+    gap = SkillsGap.objects.get()
+    assert (gap.text, gap.note) == ("drone", note)
+    report = editor.get(URL)
+    assert [g.text for g in report.context["skills_gaps"]] == ["drone"]
+    drone_row = next(r for r in report.context["page"].object_list if r.text == "drone")
+    assert drone_row.skills_gap == gap
+    html = report.content.decode()
+    assert note in html and f"/admin/snippets/insight/skillsgap/delete/{gap.pk}/" in html
+    # Changing the note: the form opens with it; unchanged changes nothing.
+    form = editor.get(GAP_URL, {"q": "drone"}).context["form"]
+    assert form["note"].value() == note
+    seen = form["seen"].value()
+    before = SkillsGap.objects.get().updated_at
+    editor.post(f"{GAP_URL}?q=drone", {"note": note, "seen": seen})
+    assert SkillsGap.objects.get().updated_at == before
+    editor.post(f"{GAP_URL}?q=drone", {"note": "Two operators now.", "seen": seen})
+    assert SkillsGap.objects.get().note == "Two operators now."
+    # A save over someone else's change is refused, keeping what was typed.
+    stale = editor.post(f"{GAP_URL}?q=drone", {"note": "Mine", "seen": seen})
+    assert stale.status_code == 200 and stale.context["form"]["note"].value() == "Mine"
+    assert SkillsGap.objects.get().note == "Two operators now."
+    # An empty note is refused with a message.
+    empty = editor.post(f"{GAP_URL}?q=nothing+here", {"text": "nothing here", "note": "  "})
+    assert empty.status_code == 200 and empty.context["form"].errors
+    # Removing it from the snippets (as the report links).
+    editor.post(f"/admin/snippets/insight/skillsgap/delete/{gap.pk}/")
+    assert not SkillsGap.objects.exists()
+
+
+def test_only_editors_who_may_pin_or_mark_gaps_may(client, history):
+    from django.contrib.auth.models import Permission
+
+    from directory.search.models import SearchPin
+    from insight.models import SkillsGap
+    from tests.directory.factories import company
+
+    skyline = company("Skyline Aerial")
+    viewer = Group.objects.create(name="Report readers")
+    viewer.permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", "view_searchevent"])
+    )
+    client.force_login(user("reader", groups=["Report readers"]))
+    report = client.get(URL).content.decode()
+    assert PIN_URL not in report and GAP_URL not in report
+    for url, data in [
+        (PIN_URL, {"text": "drone", "company": skyline.pk}),
+        (GAP_URL, {"text": "drone", "note": "none"}),
+    ]:
+        assert client.get(url).status_code == 302
+        response = client.post(url, data)
+        assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert not SearchPin.objects.exists() and not SkillsGap.objects.exists()
+    # A member, or anyone signed out, never reaches them.
+    client.logout()
+    assert client.post(PIN_URL, {"text": "drone", "company": skyline.pk}).status_code == 302
+    assert not SearchPin.objects.exists()
+
+
+def test_moderators_may_pin_and_mark_gaps(client, history):
+    client.force_login(user("moderator", groups=["Moderators"]))
+    report = client.get(URL).content.decode()
+    assert f"{PIN_URL}?q=drone" in report and f"{GAP_URL}?q=drone" in report

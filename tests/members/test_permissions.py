@@ -13,6 +13,7 @@ from .factories import PASSWORD, member
 def company_urls(company_id, membership_id=1, invitation_id=1):
     return [
         reverse("members:dashboard", args=[company_id]),
+        reverse("members:insight", args=[company_id]),
         reverse("members:edit_profile", args=[company_id]),
         reverse("members:preview", args=[company_id]),
         reverse("members:enquiries", args=[company_id]),

@@ -5,36 +5,14 @@ editor's group can manage them"), and Wagtail's stock groups hold only page and
 image permissions. Reversing removes exactly these grants.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUPS = ("Editors", "Moderators")
+from cms.editor_permissions import editor_permission_grants
+
 CODENAMES = ["add_synonym", "change_synonym", "delete_synonym", "view_synonym"]
 
 
-def _synonym_permissions(apps):
-    # Permissions are made after all migrations (post_migrate); a fresh
-    # database needs this app's now to grant them.
-    app_config = apps.get_app_config("directory_search")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    return list(
-        Permission.objects.filter(content_type__app_label="directory_search", codename__in=CODENAMES)
-    )
-
-
-def grant(apps, schema_editor):
-    permissions = _synonym_permissions(apps)
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=GROUPS):
-        group.permissions.add(*permissions)
-
-
-def revoke(apps, schema_editor):
-    permissions = _synonym_permissions(apps)
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=GROUPS):
-        group.permissions.remove(*permissions)
+grant, revoke = editor_permission_grants("directory_search", CODENAMES)
 
 
 class Migration(migrations.Migration):

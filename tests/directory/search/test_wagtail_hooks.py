@@ -90,3 +90,42 @@ def test_the_synonym_form_submitted_unchanged_changes_nothing(editor_client):
     response = editor_client.post(edit_url, form.data())
     assert response.status_code == 302
     assert list(Synonym.objects.order_by("pk").values_list("pk", "terms", "one_way")) == before
+
+
+def test_the_demo_editor_changes_and_removes_a_pin_in_the_admin(demo_editor_client, contract_data):
+    from directory.search.models import SearchPin
+
+    c = contract_data.company
+    add_url = reverse("wagtailsnippets_directory_search_searchpin:add")
+    response = demo_editor_client.post(add_url, {"text": "Drone  Filming", "company": c.kiln.pk})
+    assert response.status_code == 302
+    pin = SearchPin.objects.get()
+    assert (pin.text, pin.company_id) == ("drone filming", c.kiln.pk)
+    listing = demo_editor_client.get(reverse("wagtailsnippets_directory_search_searchpin:list"))
+    assert "drone filming" in listing.content.decode()
+    assert "Search pins" in demo_editor_client.get(reverse("wagtailadmin_home")).content.decode()
+
+    def search():
+        return run_search(
+            parse_search_params(QueryDict("q=drone+filming")), backend=contract_data.backend
+        )
+
+    assert [hit.title for hit in search().picks] == ["Kiln Animation"]
+    edit_url = reverse("wagtailsnippets_directory_search_searchpin:edit", args=[pin.pk])
+    response = demo_editor_client.post(edit_url, {"text": "drone filming", "company": c.trent.pk})
+    assert response.status_code == 302
+    assert [hit.title for hit in search().picks] == ["Trent VFX"]
+    delete_url = reverse("wagtailsnippets_directory_search_searchpin:delete", args=[pin.pk])
+    assert demo_editor_client.post(delete_url).status_code == 302
+    assert search().picks == []
+
+
+def test_a_member_or_a_signed_out_visitor_cannot_manage_pins(client, db, django_user_model):
+    from directory.search.models import SearchPin
+
+    add_url = reverse("wagtailsnippets_directory_search_searchpin:add")
+    assert client.post(add_url, {"text": "drone"}).status_code == 302  # to sign in
+    person = django_user_model.objects.create_user("member", "m@example.com", "pw")
+    client.force_login(person)
+    assert client.post(add_url, {"text": "drone"}).status_code in (302, 403)
+    assert not SearchPin.objects.exists()
