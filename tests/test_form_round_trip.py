@@ -46,6 +46,7 @@ from members.forms import (
     MemberLoginForm,
     MemberPageForm,
     MemberPasswordResetForm,
+    NewPasswordMixin,
 )
 from members.models import Invitation
 from members.notifications import QueuedPasswordResetForm
@@ -62,6 +63,7 @@ OUR_PACKAGES = ("cms", "directory", "showcase", "members")
 PARTS = {
     HoneypotMixin: "a mixin of MemberPasswordResetForm",
     MemberPasswordResetForm: "the base of QueuedPasswordResetForm (its email goes to the outbox)",
+    NewPasswordMixin: "the password fields of JoinForm and CommissionerSignupForm",
     MemberPageForm: "the base of CompanyProfileForm and ProjectForm",
     GalleryRowForm: "a gallery row of the profile and project forms",
     GalleryFormSet: "the gallery of the profile and project forms",
