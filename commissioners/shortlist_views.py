@@ -117,7 +117,8 @@ def detail(request, list_id):
     shortlist = own_list_or_404(request, list_id)
     entries = entries_of(shortlist)
     for entry in entries:
-        entry.note_form = ShortlistNoteForm(instance=entry, prefix=f"entry-{entry.company_id}")
+        # One form per company on the page: ids of their own, the same field name.
+        entry.note_form = ShortlistNoteForm(instance=entry, auto_id=f"note-{entry.company_id}-%s")
     share_url = (
         request.build_absolute_uri(reverse("shortlist:shared", args=[shortlist.share_token]))
         if shortlist.share_token
@@ -137,7 +138,7 @@ def detail(request, list_id):
 def note(request, list_id, company_id):
     shortlist = own_list_or_404(request, list_id)
     entry = get_object_or_404(ShortlistEntry, shortlist=shortlist, company_id=company_id)
-    form = ShortlistNoteForm(request.POST, instance=entry, prefix=f"entry-{company_id}")
+    form = ShortlistNoteForm(request.POST, instance=entry)
     if not form.is_valid():
         messages.error(request, f"The note on {entry.company.title}: {form.errors['note'][0]}")
         return redirect("shortlist:detail", shortlist.pk)

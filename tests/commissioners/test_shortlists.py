@@ -102,7 +102,7 @@ def test_a_commissioner_names_lists_notes_companies_and_adds_to_a_chosen_list(
     assert Shortlist.default_for(buyer).entries.get().company == glaze
 
     note_url = reverse("shortlist:note", args=[drama.pk, kiln.pk])
-    buyer_client.post(note_url, {f"entry-{kiln.pk}-note": "Great stop-motion, ask about May"})
+    buyer_client.post(note_url, {"note": "Great stop-motion, ask about May"})
     assert ShortlistEntry.objects.get(shortlist=drama).note == "Great stop-motion, ask about May"
     page = buyer_client.get(reverse("shortlist:detail", args=[drama.pk])).content.decode()
     assert "Great stop-motion, ask about May" in page
@@ -124,7 +124,7 @@ def test_a_note_too_long_is_refused(buyer_client, buyer, studios):
     default = Shortlist.default_for(buyer)
     default.add(studios[0])
     url = reverse("shortlist:note", args=[default.pk, studios[0].pk])
-    response = buyer_client.post(url, {f"entry-{studios[0].pk}-note": "x" * 2001}, follow=True)
+    response = buyer_client.post(url, {"note": "x" * 2001}, follow=True)
     assert "at most 2000 characters" in response.content.decode()
     assert ShortlistEntry.objects.get().note == ""
 
