@@ -21,10 +21,12 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from cms.models import StandardPage
+from commissioners.models import Shortlist
 from directory.models import CompanyGalleryImage, HomePageFeaturedCompany
 from showcase.models import ProjectGalleryImage
 from tests.cms.factories import category, news_index, news_page, standard_page
 from tests.cms.factories import image as full_size_image
+from tests.commissioners.factories import commissioner
 from tests.directory.factories import (
     CreditFactory,
     PlaceFactory,
@@ -58,6 +60,7 @@ CEILINGS = {
     "showcase": 9,  # the page, the count, 4 facets, 3 for the cards
     "project": 6,  # the page, its companies, 3 for more work, news
     "search API": 7,  # filter values, compound words, search, counts, 3 for the hits
+    "shared shortlist": 3,  # the list, its companies with their places, the site
 }
 # Statements that change the database, or open a transaction in order to.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.I)
@@ -76,6 +79,7 @@ PAGES = {  # the URLs, filled in by Site.urls()
     "showcase": "/showcase/",
     "project": "/showcase/{project}/",
     "search API": "/api/v1/directory/search?q=animation&skill=skill-0&page_size={page_size}",
+    "shared shortlist": "/shortlist/shared/{share_token}/",
 }
 
 
@@ -98,6 +102,8 @@ class Site:
         showcase_index()
         news_index()
         standard_page("About", slug="about", intro="Who we are.")
+        self.shortlist = Shortlist.default_for(commissioner())
+        self.shortlist.share()
         self.size = 0
 
     def grow(self, size: int) -> None:
@@ -160,6 +166,8 @@ class Site:
         about.save_revision().publish()
         home = home_page()
         home.save_revision().publish()
+        for member in self.companies[self.size :]:
+            self.shortlist.add(member)
         self.size = size
 
     def urls(self) -> dict[str, str]:
@@ -168,6 +176,7 @@ class Site:
             "company": self.companies[0].slug,
             "project": self.projects[0].slug,
             "page_size": self.size * 2,
+            "share_token": self.shortlist.share_token,
         }
         return {name: url.format(**values) for name, url in PAGES.items()}
 
