@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema
 from ninja.security import SessionAuth
 
 from directory.api import ErrorOut, api
+from directory.models import listed_q
 
 from .models import Shortlist, ShortlistEntry, is_commissioner
 from .shortlists import listed_company_or_404
@@ -72,7 +73,7 @@ def _entry(request, entry) -> dict:
 
 
 def _shortlist(request, shortlist) -> dict:
-    entries = shortlist.entries.select_related("company").filter(company__live=True)
+    entries = shortlist.entries.select_related("company").filter(listed_q("company__"))
     return {
         "id": shortlist.pk,
         "name": shortlist.name,
@@ -90,7 +91,7 @@ def _own(request, shortlist_id) -> Shortlist:
 def list_shortlists(request):
     if not Shortlist.objects.of(request.auth).exists():
         Shortlist.default_for(request.auth)
-    lists = Shortlist.objects.of(request.auth).prefetch_related("entries__company")
+    lists = Shortlist.objects.of(request.auth)
     return [_shortlist(request, shortlist) for shortlist in lists]
 
 

@@ -119,6 +119,7 @@ def detail(request, list_id):
     for entry in entries:
         # One form per company on the page: ids of their own, the same field name.
         entry.note_form = ShortlistNoteForm(instance=entry, auto_id=f"note-{entry.company_id}-%s")
+        entry.note_form.fields["note"].label = f"Private note on {entry.company.title}"
     share_url = (
         request.build_absolute_uri(reverse("shortlist:shared", args=[shortlist.share_token]))
         if shortlist.share_token
