@@ -214,6 +214,7 @@ class HomePage(CachedPrivacyMixin, Page):
         "cms.NewsIndexPage",
         "directory.DirectoryIndexPage",
         "showcase.ShowcaseIndexPage",
+        "insight.ClusterNumbersPage",
     ]
     # Joined when the page is routed (cms.routing): its hero and share image.
     route_select_related = ("hero_image",)

@@ -4,8 +4,9 @@ A commissioner is a user with a :class:`Commissioner` profile. The profile is
 made at sign-up; the user joins the ``Commissioners`` group (made by a data
 migration) only once they have confirmed their email address, so "an active
 user in that group" means "a signed-in commissioner with a verified email"
-wherever it is asked (:func:`is_commissioner`). The same user may also look
-after member companies (``members``): the two roles do not exclude each other.
+wherever it is asked (``is_commissioner``: the rule of ``directory.contact_privacy``).
+The same user may also look after member companies (``members``): the two
+roles do not exclude each other.
 """
 
 import secrets
@@ -17,24 +18,18 @@ from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel
 
-GROUP_NAME = "Commissioners"
+from directory import contact_privacy
+from directory.contact_privacy import COMMISSIONERS_GROUP
+
+GROUP_NAME = COMMISSIONERS_GROUP  # made by directory's 0009 and this app's 0002 alike
 DEFAULT_LIST_NAME = "My shortlist"
+# The one rule, shared with contact privacy: an active, signed-in user in the group.
+is_commissioner = contact_privacy.is_commissioner
 
 
 def commissioners_group() -> Group:
     group, _ = Group.objects.get_or_create(name=GROUP_NAME)
     return group
-
-
-def is_commissioner(user) -> bool:
-    """A signed-in, active user in the Commissioners group (their email is verified)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    cached = getattr(user, "_is_commissioner", None)
-    if cached is None:
-        cached = user.groups.filter(name=GROUP_NAME).exists()
-        user._is_commissioner = cached
-    return cached
 
 
 class Commissioner(models.Model):

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.csrf import same_origin
+from directory.contact_privacy import visible_contact
 from directory.forms import EnquiryForm
 from directory.models import listed_q
 from directory.profile import enquiry_rate_limited, save_enquiry
@@ -215,14 +216,16 @@ def export_csv(request, list_id):
     writer.writerow(["Company", "Profile", "Place", "Website", "Email", "Phone", "Note"])
     for entry in entries_of(shortlist):
         company = entry.company
+        # Only the details this commissioner may see (a company may show them to nobody).
+        contact = visible_contact(company, request.user)
         writer.writerow(
             [
                 _cell(company.title),
                 request.build_absolute_uri(company.url or ""),
                 _cell(company.place.name if company.place else ""),
                 _cell(company.website),
-                _cell(company.email),
-                _cell(company.phone),
+                _cell(contact.email),
+                _cell(contact.phone),
                 _cell(entry.note),
             ]
         )

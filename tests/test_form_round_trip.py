@@ -13,6 +13,7 @@ the forms it claims to cover.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import inspect
 import pkgutil
@@ -26,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from wagtail.contrib.forms.models import FormMixin, FormSubmission
@@ -45,12 +47,15 @@ from commissioners.views import ResendForm
 from directory.forms import EnquiryForm
 from directory.models import Enquiry
 from members.forms import (
+    AvailabilityForm,
     CompanyProfileForm,
+    ContactVisibilityForm,
     GalleryFormSet,
     GalleryRowForm,
     HoneypotMixin,
     InviteForm,
     JoinForm,
+    LiveSettingsForm,
     MemberLoginForm,
     MemberPageForm,
     MemberPasswordResetForm,
@@ -74,6 +79,7 @@ PARTS = {
     MemberPasswordResetForm: "the base of QueuedPasswordResetForm (its email goes to the outbox)",
     NewPasswordMixin: "the password fields of JoinForm and CommissionerSignupForm",
     MemberPageForm: "the base of CompanyProfileForm and ProjectForm",
+    LiveSettingsForm: "the base of AvailabilityForm and ContactVisibilityForm",
     GalleryRowForm: "a gallery row of the profile and project forms",
     GalleryFormSet: "the gallery of the profile and project forms",
     AwardRowForm: "an award row of the project form",
@@ -137,6 +143,25 @@ def _profile_pending():
     data["strapline"] = "A change waiting for review"
     assert browser.post(url, data).status_code == 302
     return browser, url, studio
+
+
+def _profile_with_availability():
+    """The profile page's availability form, holding a date that has passed since it was
+    given (it must save unchanged as it was, not be refused as a past day)."""
+    browser, url, studio = _profile()
+    type(studio).objects.filter(pk=studio.pk).update(
+        availability="from",
+        availability_date=datetime.date(2026, 1, 5),
+        availability_confirmed_at=timezone.now() - datetime.timedelta(days=3),
+        email_visibility="nobody",
+        phone_visibility="everyone",
+    )
+    return browser, url, studio
+
+
+def _on_own_page(opened, url_name):
+    browser, _url, studio = opened
+    return browser, reverse(url_name, args=[studio.pk]), studio
 
 
 def _project():
@@ -206,6 +231,20 @@ CASES = {
     "member profile": Case((CompanyProfileForm, GalleryRowForm), "base_revision", _profile),
     "member profile with a pending change": Case(
         (CompanyProfileForm, GalleryRowForm), "base_revision", _profile_pending
+    ),
+    "member availability": Case((AvailabilityForm,), "available_from", _profile_with_availability),
+    "member contact privacy": Case(
+        (ContactVisibilityForm,), "email_visibility", _profile_with_availability
+    ),
+    "member availability page": Case(
+        (AvailabilityForm,),
+        "available_from",
+        lambda: _on_own_page(_profile_with_availability(), "members:edit_availability"),
+    ),
+    "member contact privacy page": Case(
+        (ContactVisibilityForm,),
+        "email_visibility",
+        lambda: _on_own_page(_profile_with_availability(), "members:edit_contact_visibility"),
     ),
     "project": Case((ProjectForm, AwardRowForm, GalleryRowForm), "base_revision", _project),
     "new project": Case((ProjectForm,), "title", _new_project),

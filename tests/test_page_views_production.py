@@ -17,12 +17,14 @@ import re
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 
 from cms.models import StandardPage
 from commissioners.models import Shortlist
 from directory.models import CompanyGalleryImage, HomePageFeaturedCompany
+from insight.models import ClusterNumbersPage, SearchEvent
 from showcase.models import ProjectGalleryImage
 from tests.cms.factories import category, news_index, news_page, standard_page
 from tests.cms.factories import image as full_size_image
@@ -60,6 +62,10 @@ CEILINGS = {
     "showcase": 9,  # the page, the count, 4 facets, 3 for the cards
     "project": 6,  # the page, its companies, 3 for more work, news
     "search API": 7,  # filter values, compound words, search, counts, 3 for the hits
+    "cluster in numbers": 2,  # the page, breadcrumb: the figures are kept (insight.numbers)
+    "cluster in numbers CSV": 1,  # the page
+    "directory, available by": 6,  # as the directory: the date costs no query
+    "company API": 4,  # the company, its skills, sectors and credits (renditions cached)
     "shared shortlist": 3,  # the list, its companies with their places, the site
 }
 # Statements that change the database, or open a transaction in order to.
@@ -79,6 +85,11 @@ PAGES = {  # the URLs, filled in by Site.urls()
     "showcase": "/showcase/",
     "project": "/showcase/{project}/",
     "search API": "/api/v1/directory/search?q=animation&skill=skill-0&page_size={page_size}",
+    "cluster in numbers": "/cluster-in-numbers/",
+    "cluster in numbers CSV": "/cluster-in-numbers/csv/sectors/",
+    "directory, available by": "/directory/?available_by={today}&page_size={page_size}",
+    # Anonymous: contact details only when shown to everyone (directory.contact_privacy).
+    "company API": "/api/v1/directory/companies/{company}",
     "shared shortlist": "/shortlist/shared/{share_token}/",
 }
 
@@ -102,6 +113,9 @@ class Site:
         showcase_index()
         news_index()
         standard_page("About", slug="about", intro="Who we are.")
+        numbers = ClusterNumbersPage(title="The cluster in numbers", slug="cluster-in-numbers")
+        home.add_child(instance=numbers)
+        numbers.save_revision().publish()
         self.shortlist = Shortlist.default_for(commissioner())
         self.shortlist.share()
         self.size = 0
@@ -118,6 +132,9 @@ class Site:
                 strapline=f"Animation for everyone, {n}",
                 about="<p>We animate characters.</p>",
                 logo=image(f"Logo {n}", size=(24, 24)),
+                # Found by "available by" and shown on every card.
+                availability="now",
+                availability_confirmed_at=timezone.now(),
             )
             CreditFactory.create_batch(2, company=member)
             for k in range(2):
@@ -143,6 +160,10 @@ class Site:
                 )
             work.save_revision().publish()
             self.projects.append(work)
+            for _ in range(3):  # searched often enough to be shown
+                SearchEvent.objects.create(
+                    at=timezone.now(), source="page", text=f"search {n}", total=n
+                )
             self.articles.append(
                 news_page(
                     f"News {n}",
@@ -176,6 +197,7 @@ class Site:
             "company": self.companies[0].slug,
             "project": self.projects[0].slug,
             "page_size": self.size * 2,
+            "today": timezone.localdate().isoformat(),
             "share_token": self.shortlist.share_token,
         }
         return {name: url.format(**values) for name, url in PAGES.items()}

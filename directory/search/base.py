@@ -14,13 +14,16 @@ contract suite (``tests/directory/search/test_contract.py``):
 * each facet's counts are computed with every other filter applied but not its
   own, so a commissioner sees how many results each extra value would add.
 
-``verified=1`` is a filter, not a facet: like the text and "near" it narrows
-the hits and every facet's counts alike.
+``verified=1`` and ``available_by=YYYY-MM-DD`` are filters, not facets: like
+the text and "near" they narrow the hits and every facet's counts alike.
+``available_by`` is decided at search time from the stored dates
+(``directory.availability``), so its answer moves with the calendar.
 """
 
 from __future__ import annotations
 
 import abc
+import datetime
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -109,6 +112,7 @@ class SearchRequest:
     radius_miles: float | None = None  # as given (defaults and limits need a centre)
     place_words: bool = True  # may a town named in the text become the centre?
     verified: bool = False  # only companies the cluster has verified
+    available_by: datetime.date | None = None  # free for new work on or before this day
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
@@ -126,6 +130,9 @@ class SearchQuery:
     near: NearPoint | None = None
     radius_miles: float | None = None
     verified: bool = False  # only companies the cluster has verified (``CompanyPage.verified``)
+    # Only companies free for new work on or before this day, by a statement
+    # confirmed in the last 60 days (``directory.availability``).
+    available_by: datetime.date | None = None
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE

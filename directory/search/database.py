@@ -62,6 +62,7 @@ from django.db.models.functions import (
     Sqrt,
 )
 
+from directory.availability import available_by_q
 from directory.models import CompanyPage, updated_month_expression
 
 from . import spelling
@@ -306,6 +307,8 @@ class DatabaseBackend(SearchBackend):
         base = self._base(query, clauses)
         if query.verified:  # a filter on every count, like the text and "near"
             base = base.filter(verified=True)
+        if query.available_by is not None:  # the same: decided now, from the stored dates
+            base = base.filter(available_by_q(query.available_by))
         matching = base
         for param, slugs in query.filters.items():
             if slugs:

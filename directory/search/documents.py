@@ -53,6 +53,11 @@ class CompanyDocument:
     published_at: datetime.datetime | None
     extra_text: list[str] = field(default_factory=list)  # from contributors
     updated_at: datetime.datetime | None = None  # ``CompanyPage.updated_at``: freshness
+    # What the member said and when (``directory.availability``), as stored:
+    # searches work out from them whether it holds today.
+    availability: str = ""
+    availability_date: datetime.date | None = None
+    availability_confirmed_at: datetime.datetime | None = None
 
     def analysed(self) -> dict[str, Analysed]:
         """The three ranked text fields, analysed (``analysis.analyse``) for both backends.
@@ -137,4 +142,7 @@ def _prepare_batch(companies: list) -> Iterator[CompanyDocument]:
             published_at=company.first_published_at,
             extra_text=extra.get(company.pk, []),
             updated_at=company.updated_at,
+            availability=company.availability,
+            availability_date=company.availability_date,
+            availability_confirmed_at=company.availability_confirmed_at,
         )

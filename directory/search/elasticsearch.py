@@ -59,6 +59,8 @@ from html import unescape
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
+from directory.availability import Availability, confirmed_since
+
 from . import tasks
 from .analysis import Clause, Phrase, WordMatcher, required_matches, words
 from .base import (
@@ -419,6 +421,33 @@ class ElasticsearchBackend(SearchBackend):
         }
 
     @staticmethod
+    def available_by_filter(available_by, now=None) -> dict:
+        """``directory.availability.available_by_q`` in Elasticsearch's words.
+
+        The index holds what the member said and when (``availability``,
+        ``availability_date``, ``availability_confirmed_at``); "now" and the
+        60 days are applied here, at search time, so nothing is reindexed as
+        the days pass.
+        """
+        day = available_by.isoformat()
+        since = confirmed_since(now).isoformat()
+
+        def said(kind, *more):
+            return {"bool": {"filter": [{"term": {"availability": kind}}, *more]}}
+
+        return {
+            "bool": {
+                "filter": [{"range": {"availability_confirmed_at": {"gte": since}}}],
+                "should": [
+                    said(Availability.NOW.value),
+                    said(Availability.FROM.value, {"range": {"availability_date": {"lte": day}}}),
+                    said(Availability.BOOKED.value, {"range": {"availability_date": {"lt": day}}}),
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+
+    @staticmethod
     def facet_filter(param: str, slugs) -> dict:
         return {"terms": {FACET_FIELDS[param]: list(slugs)}}
 
@@ -436,6 +465,8 @@ class ElasticsearchBackend(SearchBackend):
             )
         if query.verified:  # like "near": it narrows the hits and every count
             filters.append({"term": {"verified": True}})
+        if query.available_by is not None:  # the same
+            filters.append(self.available_by_filter(query.available_by))
         nearby = query.near if query.near is not None and query.radius_miles else None
         main = {
             "bool": {

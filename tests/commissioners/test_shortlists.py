@@ -180,6 +180,23 @@ def test_csv_export_has_every_company_and_the_notes_with_formulas_defused(
     assert rows[1][4] == "hello@kilnlight.example"
 
 
+def test_csv_export_keeps_contact_details_a_company_shows_to_nobody(buyer_client, buyer, studios):
+    studios[0].email_visibility = "nobody"
+    studios[0].phone = "01782 000000"
+    studios[0].phone_visibility = "nobody"
+    studios[0].save()
+    studios[1].phone = "01782 111111"
+    studios[1].phone_visibility = "commissioners"
+    studios[1].save()
+    default = Shortlist.default_for(buyer)
+    default.add(studios[0])
+    default.add(studios[1])
+    response = buyer_client.get(reverse("shortlist:export_csv", args=[default.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][4:6] == ["", ""]
+    assert rows[2][4:6] == ["hello@glazegrade.example", "01782 111111"]
+
+
 def test_the_list_page_has_a_print_stylesheet_and_a_print_link(buyer_client, buyer, studios):
     default = Shortlist.default_for(buyer)
     default.add(studios[0])
