@@ -15,6 +15,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", directory_api.urls),
     path("members/", include("members.urls")),
+    path("commissioners/", include("commissioners.urls")),
+    path("shortlist/", include("commissioners.shortlist_urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("private-media/<path:name>", private_media, name="private_media"),

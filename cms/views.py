@@ -22,6 +22,8 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /members/",
+        "Disallow: /commissioners/",
+        "Disallow: /shortlist/",
         "Allow: /",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

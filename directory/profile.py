@@ -72,20 +72,34 @@ def enquiry(company, request):
     if form.is_bot:
         # Looks like a bot: act as if it worked, keep nothing.
         return redirect(sent_url)
-    rate = getattr(settings, "DIRECTORY_ENQUIRY_RATE", "5/h")
-    if is_ratelimited(request, group="directory.enquiry", key="ip", rate=rate, increment=True):
+    if enquiry_rate_limited(request):
         return _profile_response(
             company, request, status=429, enquiry_form=form, enquiry_rate_limited=True
         )
     if not form.is_valid():
         return _profile_response(company, request, status=400, enquiry_form=form)
-    message = form.save(commit=False)
-    message.company = company
-    site = company.get_site()
     with transaction.atomic():  # the enquiry and its email, or neither
-        message.save()
-        send_enquiry(message, site_url=site.root_url if site else "")
+        save_enquiry(form, company)
     return redirect(sent_url)
+
+
+def enquiry_rate_limited(request) -> bool:
+    """Counts one enquiry (or one brief to several companies) from this address; over the rate?"""
+    rate = getattr(settings, "DIRECTORY_ENQUIRY_RATE", "5/h")
+    return is_ratelimited(request, group="directory.enquiry", key="ip", rate=rate, increment=True)
+
+
+def save_enquiry(form, company):
+    """A valid ``EnquiryForm``'s message to ``company``, stored with its email queued.
+
+    Call inside a transaction: the worker sends the email once it commits.
+    Each call makes its own row, so a company only ever sees its own copy.
+    """
+    fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+    message = form._meta.model.objects.create(company=company, **fields)
+    site = company.get_site()
+    send_enquiry(message, site_url=site.root_url if site else "")
+    return message
 
 
 def enquiry_sent(company, request):

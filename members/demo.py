@@ -57,23 +57,33 @@ def seed(stdout, options) -> None:
     if len(companies) < len(DEMO_MEMBERS):
         stdout.write("  fewer than two live companies: run the directory seeder first")
         return
-    password_option = options.get("editor_password")
-    User = get_user_model()
     for (email, first, last), company in zip(DEMO_MEMBERS, companies, strict=True):
-        user = User.objects.filter(username=email).first()
-        if user is None:
-            password = password_option or secrets.token_urlsafe(9)
-            user = User(username=email, email=email, first_name=first, last_name=last)
-            user.set_password(password)
-            user.save()
-            how = f"password '{password}'"
-        elif password_option:
-            user.set_password(password_option)
-            user.save(update_fields=["password"])
-            how = f"password reset to '{password_option}'"
-        else:
-            how = "password unchanged (pass --editor-password to set one)"
+        user, how = demo_account(email, first, last, options)
         CompanyMembership.objects.get_or_create(
             user=user, company=company, defaults={"role": CompanyMembership.Role.OWNER}
         )
         stdout.write(f"  {company.title}: sign in at /members/login/ as '{email}', {how}")
+
+
+def demo_account(email, first, last, options):
+    """A demo person's account, and how its password was set (said once, on the console).
+
+    A new account gets ``--editor-password`` or a generated password; an
+    existing one keeps its password unless ``--editor-password`` is given.
+    """
+    password_option = options.get("editor_password")
+    User = get_user_model()
+    user = User.objects.filter(username=email).first()
+    if user is None:
+        password = password_option or secrets.token_urlsafe(9)
+        user = User(username=email, email=email, first_name=first, last_name=last)
+        user.set_password(password)
+        user.save()
+        how = f"password '{password}'"
+    elif password_option:
+        user.set_password(password_option)
+        user.save(update_fields=["password"])
+        how = f"password reset to '{password_option}'"
+    else:
+        how = "password unchanged (pass --editor-password to set one)"
+    return user, how

@@ -56,11 +56,9 @@ class MemberPasswordResetForm(HoneypotMixin, PasswordResetForm):
     )
 
 
-class JoinForm(forms.Form):
-    """Accepting an invitation as someone new: a name and a password, validators on."""
+class NewPasswordMixin(forms.Form):
+    """A new password, typed twice, Django's validators on (joining; commissioners' sign-up)."""
 
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name", required=False)
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,
@@ -73,9 +71,9 @@ class JoinForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, email, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.email = email
+    def new_password_email(self, cleaned) -> str:
+        """The address of the account the password is for (the validators compare with it)."""
+        raise NotImplementedError
 
     def clean(self):
         cleaned = super().clean()
@@ -83,9 +81,10 @@ class JoinForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords don't match.")
         elif p1:
+            email = self.new_password_email(cleaned)
             candidate = User(
-                username=self.email,
-                email=self.email,
+                username=email,
+                email=email,
                 first_name=cleaned.get("first_name", ""),
                 last_name=cleaned.get("last_name", ""),
             )
@@ -94,6 +93,22 @@ class JoinForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class JoinForm(NewPasswordMixin, forms.Form):
+    """Accepting an invitation as someone new: a name and a password, validators on."""
+
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name", required=False)
+
+    field_order = ["first_name", "last_name", "password1", "password2"]
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def new_password_email(self, cleaned) -> str:
+        return self.email
 
     def create_user(self):
         user = User(

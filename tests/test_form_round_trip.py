@@ -36,6 +36,14 @@ from wagtail.models import Page, Revision, WorkflowState
 import pytest
 
 from cms.models import ContactPage
+from commissioners.forms import (
+    BecomeCommissionerForm,
+    CommissionerSignupForm,
+    ShortlistNameForm,
+    ShortlistNoteForm,
+)
+from commissioners.models import Commissioner, Shortlist
+from commissioners.views import ResendForm
 from directory.forms import EnquiryForm
 from directory.models import Enquiry
 from directory.search.models import SearchPin, Synonym
@@ -55,22 +63,25 @@ from members.forms import (
     MemberLoginForm,
     MemberPageForm,
     MemberPasswordResetForm,
+    NewPasswordMixin,
 )
 from members.models import Invitation
 from members.notifications import QueuedPasswordResetForm
 from members.projects import AwardRowForm, ProjectForm
 from tests.cms.factories import contact_page
+from tests.commissioners.factories import commissioner
 from tests.form_html import rendered_form
 from tests.members.factories import member, rich_company, rich_project
 from tests.showcase.factories import showcase_index
 
 pytestmark = pytest.mark.django_db
 
-OUR_PACKAGES = ("cms", "directory", "showcase", "insight", "members")
+OUR_PACKAGES = ("cms", "directory", "showcase", "insight", "members", "commissioners")
 # Classes that are parts of the forms above, not forms anyone opens by themselves.
 PARTS = {
     HoneypotMixin: "a mixin of MemberPasswordResetForm",
     MemberPasswordResetForm: "the base of QueuedPasswordResetForm (its email goes to the outbox)",
+    NewPasswordMixin: "the password fields of JoinForm and CommissionerSignupForm",
     MemberPageForm: "the base of CompanyProfileForm and ProjectForm",
     LiveSettingsForm: "the base of AvailabilityForm and ContactVisibilityForm",
     GalleryRowForm: "a gallery row of the profile and project forms",
@@ -89,11 +100,11 @@ def signed_in(person):
 def page_state(page):
     """Everything a save could change about ``page``: its content, live and pending, and history.
 
-    A row that is not a page (a skills gap's note) is compared field by field.
+    A row that is not a page (a skills gap's note, a shortlist's note) is
+    compared column by column.
     """
     if not isinstance(page, Page):
-        row = type(page).objects.get(pk=page.pk)
-        return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+        return type(page).objects.filter(pk=page.pk).values().get()
     page = type(page).objects.get(pk=page.pk)
     return {
         "live": page.serializable_data(),
@@ -116,6 +127,8 @@ def stored():
         "synonyms": Synonym.objects.count(),
         "pins": SearchPin.objects.count(),
         "skills gaps": SkillsGap.objects.count(),
+        "commissioners": Commissioner.objects.count(),
+        "shortlists": Shortlist.objects.count(),
     }
 
 
@@ -205,6 +218,36 @@ def _skills_gap_note():
     return _editor(), "/admin/reports/searches/skills-gap/?q=drone", gap
 
 
+def _become():
+    return signed_in(member(rich_company())), reverse("commissioners:become"), None
+
+
+def _new_shortlist():
+    person = commissioner()
+    Shortlist.default_for(person)
+    return signed_in(person), reverse("shortlist:home"), None
+
+
+def _shortlisted(note=""):
+    person = commissioner()
+    shortlist = Shortlist.default_for(person)
+    shortlist.add(rich_company())
+    entry = shortlist.entries.get()
+    entry.note = note
+    entry.save()
+    return person, shortlist, entry
+
+
+def _note():
+    person, shortlist, entry = _shortlisted("Strong on drama; ask about rates")
+    return signed_in(person), reverse("shortlist:detail", args=[shortlist.pk]), entry
+
+
+def _brief():
+    person, shortlist, _ = _shortlisted()
+    return signed_in(person), reverse("shortlist:brief", args=[shortlist.pk]), None
+
+
 CASES = {
     "member profile": Case((CompanyProfileForm, GalleryRowForm), "base_revision", _profile),
     "member profile with a pending change": Case(
@@ -254,6 +297,28 @@ CASES = {
         "email",
         lambda: (Client(), reverse("members:password_reset"), None),
     ),
+    "commissioner sign-up": Case(
+        (CommissionerSignupForm,),
+        "first_name",
+        lambda: (Client(), reverse("commissioners:sign_up"), None),
+    ),
+    "commissioner details for a member": Case((BecomeCommissionerForm,), "role", _become),
+    "new confirmation link": Case(
+        (ResendForm,),
+        "email",
+        lambda: (Client(), reverse("commissioners:resend_verification"), None),
+    ),
+    "commissioner sign in": Case(
+        (MemberLoginForm,), "username", lambda: (Client(), reverse("commissioners:login"), None)
+    ),
+    "commissioner password reset": Case(
+        (QueuedPasswordResetForm,),
+        "email",
+        lambda: (Client(), reverse("commissioners:password_reset"), None),
+    ),
+    "new shortlist": Case((ShortlistNameForm,), "name", _new_shortlist),
+    "shortlist note": Case((ShortlistNoteForm,), "note", _note),
+    "one brief to a shortlist": Case((EnquiryForm,), "message", _brief),
 }
 
 

@@ -22,11 +22,13 @@ from django.utils import timezone
 import pytest
 
 from cms.models import StandardPage
+from commissioners.models import Shortlist
 from directory.models import CompanyGalleryImage, HomePageFeaturedCompany
 from insight.models import ClusterNumbersPage, SearchEvent
 from showcase.models import ProjectGalleryImage
 from tests.cms.factories import category, news_index, news_page, standard_page
 from tests.cms.factories import image as full_size_image
+from tests.commissioners.factories import commissioner
 from tests.directory.factories import (
     CreditFactory,
     PlaceFactory,
@@ -64,6 +66,7 @@ CEILINGS = {
     "cluster in numbers CSV": 1,  # the page
     "directory, available by": 6,  # as the directory: the date costs no query
     "company API": 4,  # the company, its skills, sectors and credits (renditions cached)
+    "shared shortlist": 3,  # the list, its companies with their places, the site
 }
 # Statements that change the database, or open a transaction in order to.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.I)
@@ -87,6 +90,7 @@ PAGES = {  # the URLs, filled in by Site.urls()
     "directory, available by": "/directory/?available_by={today}&page_size={page_size}",
     # Anonymous: contact details only when shown to everyone (directory.contact_privacy).
     "company API": "/api/v1/directory/companies/{company}",
+    "shared shortlist": "/shortlist/shared/{share_token}/",
 }
 
 
@@ -112,6 +116,8 @@ class Site:
         numbers = ClusterNumbersPage(title="The cluster in numbers", slug="cluster-in-numbers")
         home.add_child(instance=numbers)
         numbers.save_revision().publish()
+        self.shortlist = Shortlist.default_for(commissioner())
+        self.shortlist.share()
         self.size = 0
 
     def grow(self, size: int) -> None:
@@ -181,6 +187,8 @@ class Site:
         about.save_revision().publish()
         home = home_page()
         home.save_revision().publish()
+        for member in self.companies[self.size :]:
+            self.shortlist.add(member)
         self.size = size
 
     def urls(self) -> dict[str, str]:
@@ -190,6 +198,7 @@ class Site:
             "project": self.projects[0].slug,
             "page_size": self.size * 2,
             "today": timezone.localdate().isoformat(),
+            "share_token": self.shortlist.share_token,
         }
         return {name: url.format(**values) for name, url in PAGES.items()}
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "showcase",
     "members",
     "insight",  # what commissioners search for and see (docs/insight.md)
+    "commissioners",  # commissioner accounts and shortlists (docs/commissioners.md)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -244,6 +245,8 @@ PAGE_CACHE_TIMEOUT = 60 * 60
 PAGE_CACHE_SKIP_PREFIXES = (
     "/admin/",
     "/members/",
+    "/commissioners/",
+    "/shortlist/",
     "/api/",
     "/static/",
     "/media/",

@@ -14,6 +14,7 @@ SEEDERS = [
     "directory.demo",
     "showcase.demo",
     "members.demo",
+    "commissioners.demo",
     "insight.demo",
 ]
 

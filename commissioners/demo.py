@@ -1,0 +1,47 @@
+"""A demo commissioner for ``seed_demo``: a confirmed account with two shortlists.
+
+Runs after ``directory.demo`` (the companies) and ``members.demo`` (whose
+``demo_account`` sets the password the same way: ``--editor-password`` or one
+generated and printed once). One list is shared, so the read-only page can be
+shown; the other has private notes. Idempotent.
+"""
+
+from directory.models import CompanyPage
+from members.demo import demo_account
+
+from .models import Commissioner, Shortlist, ShortlistEntry
+
+DEMO_COMMISSIONER = ("commissioner@broadcaster.example", "Sam", "Okafor")
+ORGANISATION = "Moorland Pictures (demo)"
+ROLE = "Series producer"
+NOTES = (
+    "Strong reel; ask about availability in the spring.",
+    "Worked with them on a pilot: quick and tidy.",
+    "",
+)
+
+
+def seed(stdout, options) -> None:
+    stdout.write("Demo commissioner (commissioners.demo)")
+    companies = list(CompanyPage.objects.listed().order_by("path")[:6])
+    if len(companies) < 6:
+        stdout.write("  fewer than six listed companies: run the directory seeder first")
+        return
+    email, first, last = DEMO_COMMISSIONER
+    user, how = demo_account(email, first, last, options)
+    profile, _ = Commissioner.objects.get_or_create(
+        user=user, defaults={"organisation": ORGANISATION, "role": ROLE}
+    )
+    if not profile.email_verified:
+        profile.verify_email()
+    default = Shortlist.default_for(user)
+    if not default.entries.exists():
+        for company, note in zip(companies[:3], NOTES, strict=True):
+            ShortlistEntry.objects.create(shortlist=default, company=company, note=note)
+    pitch, created = Shortlist.objects.get_or_create(owner=user, name="Drama pitch: VFX and grade")
+    if created:
+        for company in companies[3:6]:
+            pitch.add(company)
+        pitch.share()
+    stdout.write(f"  sign in at /commissioners/login/ as '{email}', {how}")
+    stdout.write(f"  a shared list: /shortlist/shared/{pitch.share_token}/")

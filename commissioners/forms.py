@@ -1,0 +1,102 @@
+"""Forms of commissioners: signing up, naming a list, a private note."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from members.forms import HoneypotMixin, NewPasswordMixin
+
+from .models import Commissioner, Shortlist, ShortlistEntry
+
+User = get_user_model()
+
+
+class CommissionerSignupForm(HoneypotMixin, NewPasswordMixin, forms.Form):
+    """A new commissioner account: closed until the emailed link confirms the address.
+
+    A person who already has an account (a member, say) signs in and uses
+    :class:`BecomeCommissionerForm` instead: one person, one user.
+    """
+
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+    email = forms.EmailField(
+        label="Work email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    organisation = forms.CharField(
+        max_length=160, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+    )
+    role = forms.CharField(
+        max_length=120,
+        label="Your role",
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "organisation",
+        "role",
+        "password1",
+        "password2",
+        "website_url",
+    ]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(username__iexact=email).exists() or (
+            User.objects.filter(email__iexact=email).exists()
+        ):
+            raise forms.ValidationError(
+                "There is already an account with this address: sign in, then "
+                "add your commissioner details."
+            )
+        return email
+
+    def new_password_email(self, cleaned) -> str:
+        return cleaned.get("email", "")
+
+    def save(self) -> Commissioner:
+        data = self.cleaned_data
+        user = User(
+            username=data["email"],
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            is_active=False,  # opened by the verification link
+        )
+        user.set_password(data["password1"])
+        user.save()
+        return Commissioner.objects.create(
+            user=user, organisation=data["organisation"], role=data["role"]
+        )
+
+
+class BecomeCommissionerForm(forms.ModelForm):
+    """A signed-in person (a member, say) adds commissioner details to their account."""
+
+    class Meta:
+        model = Commissioner
+        fields = ["organisation", "role"]
+        labels = {"role": "Your role"}
+
+
+class ShortlistNameForm(forms.ModelForm):
+    class Meta:
+        model = Shortlist
+        fields = ["name"]
+        labels = {"name": "Name of the list"}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the list a name.")
+        return name
+
+
+class ShortlistNoteForm(forms.ModelForm):
+    class Meta:
+        model = ShortlistEntry
+        fields = ["note"]
+        labels = {"note": "Private note"}
+        help_texts = {"note": "Only you see this: not the company, nor anyone you share with."}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}

@@ -1,0 +1,170 @@
+"""A commissioner's account and shortlists, end to end in headless Chromium.
+
+The journey: sign up, confirm the email from the link in the mail, sign in,
+search the directory, shortlist three companies, note one, share the list (an
+anonymous visitor opens the link in a fresh browser and sees no notes), and
+send one brief to all three: each company receives its own email. axe-core
+checks every new page at desktop size on the way, and again at phone size.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core import mail
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from commissioners.models import Shortlist
+from directory.models import Enquiry
+from tests.commissioners.factories import PASSWORD, commissioner
+from tests.directory.factories import SkillFactory, company, directory_index, home_page
+
+pytestmark = pytest.mark.e2e
+
+EMAIL = "cara@channel-nine.example"
+STUDIOS = ("Kiln Light Animation", "Glaze Grade Animation", "Saggar Sound Animation")
+NOTE = "Best reel; ask about May availability"
+
+
+@pytest.fixture
+def studios(transactional_db):
+    home_page().save_revision().publish()
+    directory_index().save_revision().publish()
+    animation = SkillFactory(name="2D animation", slug="2d-animation")
+    slugs = ("kiln", "glaze", "saggar")
+    return [
+        company(title, skills=[animation], email=f"hello@{slug}.example")
+        for title, slug in zip(STUDIOS, slugs, strict=True)
+    ]
+
+
+def link_in_mail(to: str, pattern: str) -> str:
+    [message] = [m for m in mail.outbox if to in m.to]
+    url = re.search(pattern, message.body).group(0)
+    return "/" + url.split("/", 3)[3]
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/commissioners/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_sign_up_shortlist_share_and_brief(studios, page: Page, new_context, axe_check, screenshot):
+    # 1. Sign up; the account waits for the emailed link.
+    page.goto("/")
+    page.get_by_role("link", name="Sign in").first.click()
+    page.get_by_role("link", name="Create a commissioner account").first.click()
+    expect(page.get_by_role("heading", name="Create a commissioner account")).to_be_visible()
+    axe_check(page, "commissioner-sign-up")
+    page.get_by_label("First name").fill("Cara")
+    page.get_by_label("Last name").fill("Commissioner")
+    page.get_by_label("Work email address").fill(EMAIL)
+    page.get_by_label("Organisation").fill("Channel Nine")
+    page.get_by_label("Your role").fill("Head of factual")
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_label("Type the password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create the account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    axe_check(page, "commissioner-sign-up-sent")
+
+    # 2. Confirm the address from the mail, then sign in.
+    page.goto(link_in_mail(EMAIL, r"https?://\S+/commissioners/verify/\S+/"))
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
+    axe_check(page, "commissioner-verify")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("your email address is confirmed")).to_be_visible()
+    axe_check(page, "commissioner-login")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your commissioner account")).to_be_visible()
+    axe_check(page, "commissioner-home")
+
+    # 3. Search and shortlist three companies from their cards (plain forms, no JS needed).
+    page.goto("/directory/?q=animation")
+    for title in STUDIOS:
+        page.get_by_role("button", name=f"Shortlist {title}").click()
+        pressed = re.compile(f"^Shortlisted ?: remove {title} from your shortlist$")
+        expect(page.get_by_role("button", name=pressed)).to_be_visible()
+    axe_check(page, "directory-with-shortlisted-cards")
+    screenshot(page, "commissioner-directory-shortlisted")
+
+    # 4. The list: a private note, then a share link.
+    page.get_by_role("link", name="Shortlist", exact=True).first.click()
+    page.get_by_role("link", name="My shortlist").click()
+    expect(page.get_by_role("heading", name="My shortlist")).to_be_visible()
+    axe_check(page, "shortlist-detail")
+    page.get_by_label("Private note").first.fill(NOTE)
+    page.get_by_role("button", name=f"Save the note on {STUDIOS[0]}").click()
+    expect(page.get_by_text(f"Note on {STUDIOS[0]} saved.")).to_be_visible()
+    page.get_by_role("button", name="Make a share link").click()
+    expect(page.get_by_label("Share link")).to_be_visible()
+    share_url = page.get_by_label("Share link").input_value()
+    axe_check(page, "shortlist-detail-shared")
+    screenshot(page, "commissioner-shortlist")
+
+    # 5. An anonymous colleague opens the link in a browser of their own.
+    colleague = new_context().new_page()
+    colleague.goto(share_url)
+    for title in STUDIOS:
+        expect(colleague.get_by_role("link", name=title)).to_be_visible()
+    expect(colleague.get_by_text(NOTE)).to_have_count(0)
+    axe_check(colleague, "shortlist-shared")
+
+    # 6. One brief to all three.
+    page.get_by_role("link", name="Send one brief to all 3").click()
+    expect(page.get_by_role("heading", name="Send one brief to My shortlist")).to_be_visible()
+    axe_check(page, "shortlist-brief")
+    expect(page.get_by_label("Your email address")).to_have_value(EMAIL)
+    page.get_by_label("What do you need?").fill(
+        "A six-part factual series about the Potteries, animation inserts, shooting in May."
+    )
+    page.get_by_role("button", name="Send to 3 companies").click()
+    expect(page.get_by_text("Your brief went to 3 companies")).to_be_visible()
+    assert Enquiry.objects.count() == 3
+    for studio in studios:
+        [message] = [m for m in mail.outbox if m.to == [studio.email]]
+        others = [s.title for s in studios if s.pk != studio.pk]
+        assert not any(title in message.body for title in others)
+
+
+def test_every_commissioner_page_is_accessible_at_phone_size(studios, phone_page: Page, axe_check):
+    page = phone_page
+    for path, name in [
+        ("/commissioners/", "welcome"),
+        ("/commissioners/sign-up/", "sign-up"),
+        ("/commissioners/sign-up/sent/", "sign-up-sent"),
+        ("/commissioners/verify/resend/", "resend"),
+        ("/commissioners/verify/not-a-link/", "verify-invalid"),
+        ("/commissioners/password-reset/", "password-reset"),
+        ("/commissioners/password-reset/sent/", "password-reset-sent"),
+        ("/commissioners/login/", "login"),
+    ]:
+        page.goto(path)
+        axe_check(page, f"phone-commissioner-{name}")
+    # An anonymous visitor's shortlist, kept in the session.
+    page.goto(studios[0].url)
+    page.get_by_role("button", name=f"Shortlist {studios[0].title}").click()
+    page.goto("/shortlist/")
+    expect(page.get_by_role("link", name=studios[0].title)).to_be_visible()
+    axe_check(page, "phone-shortlist-session")
+
+    person = commissioner()
+    shortlist = Shortlist.default_for(person)
+    for studio in studios:
+        shortlist.add(studio)
+    token = shortlist.share()
+    sign_in(page, person.email, PASSWORD)
+    for path, name in [
+        ("/commissioners/", "home"),
+        ("/shortlist/", "lists"),
+        (f"/shortlist/{shortlist.pk}/", "detail"),
+        (f"/shortlist/{shortlist.pk}/brief/", "brief"),
+        (f"/shortlist/shared/{token}/", "shared"),
+    ]:
+        page.goto(path)
+        axe_check(page, f"phone-shortlist-{name}")
