@@ -213,6 +213,7 @@ class HomePage(CachedPrivacyMixin, Page):
         "cms.ContactPage",
         "cms.NewsIndexPage",
         "directory.DirectoryIndexPage",
+        "directory.ProductionIndexPage",
         "showcase.ShowcaseIndexPage",
     ]
     # Joined when the page is routed (cms.routing): its hero and share image.
