@@ -21,7 +21,12 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from cms.models import StandardPage
-from directory.models import CompanyGalleryImage, HomePageFeaturedCompany
+from directory.models import (
+    CompanyGalleryImage,
+    HomePageFeaturedCompany,
+    Production,
+    ProductionIndexPage,
+)
 from showcase.models import ProjectGalleryImage
 from tests.cms.factories import category, news_index, news_page, standard_page
 from tests.cms.factories import image as full_size_image
@@ -58,6 +63,8 @@ CEILINGS = {
     "showcase": 9,  # the page, the count, 4 facets, 3 for the cards
     "project": 6,  # the page, its companies, 3 for more work, news
     "search API": 7,  # filter values, compound words, search, counts, 3 for the hits
+    "productions": 3,  # the page, the count, the productions with their members
+    "production": 4,  # the page, the production, its credited members, the showcase project
 }
 # Statements that change the database, or open a transaction in order to.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.I)
@@ -76,6 +83,8 @@ PAGES = {  # the URLs, filled in by Site.urls()
     "showcase": "/showcase/",
     "project": "/showcase/{project}/",
     "search API": "/api/v1/directory/search?q=animation&skill=skill-0&page_size={page_size}",
+    "productions": "/productions/",
+    "production": "/productions/{production}/",
 }
 
 
@@ -98,6 +107,9 @@ class Site:
         showcase_index()
         news_index()
         standard_page("About", slug="about", intro="Who we are.")
+        productions = ProductionIndexPage(title="Productions", slug="productions")
+        home_page().add_child(instance=productions)
+        productions.save_revision().publish()
         self.size = 0
 
     def grow(self, size: int) -> None:
@@ -114,6 +126,8 @@ class Site:
                 logo=image(f"Logo {n}", size=(24, 24)),
             )
             CreditFactory.create_batch(2, company=member)
+            # Every member is credited on one production: its page grows with the site.
+            CreditFactory(company=member, production="Brick Lane North", year=2024)
             for k in range(2):
                 CompanyGalleryImage.objects.create(
                     company=member, image=image(f"Still {n}-{k}"), sort_order=k
@@ -130,6 +144,7 @@ class Site:
                 poster=image(f"Poster {n}"),
                 featured=True,
                 video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                production=Production.objects.filter(title="Brick Lane North").first(),
             )
             for k in range(2):
                 ProjectGalleryImage.objects.create(
@@ -168,6 +183,7 @@ class Site:
             "company": self.companies[0].slug,
             "project": self.projects[0].slug,
             "page_size": self.size * 2,
+            "production": Production.objects.get(title="Brick Lane North").slug,
         }
         return {name: url.format(**values) for name, url in PAGES.items()}
 
