@@ -847,19 +847,19 @@ def curated_page(
         page.longitude = round(place.longitude + rng.uniform(-0.01, 0.01), 5)
     page.skills = skills
     page.sectors = [sectors[slug] for slug in trade.sectors if slug in sectors]
-    page.credits = [  # no production twice; one production has one year and client
+    credits = [  # no production twice; one production has one year and client
         CompanyCredit(
             production=production,
             client=production_client(production, clients, rng.choice(clients)),
             year=production_year(production, 2025 - n - rng.randint(0, 1)),
             role=rng.choice(trade.roles),
-            sort_order=n,
         )
         for n, production in enumerate(rng.sample(productions, rng.randint(2, 5)))
     ]
-    page.credits.sort(key=lambda c: -c.year)  # newest first
-    for n, credit in enumerate(page.credits):
+    credits.sort(key=lambda c: -c.year)  # newest first
+    for n, credit in enumerate(credits):
         credit.sort_order = n
+    page.credits = credits
     page.logo = logo_image(name, PALETTE[number % len(PALETTE)])
     if number < GALLERY_COMPANIES:
         page.gallery_images = [
