@@ -140,6 +140,12 @@ class SearchParams(Schema):
     verified: bool | None = Field(
         None, description="`1`: only companies the cluster has verified (default: all)."
     )
+    client: str | None = Field(
+        None,
+        max_length=200,
+        description="A broadcaster or client, e.g. `Channel 4`: only companies credited on a "
+        "production for them (matched ignoring case, accents and punctuation).",
+    )
     near: str | None = Field(None, description="A place slug or postcode district, e.g. `st1`.")
     radius: float | None = Field(
         None, gt=0, le=MAX_RADIUS_MILES, description="Miles from `near` (default 10)."

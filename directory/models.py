@@ -40,11 +40,12 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from cms.csrf import checks_origin_not_token
 from cms.fields import RichTextField
+from cms.page_cache import first_live
 from cms.pagination import page_links, paginate, query_page_url
 from cms.privacy import CachedPrivacyMixin
 from cms.structured_data import json_ld, schema
 
-from .filter_urls import skill_filter_url
+from .filter_urls import client_filter_url, skill_filter_url
 from .presenters import presented_context, presented_view
 from .video import parse_video
 
@@ -256,6 +257,10 @@ class ProductionIndexPage(CachedPrivacyMixin, RoutablePageMixin, Page):
         if not credits:
             raise Http404("No member is credited on this production.")
         project = production.showcase_projects.live().order_by("-first_published_at").first()
+        directory = first_live(DirectoryIndexPage)
+        client_url = None
+        if production.client and directory is not None:
+            client_url = client_filter_url(production.client, directory.get_url(request))
         return self.render(
             request,
             template="directory/production_page.html",
@@ -263,6 +268,7 @@ class ProductionIndexPage(CachedPrivacyMixin, RoutablePageMixin, Page):
                 "production": production,
                 "credits": credits,
                 "project": project,
+                "client_url": client_url,
                 "json_ld": production_json_ld(production, credits, request, self),
             },
         )
@@ -715,6 +721,16 @@ def production_title_key(title: str) -> str:
     return _LEADING_ARTICLE.sub("", text)[:200]
 
 
+def client_key(client: str) -> str:
+    """A broadcaster's or client's name as the ``client=`` filter matches it.
+
+    Folded as titles are ("Channel 4", "channel-4" and "CHANNEL 4" are one),
+    but a leading "The" is kept: it can be part of a name ("The Guardian").
+    """
+    text = anyascii(client or "").lower().replace("&", " and ")
+    return " ".join(_KEY_PUNCTUATION.sub(" ", text).split())[:200]
+
+
 class ProductionQuerySet(models.QuerySet):
     def matching(self, title: str, year: int | None):
         """The production with this title (by its key) and year, or one merged into it."""
@@ -778,6 +794,9 @@ class Production(models.Model):
         blank=True,
         help_text="Who commissioned or broadcast it, e.g. Channel 4, BBC Three, a brand.",
     )
+    client_key = models.CharField(
+        max_length=200, editable=False, blank=True, db_index=True, help_text="The client folded."
+    )
     link = models.URLField(blank=True, help_text="Optional: the production's own page.")
     slug = models.SlugField(max_length=220, unique=True, editable=False)
 
@@ -805,6 +824,8 @@ class Production(models.Model):
     def save(self, *args, **kwargs):
         self.title = self.title.strip()
         self.title_key = production_title_key(self.title)
+        self.client = self.client.strip()
+        self.client_key = client_key(self.client)
         if not self.slug:
             self.slug = self._free_slug()
         super().save(*args, **kwargs)

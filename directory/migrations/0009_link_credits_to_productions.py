@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from anyascii import anyascii
 
-from directory.models import production_title_key
+from directory.models import client_key, production_title_key
 
 
 def link_credits(apps, schema_editor):
@@ -28,13 +28,15 @@ def link_credits(apps, schema_editor):
                 title=credit.production.strip(),
                 title_key=key,
                 year=credit.year,
-                client=credit.client,
+                client=credit.client.strip(),
+                client_key=client_key(credit.client),
                 slug=_free_slug(credit.production, credit.year, slugs),
             )
             found[(key, credit.year)] = production
         elif not production.client and credit.client:
-            production.client = credit.client
-            production.save(update_fields=["client"])
+            production.client = credit.client.strip()
+            production.client_key = client_key(credit.client)
+            production.save(update_fields=["client", "client_key"])
         credit.work_id = production.pk
         credit.save(update_fields=["work"])
 

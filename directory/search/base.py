@@ -14,8 +14,9 @@ contract suite (``tests/directory/search/test_contract.py``):
 * each facet's counts are computed with every other filter applied but not its
   own, so a commissioner sees how many results each extra value would add.
 
-``verified=1`` is a filter, not a facet: like the text and "near" it narrows
-the hits and every facet's counts alike.
+``verified=1`` and ``client=<broadcaster or client>`` (companies credited on a
+production for them: "Channel 4") are filters, not facets: like the text and
+"near" they narrow the hits and every facet's counts alike.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ class SearchRequest:
     radius_miles: float | None = None  # as given (defaults and limits need a centre)
     place_words: bool = True  # may a town named in the text become the centre?
     verified: bool = False  # only companies the cluster has verified
+    client: str = ""  # a broadcaster or client, as typed (``client=``)
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
@@ -126,6 +128,9 @@ class SearchQuery:
     near: NearPoint | None = None
     radius_miles: float | None = None
     verified: bool = False  # only companies the cluster has verified (``CompanyPage.verified``)
+    # Only companies credited on a production for this broadcaster or client
+    # (as typed; matched by ``directory.models.client_key``, a filter like ``verified``).
+    client: str = ""
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE

@@ -56,6 +56,7 @@ class CompanyDocument:
     # The productions credited and their broadcasters or clients ("Brick Lane North",
     # "Channel 4"), each once: what a commissioner who knows the work searches for.
     credit_text: list[str] = field(default_factory=list)
+    client_keys: list[str] = field(default_factory=list)  # their clients, folded (``client=``)
 
     def analysed(self) -> dict[str, Analysed]:
         """The three ranked text fields, analysed (``analysis.analyse``) for both backends.
@@ -148,6 +149,9 @@ def _prepare_batch(companies: list) -> Iterator[CompanyDocument]:
             extra_text=extra.get(company.pk, []),
             updated_at=company.updated_at,
             credit_text=credit_text(company.credits.all()),
+            client_keys=sorted(
+                {c.work.client_key for c in company.credits.all() if c.work and c.work.client_key}
+            ),
         )
 
 

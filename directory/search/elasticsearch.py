@@ -59,6 +59,8 @@ from html import unescape
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
+from directory.models import client_key
+
 from . import tasks
 from .analysis import Clause, Phrase, WordMatcher, required_matches, words
 from .base import (
@@ -436,6 +438,8 @@ class ElasticsearchBackend(SearchBackend):
             )
         if query.verified:  # like "near": it narrows the hits and every count
             filters.append({"term": {"verified": True}})
+        if query.client:  # the same: credited on a production for this client
+            filters.append({"term": {"clients": client_key(query.client)}})
         nearby = query.near if query.near is not None and query.radius_miles else None
         main = {
             "bool": {

@@ -93,7 +93,7 @@ def directory_context(page, request) -> dict:
             else request.GET.get("near", "")[:100]
         ),
         "near_places": _near_places(),
-        "filters_selected": bool(query.filters or query.near or query.verified),
+        "filters_selected": bool(query.filters or query.near or query.verified or query.client),
     }
 
 
@@ -159,6 +159,9 @@ def _active_filters(query: SearchQuery, groups, base: str) -> list[ActiveFilter]
     if query.verified:
         url = filter_url(base, query_to_params(query, verified=None, page=None))
         active.append(ActiveFilter("Verified members only", url))
+    if query.client:
+        url = filter_url(base, query_to_params(query, client=None, page=None))
+        active.append(ActiveFilter(f"Credited for {query.client}", url))
     return active
 
 
@@ -199,6 +202,7 @@ def normalised_query(params: QueryDict) -> str | None:
         ("near", params.get("near", "")[:100]),
         ("radius", "" if asked.radius_miles is None else f"{asked.radius_miles:g}"),
         ("verified", "1" if asked.verified else ""),
+        ("client", asked.client),
         ("sort", "" if asked.sort is Sort.RELEVANCE else asked.sort.value),
         ("page", "" if asked.page == 1 else str(asked.page)),
         ("page_size", "" if asked.page_size == DEFAULT_PAGE_SIZE else str(asked.page_size)),

@@ -751,3 +751,13 @@ def test_companies_are_found_by_the_broadcaster_or_client_of_their_credits(credi
     results = search(credited_data, "q=channel+4&page_size=50")
     assert set(titles(results)) == {"Moorlands Sound", "Trent VFX"}
     assert titles(search(credited_data, "q=kilnhouse+streaming")) == ["Kiln Animation"]
+
+
+def test_the_client_filter_narrows_the_hits_and_every_count(credited_data):
+    results = search(credited_data, "client=channel-4&page_size=50")
+    assert set(titles(results)) == {"Moorlands Sound", "Trent VFX"}
+    assert sum(counts(results, "place").values()) == 2  # the counts are narrowed too
+    assert titles(search(credited_data, "client=Kilnhouse+Streaming&q=animation")) == [
+        "Kiln Animation"
+    ]
+    assert search(credited_data, "client=BBC+Three").total == 0
