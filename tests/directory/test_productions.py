@@ -282,3 +282,9 @@ def test_the_showcase_project_about_a_production_is_linked_from_its_page(client,
     film = project("Brick Lane North: the film", companies=[kiln], production=brick_lane)
     html = client.get(f"/productions/{brick_lane.slug}/").content.decode()
     assert f'<a href="{film.url}">Brick Lane North: the film</a>' in html
+
+
+def test_a_profiles_credits_link_to_their_production_pages(client, brick_lane):
+    kiln = CompanyPage.objects.get(slug="kiln-animation")
+    html = client.get(kiln.url).content.decode()
+    assert f'<a href="/productions/{brick_lane.slug}/">Brick Lane North</a>' in html
