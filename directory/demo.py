@@ -847,15 +847,20 @@ def curated_page(
         page.longitude = round(place.longitude + rng.uniform(-0.01, 0.01), 5)
     page.skills = skills
     page.sectors = [sectors[slug] for slug in trade.sectors if slug in sectors]
-    credits = [  # no production twice; one production has one year and client
-        CompanyCredit(
-            production=production,
-            client=production_client(production, clients, rng.choice(clients)),
-            year=production_year(production, 2025 - n - rng.randint(0, 1)),
-            role=rng.choice(trade.roles),
+    credits = []
+    for production in rng.sample(productions, rng.randint(2, 5)):  # no production twice
+        # One production has one year and client, whoever credits it; the draws
+        # that used to pick them are still made, so every other detail of the
+        # demo stays as it was (the relevance judgments are written against it).
+        rng.choice(clients), rng.randint(0, 1)
+        credits.append(
+            CompanyCredit(
+                production=production,
+                client=production_client(production, clients),
+                year=production_year(production),
+                role=rng.choice(trade.roles),
+            )
         )
-        for n, production in enumerate(rng.sample(productions, rng.randint(2, 5)))
-    ]
     credits.sort(key=lambda c: -c.year)  # newest first
     for n, credit in enumerate(credits):
         credit.sort_order = n
@@ -875,19 +880,13 @@ def curated_page(
     return page
 
 
-def production_year(production: str, drawn: int) -> int:
-    """The year of a demo production, the same for every company credited on it.
-
-    ``drawn`` is the generator's draw, still made so that the rest of a
-    company's details stay as they were before productions had pages.
-    """
-    del drawn
+def production_year(production: str) -> int:
+    """The year of a demo production, the same for every company credited on it."""
     return 2019 + zlib.crc32(production.encode()) % 7
 
 
-def production_client(production: str, clients, drawn: str) -> str:
-    """The broadcaster or client of a demo production: one per production (see above)."""
-    del drawn
+def production_client(production: str, clients) -> str:
+    """The broadcaster or client of a demo production (one of its trade's; some have none)."""
     return clients[zlib.crc32(production.encode()[::-1]) % len(clients)]
 
 
