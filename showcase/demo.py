@@ -201,10 +201,14 @@ def ensure_project(index, number: int, rng: random.Random, companies: list) -> b
         return False
     title = spec["title"]
     # Every fourth production is the showcase project about one of its lead's
-    # credited productions: that production's page links here.
+    # credited productions that has none yet: that production's page links
+    # here. (The slug stays the one made above, so a second run finds it.)
     production = None
     if spec["kind"] == ProjectPage.Kind.PRODUCTION and number % 4 == 1:
-        credit = spec["team"][0].credits.exclude(work=None).select_related("work").first()
+        credits = spec["team"][0].credits.filter(
+            work__isnull=False, work__showcase_projects__isnull=True
+        )
+        credit = credits.select_related("work").order_by("sort_order").first()
         if credit is not None:
             production = credit.work
             title, spec["year"] = production.title, production.year or spec["year"]
