@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.dispatch import Signal
 from django.http import Http404
@@ -749,7 +749,12 @@ class ProductionQuerySet(models.QuerySet):
         if found is not None:
             return found
         production = Production(title=title.strip(), year=year, **details)
-        production.save()
+        try:
+            with transaction.atomic():
+                production.save()
+        except IntegrityError:
+            # Made a moment ago by another save of the same title and year.
+            return self.matching(title, year).get()
         return production
 
     def with_listed_credits(self):
@@ -916,7 +921,9 @@ class CompanyCredit(Orderable):
         Production,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # Deleting a production unlinks its credits (they keep their text, still
+        # searchable); removing a duplicate is a merge, which moves them.
+        on_delete=models.SET_NULL,
         related_name="credits",
         verbose_name="production page",
         help_text="Linked on saving, from the title and year.",

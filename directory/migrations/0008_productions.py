@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='companycredit',
             name='work',
-            field=models.ForeignKey(blank=True, help_text='Linked on saving, from the title and year.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credits', to='directory.production', verbose_name='production page'),
+            field=models.ForeignKey(blank=True, help_text='Linked on saving, from the title and year.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='credits', to='directory.production', verbose_name='production page'),
         ),
         migrations.CreateModel(
             name='ProductionAlias',

@@ -23,6 +23,7 @@ from directory.models import (
     Production,
     ProductionAlias,
     ProductionIndexPage,
+    ProductionQuerySet,
     production_title_key,
 )
 from tests.members.factories import editor, user
@@ -288,3 +289,26 @@ def test_a_profiles_credits_link_to_their_production_pages(client, brick_lane):
     kiln = CompanyPage.objects.get(slug="kiln-animation")
     html = client.get(kiln.url).content.decode()
     assert f'<a href="/productions/{brick_lane.slug}/">Brick Lane North</a>' in html
+
+
+def test_deleting_a_production_in_the_admin_unlinks_its_credits_keeping_their_text(admin_client):
+    kiln = company("Kiln Animation")
+    production = credited(kiln, "Clay Hearts", 2022).work
+    url = reverse("wagtailsnippets_directory_production:delete", args=[production.pk])
+    assert admin_client.post(url).status_code == 302
+    credit = kiln.credits.get()
+    assert credit.work is None and credit.production == "Clay Hearts"
+
+
+def test_a_lost_race_to_make_a_production_finds_the_one_made(monkeypatch):
+    made = Production.objects.resolve("Night Shift", 2020)
+    real, calls = ProductionQuerySet.matching, []
+
+    def matching(self, title, year):
+        # The first look-up misses, as if another save made it just after.
+        calls.append(title)
+        return self.none() if len(calls) == 1 else real(self, title, year)
+
+    monkeypatch.setattr(ProductionQuerySet, "matching", matching)
+    assert Production.objects.resolve("night shift", 2020) == made
+    assert Production.objects.count() == 1 and len(calls) == 2
