@@ -215,6 +215,7 @@ class HomePage(CachedPrivacyMixin, Page):
         "directory.DirectoryIndexPage",
         "directory.ProductionIndexPage",
         "showcase.ShowcaseIndexPage",
+        "insight.ClusterNumbersPage",
     ]
     # Joined when the page is routed (cms.routing): its hero and share image.
     route_select_related = ("hero_image",)

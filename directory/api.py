@@ -15,13 +15,17 @@ client sends can cause a 500.
 
 from __future__ import annotations
 
+import datetime
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import ValidationError
 
+from .availability import is_confirmed
+from .contact_privacy import ContactVisibility, visible_contact
 from .models import CompanyPage
 from .search import get_search_backend, run_search
 from .search.base import (
@@ -84,6 +88,26 @@ class FacetsOut(Schema):
 UPDATED_AT = "When the profile was last updated or confirmed still accurate (ISO 8601)."
 
 
+class AvailabilityOut(Schema):
+    status: Literal["now", "from", "booked"] = Field(
+        description="What the member said: `now`, available `from` `date`, or `booked` until "
+        "`date` (inclusive)."
+    )
+    date: datetime.date | None = Field(description="With `from` and `booked`.")
+    confirmed_at: str = Field(description="When the member last said or confirmed it (ISO 8601).")
+    confirmed: bool = Field(
+        description="False once 60 days have passed since `confirmed_at`: then it matches no "
+        "`available_by` search."
+    )
+    label: str = Field(
+        description="As the site shows it today: “Available now”, “Available from 3 March "
+        "2027”, “Booked until …” or “Availability unconfirmed”."
+    )
+
+
+AVAILABILITY = "What the member said about taking on new work; null when they have not said."
+
+
 class CompanyHitOut(Schema):
     slug: str
     name: str
@@ -95,6 +119,7 @@ class CompanyHitOut(Schema):
     distance_miles: float | None = Field(None, description="Only when `near` is given.")
     highlight: str = Field("", description="HTML snippet with <mark> around matched words.")
     updated_at: str | None = Field(description=UPDATED_AT)
+    availability: AvailabilityOut | None = Field(description=AVAILABILITY)
 
 
 class SearchOut(Schema):
@@ -146,6 +171,12 @@ class SearchParams(Schema):
         description="A broadcaster or client, e.g. `Channel 4`: only companies credited on a "
         "production for them (matched ignoring case, accents and punctuation).",
     )
+    available_by: datetime.date | None = Field(
+        None,
+        description="`YYYY-MM-DD`: only companies free for new work on or before this day "
+        "(available now, available from it or earlier, or booked until an earlier day), as "
+        "they said or confirmed it in the last 60 days.",
+    )
     near: str | None = Field(None, description="A place slug or postcode district, e.g. `st1`.")
     radius: float | None = Field(
         None, gt=0, le=MAX_RADIUS_MILES, description="Miles from `near` (default 10)."
@@ -195,12 +226,18 @@ class CompanyOut(Schema):
     size_band: str
     year_founded: int | None
     website: str
-    phone: str
+    email: str | None = Field(
+        description="Null when absent or not shown to this caller: each company chooses "
+        "whether everyone, signed-in commissioners (session authentication) or nobody sees it. "
+        "The enquiry form on `url` always works."
+    )
+    phone: str | None = Field(description="As `email`: null when absent or not shown to you.")
     social: dict[str, str]
     showreel_url: str
     verified: bool
     joined_at: str
     updated_at: str | None = Field(description=UPDATED_AT)
+    availability: AvailabilityOut | None = Field(description=AVAILABILITY)
     credits: list[CreditOut]
 
 
@@ -253,6 +290,19 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _availability(company) -> dict | None:
+    label = company.availability_label
+    if not label:
+        return None
+    return {
+        "status": company.availability,
+        "date": company.availability_date,
+        "confirmed_at": company.availability_confirmed_at.isoformat(),
+        "confirmed": is_confirmed(company.availability_confirmed_at),
+        "label": label,
+    }
+
+
 def _hit_out(request: HttpRequest, hit: SearchHit) -> dict:
     company = hit.page
     return {
@@ -268,6 +318,7 @@ def _hit_out(request: HttpRequest, hit: SearchHit) -> dict:
         "distance_miles": hit.distance_miles,
         "highlight": str(hit.highlight or ""),
         "updated_at": _iso(company.updated_at),
+        "availability": _availability(company),
     }
 
 
@@ -317,7 +368,7 @@ def search(request, params: Query[SearchParams]):
     response={200: CompanyOut, 404: ErrorOut},
     summary="One member company's profile",
 )
-def company_detail(request, slug: str):
+def company_detail(request, slug: str, response: HttpResponse):
     company = (
         CompanyPage.objects.listed()
         .filter(slug=slug[:255])
@@ -339,6 +390,11 @@ def company_detail(request, slug: str):
         "vimeo": company.vimeo_url,
     }
     coordinates = company.coordinates
+    contact = visible_contact(company, request.user)
+    if {company.email_visibility, company.phone_visibility} != {ContactVisibility.EVERYONE}:
+        # The answer depends on who asks: no shared cache may hand it on.
+        patch_vary_headers(response, ("Cookie",))
+        patch_cache_control(response, private=True)
     return {
         "slug": company.slug,
         "name": company.title,
@@ -358,12 +414,14 @@ def company_detail(request, slug: str):
         "size_band": company.size_band,
         "year_founded": company.year_founded,
         "website": company.website,
-        "phone": company.phone,
+        "email": contact.email or None,
+        "phone": contact.phone or None,
         "social": {key: url for key, url in social.items() if url},
         "showreel_url": company.showreel_url,
         "verified": company.verified,
         "joined_at": company.joined_at.isoformat(),
         "updated_at": _iso(company.updated_at),
+        "availability": _availability(company),
         "credits": [
             {"production": c.production, "client": c.client, "year": c.year, "role": c.role}
             for c in company.credits.all()

@@ -45,6 +45,8 @@ from tqdm import tqdm
 from cms.demo import generated_image
 from cms.models import HomePage, NewsPage, NewsPageFeature
 
+from .availability import Availability
+from .contact_privacy import ContactVisibility
 from .models import (
     CompanyCredit,
     CompanyGalleryImage,
@@ -923,6 +925,41 @@ def demo_freshness(number: int, now=None) -> dict:
     return {"last_published_at": now - timezone.timedelta(days=days)}
 
 
+def demo_availability(number: int, now=None) -> dict:
+    """What curated company ``number`` says about new work and who sees its contact details.
+
+    Every kind of statement appears, dated from the day of seeding: available
+    now, from a date, booked until a date, one left unconfirmed for 90 days
+    (shown as unconfirmed, found by no date search) and some that say nothing.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    days = timezone.timedelta
+    statements = (
+        (Availability.NOW, None, 3),
+        (Availability.FROM, today + days(days=21), 10),
+        (Availability.BOOKED, today + days(days=45), 20),
+        ("", None, None),
+        (Availability.NOW, None, 90),  # unconfirmed: confirmed too long ago
+        (Availability.FROM, today + days(days=75), 2),
+    )
+    kind, day, confirmed_days_ago = statements[number % len(statements)]
+    visibility = (
+        (ContactVisibility.EVERYONE, ContactVisibility.EVERYONE),
+        (ContactVisibility.COMMISSIONERS, ContactVisibility.COMMISSIONERS),
+        (ContactVisibility.EVERYONE, ContactVisibility.NOBODY),
+    )[number % 3]
+    return {
+        "availability": kind,
+        "availability_date": day,
+        "availability_confirmed_at": (
+            now - days(days=confirmed_days_ago) if confirmed_days_ago is not None else None
+        ),
+        "email_visibility": visibility[0],
+        "phone_visibility": visibility[1],
+    }
+
+
 def taxonomy_terms():
     skills_by_slug = {s.slug: s for s in Skill.objects.order_by("pk")}
     sectors = {s.slug: s for s in Sector.objects.all()}
@@ -956,7 +993,9 @@ def seed(stdout, options) -> None:
             index.add_child(instance=page)
             page.save_revision().publish()
             # Before the commit hands the company to the search engine.
-            CompanyPage.objects.filter(pk=page.pk).update(**demo_freshness(number))
+            CompanyPage.objects.filter(pk=page.pk).update(
+                **demo_freshness(number), **demo_availability(number)
+            )
         created += 1
         if created % 10 == 0:
             stdout.write(f"  companies {created}…")

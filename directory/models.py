@@ -45,6 +45,8 @@ from cms.pagination import page_links, paginate, query_page_url
 from cms.privacy import CachedPrivacyMixin
 from cms.structured_data import json_ld, schema
 
+from .availability import Availability, availability_label
+from .contact_privacy import DEFAULT_VISIBILITY, ContactVisibility
 from .filter_urls import client_filter_url, skill_filter_url
 from .presenters import presented_context, presented_view
 from .video import parse_video
@@ -387,6 +389,29 @@ def updated_month_number(value) -> int | None:
     return local.year * 12 + local.month - 1
 
 
+# Written to the live row directly, never through a revision: publishing a
+# revision keeps them as they are (``CompanyPage.with_content_json``).
+LIVE_ROW_FIELDS = (
+    "confirmed_at",
+    "availability",
+    "availability_date",
+    "availability_confirmed_at",
+    "email_visibility",
+    "phone_visibility",
+)
+
+
+def visibility_field(help_text: str) -> models.CharField:
+    """Who sees one contact detail (``directory.contact_privacy``), set by the members."""
+    return models.CharField(
+        max_length=15,
+        choices=ContactVisibility.choices,
+        default=DEFAULT_VISIBILITY,
+        editable=False,
+        help_text=help_text,
+    )
+
+
 class CompanyPageQuerySet(PageQuerySet):
     def listed(self):
         """The companies that belong in the public directory: live, with active membership."""
@@ -493,6 +518,23 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
         editable=False,
         help_text="When a member last confirmed the profile is still accurate.",
     )
+    # Set by members in their area and applied at once, without an editor's
+    # approval (``members.settings_forms``): like ``confirmed_at``, in no
+    # panel and kept from the live row when a revision is published.
+    availability = models.CharField(
+        max_length=10, choices=Availability.choices, blank=True, editable=False
+    )
+    availability_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="Available from, or booked until."
+    )
+    availability_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a member last said or confirmed the availability (it holds 60 days).",
+    )
+    email_visibility = visibility_field("Who sees the email address (directory.contact_privacy).")
+    phone_visibility = visibility_field("Who sees the phone number.")
 
     objects = PageManager.from_queryset(CompanyPageQuerySet)()
 
@@ -587,9 +629,18 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
     def with_content_json(self, content):
         # A revision carries the confirmation as it was when the revision was
         # made: publishing it must not take back a later "still accurate".
+        # So do the member's own settings, applied without approval.
         page = super().with_content_json(content)
-        page.confirmed_at = self.confirmed_at
+        for name in LIVE_ROW_FIELDS:
+            setattr(page, name, getattr(self, name))
         return page
+
+    @property
+    def availability_label(self) -> str:
+        """What the profile and the cards say about availability ("" if not said), today."""
+        return availability_label(
+            self.availability, self.availability_date, self.availability_confirmed_at
+        )
 
     @cached_property
     def coordinates(self):

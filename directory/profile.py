@@ -25,6 +25,7 @@ from cms.renditions import image_prefetch
 from cms.routing import kept_for_routed_page
 from cms.structured_data import json_ld, schema
 
+from .contact_privacy import visible_contact
 from .emails import send_enquiry
 from .forms import EnquiryForm
 from .models import ProductionIndexPage
@@ -43,10 +44,12 @@ def profile_context(company, request) -> dict:
         profile_shown(request, company)
     rows = kept_for_routed_page(request, company, "profile", lambda: _own_rows(company))
     skills = rows["skills"]
+    contact = visible_contact(company, request.user)
     return {
         **rows,
         "related_companies": related_companies(company, skills),
-        "json_ld": organization_json_ld(company, request, skills),
+        "contact": contact,
+        "json_ld": organization_json_ld(company, request, skills, contact),
         "enquiry_form": EnquiryForm(),
     }
 
@@ -125,8 +128,12 @@ def related_companies(company, skills) -> list:
     )
 
 
-def organization_json_ld(company, request, skills) -> str:
-    """schema.org Organization data for search engines, safe to put in a <script>."""
+def organization_json_ld(company, request, skills, contact) -> str:
+    """schema.org Organization data for search engines, safe to put in a <script>.
+
+    ``contact`` is what this visitor may see (``contact_privacy.visible_contact``),
+    as on the page itself.
+    """
     url = company.get_full_url(request)
     coordinates = company.coordinates
     same_as = [
@@ -167,8 +174,8 @@ def organization_json_ld(company, request, skills) -> str:
             mainEntityOfPage=url,
             description=(company.strapline or strip_tags(company.about)[:300]) or None,
             logo=logo,
-            email=company.email or None,
-            telephone=company.phone or None,
+            email=contact.email or None,
+            telephone=contact.phone or None,
             foundingDate=str(company.year_founded) if company.year_founded else None,
             address=address,
             geo=geo,

@@ -7,7 +7,8 @@ as daily counts (as ``fold_search_events`` leaves them), and each listed
 company's views and appearances by day. Searches are a fixed list of what
 commissioners ask for, some of which no member offers (the skills gaps);
 their totals are what the directory answers for them now. Deterministic, and
-idempotent: nothing is added once any search is recorded.
+idempotent: nothing is added once any search is recorded. It also places the
+public *cluster in numbers* page at ``/cluster-in-numbers/`` (once).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from cms.models import HomePage
 from directory.models import CompanyPage
 from directory.search import run_search
 from directory.search.database import DatabaseBackend
@@ -26,6 +28,7 @@ from directory.search.query import parse_search_params
 
 from .folding import raw_days
 from .models import CompanyDailyCount, DailySearchCount, SearchEvent, Source
+from .pages import ClusterNumbersPage
 
 DAYS = 120
 # (what was typed, relative popularity). The last few find nobody in the demo.
@@ -64,8 +67,27 @@ def _per_day(rng: random.Random, day_number: int, weekday: int) -> int:
     return max(0, int(rng.gauss(base, base * 0.25)))
 
 
+NUMBERS_INTRO = (
+    "<p>Who the cluster's members are, where they work, how the cluster grows, and what "
+    "commissioners look for, from the directory and its searches.</p>"
+)
+
+
+def ensure_numbers_page(stdout) -> None:
+    home = HomePage.objects.first()
+    if home is None or ClusterNumbersPage.objects.exists():
+        return
+    page = ClusterNumbersPage(
+        title="The cluster in numbers", slug="cluster-in-numbers", intro=NUMBERS_INTRO
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    stdout.write("  the cluster in numbers page at /cluster-in-numbers/")
+
+
 def seed(stdout, options) -> None:
     stdout.write("Demo insight (insight.demo)")
+    ensure_numbers_page(stdout)
     if SearchEvent.objects.exists() or DailySearchCount.objects.exists():
         stdout.write("  searches already recorded: nothing added")
         return

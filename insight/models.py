@@ -93,3 +93,8 @@ class CompanyDailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.day}: {self.views} views, {self.appearances} shown"
+
+
+# The public page lives in its own module (it reads the figures, which read
+# these models); Django finds it through this one.
+from .pages import ClusterNumbersPage  # noqa: E402, F401

@@ -1,16 +1,20 @@
 """Plain forms for members: signing in, joining, inviting and editing a profile."""
 
 import re
+from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.translation import ngettext_lazy
 
 from modelcluster.forms import BaseChildFormSet, ClusterForm
 
+from directory.availability import Availability
+from directory.contact_privacy import ContactVisibility
 from directory.models import CompanyPage, Place, Production, Sector, Skill
 
 from .models import CompanyMembership
@@ -522,3 +526,153 @@ class CompanyProfileForm(MemberPageForm):
         self.fields["place"].empty_label = "Choose a town"
         for name in ("latitude", "longitude"):
             self.fields[name].widget.attrs["step"] = "any"
+
+
+# --- settings applied at once (no approval) ----------------------------------
+# Availability and who sees the contact details are the member's own call, not
+# published content an editor checks: they are written to the live page at once
+# (``views.save_live_settings``), never through a revision.
+
+
+class LiveSettingsForm(forms.Form):
+    """A form of live-row fields, refused when they changed since it was rendered.
+
+    ``based_on`` carries the values the member saw; a colleague's save in
+    between makes it differ, and the save is refused with the input kept.
+    """
+
+    live_fields: tuple[str, ...] = ()
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, company, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.company = company
+        self.initial["based_on"] = self.version(company)
+
+    @classmethod
+    def version(cls, company) -> str:
+        return "|".join(str(getattr(company, name) or "") for name in cls.live_fields)
+
+    def is_stale(self, live) -> bool:
+        return self.data.get(self.add_prefix("based_on"), "") != self.version(live)
+
+    def live_values(self) -> dict:
+        """The live-row fields to write, from the cleaned data."""
+        return {name: self.cleaned_data[name] for name in self.live_fields}
+
+    def says_the_same(self, company, values: dict) -> bool:
+        return all(getattr(company, name) == value for name, value in values.items())
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+DATE_MESSAGES = {"invalid": "Enter the date as YYYY-MM-DD, for example 2027-03-03."}
+# Further ahead than this, nobody plans a production around it.
+AVAILABILITY_HORIZON_DAYS = 2 * 366
+
+
+def date_field(label: str, help_text: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=DateInput,
+        error_messages=DATE_MESSAGES,
+        help_text=help_text,
+    )
+
+
+class AvailabilityForm(LiveSettingsForm):
+    """Available now, from a date, or booked until a date; shown at once, confirmed today."""
+
+    live_fields = ("availability", "availability_date", "availability_confirmed_at")
+
+    availability = forms.ChoiceField(
+        label="Can you take on new work?",
+        choices=[("", "Don’t show our availability"), *Availability.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Commissioners can search for companies free by a date. It shows at once, "
+        "with no approval, and holds for 60 days unless you confirm it again.",
+    )
+    available_from = date_field("Available from", "With “Available from a date”.")
+    booked_until = date_field("Booked until (the last busy day)", "With “Booked until a date”.")
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, company=company, **kwargs)
+        self.initial["availability"] = company.availability
+        if company.availability == Availability.FROM:
+            self.initial["available_from"] = company.availability_date
+        elif company.availability == Availability.BOOKED:
+            self.initial["booked_until"] = company.availability_date
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("availability", "")
+        field = {Availability.FROM: "available_from", Availability.BOOKED: "booked_until"}.get(kind)
+        if field is None or field in self.errors:
+            return cleaned
+        day = cleaned.get(field)
+        label = self.fields[field].label.split(" (")[0]
+        if day is None:
+            self.add_error(field, f"Give the date for “{label}”, or choose another answer.")
+            return cleaned
+        today = timezone.localdate()
+        # An unchanged date may have passed since it was given: it still saves as it was.
+        if field in self.changed_data and day < today:
+            if kind == Availability.FROM:
+                self.add_error(field, "That day has passed: choose “Available now” instead.")
+            else:
+                self.add_error(
+                    field, "That day has passed, so you are free now: choose “Available now”."
+                )
+        elif day > today + timedelta(days=AVAILABILITY_HORIZON_DAYS):
+            self.add_error(field, "Choose a day within the next two years.")
+        return cleaned
+
+    def live_values(self) -> dict:
+        """What the member said, with its date, confirmed now (a new statement is confirmed)."""
+        kind = self.cleaned_data.get("availability", "")
+        field = {Availability.FROM: "available_from", Availability.BOOKED: "booked_until"}.get(kind)
+        return {
+            "availability": kind,
+            "availability_date": self.cleaned_data.get(field) if field else None,
+            "availability_confirmed_at": timezone.now() if kind else None,
+        }
+
+    def says_the_same(self, company, values: dict) -> bool:
+        # The statement, not its confirmation: "Still right" on the dashboard confirms.
+        said = ("availability", "availability_date")
+        return all(getattr(company, name) == values[name] for name in said)
+
+
+def visibility_field(label: str, help_text: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=ContactVisibility.choices,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+    )
+
+
+class ContactVisibilityForm(LiveSettingsForm):
+    """Who sees the email and the phone number; the enquiry form works whatever is chosen."""
+
+    live_fields = ("email_visibility", "phone_visibility")
+
+    email_visibility = visibility_field("Who sees your email address?")
+    phone_visibility = visibility_field(
+        "Who sees your phone number?",
+        help_text="On the profile, in its data for search engines and in the API. "
+        "Anyone can always send you an enquiry through the profile.",
+    )
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, company=company, **kwargs)
+        for name in self.live_fields:
+            self.initial[name] = getattr(company, name)

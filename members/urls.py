@@ -34,6 +34,21 @@ urlpatterns = [
     path("companies/<int:company_id>/", views.dashboard, name="dashboard"),
     path("companies/<int:company_id>/edit/", views.edit_profile, name="edit_profile"),
     path("companies/<int:company_id>/preview/", views.preview, name="preview"),
+    path(
+        "companies/<int:company_id>/availability/",
+        views.edit_availability,
+        name="edit_availability",
+    ),
+    path(
+        "companies/<int:company_id>/availability/confirm/",
+        views.confirm_availability,
+        name="confirm_availability",
+    ),
+    path(
+        "companies/<int:company_id>/contact-privacy/",
+        views.edit_contact_visibility,
+        name="edit_contact_visibility",
+    ),
     path("companies/<int:company_id>/enquiries/", views.enquiries, name="enquiries"),
     path("companies/<int:company_id>/team/", views.team, name="team"),
     path("companies/<int:company_id>/projects/", projects.project_list, name="projects"),

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from django_ratelimit.decorators import ratelimit
 
+from directory.models import CompanyPage
+
 from . import freshness
 from .changes import (
     STALE,
@@ -29,7 +31,9 @@ from .changes import (
     working_revision,
 )
 from .forms import (
+    AvailabilityForm,
     CompanyProfileForm,
+    ContactVisibilityForm,
     InviteForm,
     JoinForm,
     MemberLoginForm,
@@ -219,6 +223,7 @@ def dashboard(request, company_id):
             "completeness": percent,
             "missing": missing,
             "status": change_status(company),
+            "availability_label": company.availability_label,
             "enquiries": company.enquiries.all()[:5],
             "enquiry_count": company.enquiries.count(),
             "active": "dashboard",
@@ -227,6 +232,7 @@ def dashboard(request, company_id):
 
 
 NOTHING_CHANGED = "Nothing changed, so nothing was sent to the editors."
+NOTHING_CHANGED_AT_ONCE = "Nothing changed, so nothing was saved."
 
 
 @dataclass
@@ -315,8 +321,130 @@ def edit_profile(request, company_id):
             "membership": membership,
             "active": "edit",
             "base_revision": state.base_revision,
+            "availability_form": AvailabilityForm(company=company),
+            "contact_form": ContactVisibilityForm(company=company),
         },
     )
+
+
+# --- settings applied at once: availability, contact privacy -------------------
+# What a member says about their own calendar and privacy is theirs to say: it
+# is written to the live page at once, with no revision and no approval (the
+# page's ``with_content_json`` keeps it when a revision is published later).
+# Saving the row empties the page cache and re-indexes the company, as a
+# "still accurate" confirmation does.
+
+
+def save_live_settings(company, form, values: dict) -> bool:
+    """Write ``values`` to the live page unless ``form``'s fields changed since it was
+    rendered; False (nothing written) when they did."""
+    with transaction.atomic():
+        live = CompanyPage.objects.select_for_update().get(pk=company.pk)
+        if form.is_stale(live):
+            return False
+        for name, value in values.items():
+            setattr(live, name, value)
+        live.save(update_fields=list(values), clean=False)
+    for name, value in values.items():
+        setattr(company, name, value)
+    return True
+
+
+CHANGED_MEANWHILE = (
+    "Someone else changed this meanwhile, so nothing was saved. What you chose is below, "
+    "beside what it is now: send it again to keep yours."
+)
+
+
+def _settings_page(request, membership, form, title, status=200):
+    return render(
+        request,
+        "members/live_settings.html",
+        {
+            "form": form,
+            "company": membership.company.specific,
+            "membership": membership,
+            "title": title,
+            "active": "edit",
+        },
+        status=status,
+    )
+
+
+def _bound_again(form_class, request, company):
+    """The member's input, now based on the current values (so sending it again saves it)."""
+    data = request.POST.copy()
+    data["based_on"] = form_class.version(company)
+    return form_class(data, company=company)
+
+
+def _edit_live_settings(request, company_id, form_class, title: str, saved):
+    """A :class:`~members.forms.LiveSettingsForm`'s own page and its save, at once.
+
+    Unchanged: nothing saved, as every member form. Changed meanwhile by
+    someone else: refused with the member's input kept.
+    """
+    membership = membership_or_404(request.user, company_id)
+    company = membership.company.specific
+    if request.method != "POST":
+        return _settings_page(request, membership, form_class(company=company), title)
+    form = form_class(request.POST, company=company)
+    if not form.is_valid():
+        return _settings_page(request, membership, form, title, status=400)
+    values = form.live_values()
+    if form.says_the_same(company, values):
+        messages.info(request, NOTHING_CHANGED_AT_ONCE)
+        return redirect("members:dashboard", company.pk)
+    if not save_live_settings(company, form, values):
+        messages.error(request, CHANGED_MEANWHILE)
+        company.refresh_from_db()
+        again = _bound_again(form_class, request, company)
+        return _settings_page(request, membership, again, title, status=409)
+    messages.success(request, saved(company))
+    return redirect("members:dashboard", company.pk)
+
+
+@login_required
+def edit_availability(request, company_id):
+    """Available now / from / booked until: saved and confirmed at once."""
+
+    def saved(company):
+        if company.availability:
+            return f"Saved: your profile now says “{company.availability_label}”."
+        return "Saved: your profile no longer shows your availability."
+
+    return _edit_live_settings(request, company_id, AvailabilityForm, "Availability", saved)
+
+
+@login_required
+def edit_contact_visibility(request, company_id):
+    """Who sees the email and the phone: saved at once."""
+    return _edit_live_settings(
+        request,
+        company_id,
+        ContactVisibilityForm,
+        "Who sees your contact details",
+        lambda company: "Saved: the public profile follows your choice now.",
+    )
+
+
+@login_required
+@require_POST
+def confirm_availability(request, company_id):
+    """The dashboard's one-click "Still right": the availability confirmed today."""
+    membership = membership_or_404(request.user, company_id)
+    company = membership.company.specific
+    if not company.availability:
+        messages.info(request, "Say when you can take on work first.")
+        return redirect("members:edit_availability", company.pk)
+    with transaction.atomic():
+        live = CompanyPage.objects.select_for_update().get(pk=company.pk)
+        live.availability_confirmed_at = timezone.now()
+        live.save(update_fields=["availability_confirmed_at"], clean=False)
+    messages.success(
+        request, f"Thank you: “{live.availability_label}” is confirmed for another 60 days."
+    )
+    return redirect("members:dashboard", company.pk)
 
 
 def apply_uploads(form, page, user, company):

@@ -13,6 +13,7 @@ the forms it claims to cover.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import inspect
 import pkgutil
@@ -26,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from wagtail.contrib.forms.models import FormMixin, FormSubmission
@@ -37,12 +39,15 @@ from cms.models import ContactPage
 from directory.forms import EnquiryForm, ProductionMergeForm
 from directory.models import Enquiry, Production
 from members.forms import (
+    AvailabilityForm,
     CompanyProfileForm,
+    ContactVisibilityForm,
     GalleryFormSet,
     GalleryRowForm,
     HoneypotMixin,
     InviteForm,
     JoinForm,
+    LiveSettingsForm,
     MemberLoginForm,
     MemberPageForm,
     MemberPasswordResetForm,
@@ -63,6 +68,7 @@ PARTS = {
     HoneypotMixin: "a mixin of MemberPasswordResetForm",
     MemberPasswordResetForm: "the base of QueuedPasswordResetForm (its email goes to the outbox)",
     MemberPageForm: "the base of CompanyProfileForm and ProjectForm",
+    LiveSettingsForm: "the base of AvailabilityForm and ContactVisibilityForm",
     GalleryRowForm: "a gallery row of the profile and project forms",
     GalleryFormSet: "the gallery of the profile and project forms",
     AwardRowForm: "an award row of the project form",
@@ -122,6 +128,25 @@ def _profile_pending():
     return browser, url, studio
 
 
+def _profile_with_availability():
+    """The profile page's availability form, holding a date that has passed since it was
+    given (it must save unchanged as it was, not be refused as a past day)."""
+    browser, url, studio = _profile()
+    type(studio).objects.filter(pk=studio.pk).update(
+        availability="from",
+        availability_date=datetime.date(2026, 1, 5),
+        availability_confirmed_at=timezone.now() - datetime.timedelta(days=3),
+        email_visibility="nobody",
+        phone_visibility="everyone",
+    )
+    return browser, url, studio
+
+
+def _on_own_page(opened, url_name):
+    browser, _url, studio = opened
+    return browser, reverse(url_name, args=[studio.pk]), studio
+
+
 def _project():
     studio = rich_company()
     film = rich_project(studio)
@@ -167,6 +192,20 @@ CASES = {
     "member profile": Case((CompanyProfileForm, GalleryRowForm), "base_revision", _profile),
     "member profile with a pending change": Case(
         (CompanyProfileForm, GalleryRowForm), "base_revision", _profile_pending
+    ),
+    "member availability": Case((AvailabilityForm,), "available_from", _profile_with_availability),
+    "member contact privacy": Case(
+        (ContactVisibilityForm,), "email_visibility", _profile_with_availability
+    ),
+    "member availability page": Case(
+        (AvailabilityForm,),
+        "available_from",
+        lambda: _on_own_page(_profile_with_availability(), "members:edit_availability"),
+    ),
+    "member contact privacy page": Case(
+        (ContactVisibilityForm,),
+        "email_visibility",
+        lambda: _on_own_page(_profile_with_availability(), "members:edit_contact_visibility"),
     ),
     "project": Case((ProjectForm, AwardRowForm, GalleryRowForm), "base_revision", _project),
     "new project": Case((ProjectForm,), "title", _new_project),

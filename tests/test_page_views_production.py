@@ -17,6 +17,7 @@ import re
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 
@@ -27,6 +28,7 @@ from directory.models import (
     Production,
     ProductionIndexPage,
 )
+from insight.models import ClusterNumbersPage, SearchEvent
 from showcase.models import ProjectGalleryImage
 from tests.cms.factories import category, news_index, news_page, standard_page
 from tests.cms.factories import image as full_size_image
@@ -65,6 +67,10 @@ CEILINGS = {
     "search API": 7,  # filter values, compound words, search, counts, 3 for the hits
     "productions": 3,  # the page, the count, the productions with their members
     "production": 4,  # the page, the production, its credited members, the showcase project
+    "cluster in numbers": 2,  # the page, breadcrumb: the figures are kept (insight.numbers)
+    "cluster in numbers CSV": 1,  # the page
+    "directory, available by": 6,  # as the directory: the date costs no query
+    "company API": 4,  # the company, its skills, sectors and credits (renditions cached)
 }
 # Statements that change the database, or open a transaction in order to.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.I)
@@ -85,6 +91,11 @@ PAGES = {  # the URLs, filled in by Site.urls()
     "search API": "/api/v1/directory/search?q=animation&skill=skill-0&page_size={page_size}",
     "productions": "/productions/",
     "production": "/productions/{production}/",
+    "cluster in numbers": "/cluster-in-numbers/",
+    "cluster in numbers CSV": "/cluster-in-numbers/csv/sectors/",
+    "directory, available by": "/directory/?available_by={today}&page_size={page_size}",
+    # Anonymous: contact details only when shown to everyone (directory.contact_privacy).
+    "company API": "/api/v1/directory/companies/{company}",
 }
 
 
@@ -110,6 +121,9 @@ class Site:
         productions = ProductionIndexPage(title="Productions", slug="productions")
         home_page().add_child(instance=productions)
         productions.save_revision().publish()
+        numbers = ClusterNumbersPage(title="The cluster in numbers", slug="cluster-in-numbers")
+        home.add_child(instance=numbers)
+        numbers.save_revision().publish()
         self.size = 0
 
     def grow(self, size: int) -> None:
@@ -124,6 +138,9 @@ class Site:
                 strapline=f"Animation for everyone, {n}",
                 about="<p>We animate characters.</p>",
                 logo=image(f"Logo {n}", size=(24, 24)),
+                # Found by "available by" and shown on every card.
+                availability="now",
+                availability_confirmed_at=timezone.now(),
             )
             CreditFactory.create_batch(2, company=member)
             # Every member is credited on one production: its page grows with the site.
@@ -152,6 +169,10 @@ class Site:
                 )
             work.save_revision().publish()
             self.projects.append(work)
+            for _ in range(3):  # searched often enough to be shown
+                SearchEvent.objects.create(
+                    at=timezone.now(), source="page", text=f"search {n}", total=n
+                )
             self.articles.append(
                 news_page(
                     f"News {n}",
@@ -184,6 +205,7 @@ class Site:
             "project": self.projects[0].slug,
             "page_size": self.size * 2,
             "production": Production.objects.get(title="Brick Lane North").slug,
+            "today": timezone.localdate().isoformat(),
         }
         return {name: url.format(**values) for name, url in PAGES.items()}
 

@@ -62,6 +62,7 @@ from django.db.models.functions import (
     Sqrt,
 )
 
+from directory.availability import available_by_q
 from directory.models import CompanyCredit, CompanyPage, client_key, updated_month_expression
 
 from . import spelling
@@ -309,6 +310,8 @@ class DatabaseBackend(SearchBackend):
         if query.client:  # the same: credited on a production for this client
             credited = CompanyCredit.objects.filter(work__client_key=client_key(query.client))
             base = base.filter(pk__in=credited.values("company_id"))
+        if query.available_by is not None:  # the same: decided now, from the stored dates
+            base = base.filter(available_by_q(query.available_by))
         matching = base
         for param, slugs in query.filters.items():
             if slugs:

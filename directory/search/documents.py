@@ -57,6 +57,11 @@ class CompanyDocument:
     # "Channel 4"), each once: what a commissioner who knows the work searches for.
     credit_text: list[str] = field(default_factory=list)
     client_keys: list[str] = field(default_factory=list)  # their clients, folded (``client=``)
+    # What the member said and when (``directory.availability``), as stored:
+    # searches work out from them whether it holds today.
+    availability: str = ""
+    availability_date: datetime.date | None = None
+    availability_confirmed_at: datetime.datetime | None = None
 
     def analysed(self) -> dict[str, Analysed]:
         """The three ranked text fields, analysed (``analysis.analyse``) for both backends.
@@ -152,6 +157,9 @@ def _prepare_batch(companies: list) -> Iterator[CompanyDocument]:
             client_keys=sorted(
                 {c.work.client_key for c in company.credits.all() if c.work and c.work.client_key}
             ),
+            availability=company.availability,
+            availability_date=company.availability_date,
+            availability_confirmed_at=company.availability_confirmed_at,
         )
 
 

@@ -59,6 +59,7 @@ from html import unescape
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
+from directory.availability import Availability, confirmed_since
 from directory.models import client_key
 
 from . import tasks
@@ -421,6 +422,33 @@ class ElasticsearchBackend(SearchBackend):
         }
 
     @staticmethod
+    def available_by_filter(available_by, now=None) -> dict:
+        """``directory.availability.available_by_q`` in Elasticsearch's words.
+
+        The index holds what the member said and when (``availability``,
+        ``availability_date``, ``availability_confirmed_at``); "now" and the
+        60 days are applied here, at search time, so nothing is reindexed as
+        the days pass.
+        """
+        day = available_by.isoformat()
+        since = confirmed_since(now).isoformat()
+
+        def said(kind, *more):
+            return {"bool": {"filter": [{"term": {"availability": kind}}, *more]}}
+
+        return {
+            "bool": {
+                "filter": [{"range": {"availability_confirmed_at": {"gte": since}}}],
+                "should": [
+                    said(Availability.NOW.value),
+                    said(Availability.FROM.value, {"range": {"availability_date": {"lte": day}}}),
+                    said(Availability.BOOKED.value, {"range": {"availability_date": {"lt": day}}}),
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+
+    @staticmethod
     def facet_filter(param: str, slugs) -> dict:
         return {"terms": {FACET_FIELDS[param]: list(slugs)}}
 
@@ -440,6 +468,8 @@ class ElasticsearchBackend(SearchBackend):
             filters.append({"term": {"verified": True}})
         if query.client:  # the same: credited on a production for this client
             filters.append({"term": {"clients": client_key(query.client)}})
+        if query.available_by is not None:  # the same
+            filters.append(self.available_by_filter(query.available_by))
         nearby = query.near if query.near is not None and query.radius_miles else None
         main = {
             "bool": {

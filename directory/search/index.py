@@ -65,6 +65,10 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def _version() -> int:
     """An external document version that grows with time (nanoseconds since the epoch)."""
     return time.time_ns()
@@ -109,6 +113,11 @@ class CompanyIndexDocument(Document):
     # The local month of the last update or confirmation (year x 12 + month - 1):
     # fresher profiles first among equally relevant ones (``sort_clause``).
     updated_month = Integer()
+    # As the member said it and when (``directory.availability``): "now" and
+    # the 60 days are applied by each search, never baked in here.
+    availability = Keyword()
+    availability_date = Date()
+    availability_confirmed_at = Date()
     url = Keyword(index=False)
     suggest = Completion(analyzer="whitespace")  # inputs are analysed words
     # A hash of everything above: ``rebuild_directory_index --check`` compares it.
@@ -143,6 +152,9 @@ class CompanyIndexDocument(Document):
             "joined_at": document.joined_at.isoformat() if document.joined_at else None,
             "published_at": document.published_at.isoformat() if document.published_at else None,
             "updated_month": updated_month_number(document.updated_at),
+            "availability": document.availability or None,
+            "availability_date": _iso(document.availability_date),
+            "availability_confirmed_at": _iso(document.availability_confirmed_at),
             "url": document.url,
             "suggest": {
                 "input": title_suggestions(document.title),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.http import QueryDict
+from django.utils.dateformat import format as format_date
 
 from cms.invalidation import forget_on_change
 from cms.page_cache import canonical_query
@@ -93,7 +94,10 @@ def directory_context(page, request) -> dict:
             else request.GET.get("near", "")[:100]
         ),
         "near_places": _near_places(),
-        "filters_selected": bool(query.filters or query.near or query.verified or query.client),
+        "filters_selected": bool(
+            query.filters or query.near or query.verified or query.available_by or query.client
+        ),
+        "available_by_value": query.available_by.isoformat() if query.available_by else "",
     }
 
 
@@ -127,7 +131,8 @@ forget_on_change(NEAR_PLACES_KEY, Place, uid="search-near-places")
 
 
 def _active_filters(query: SearchQuery, groups, base: str) -> list[ActiveFilter]:
-    """Text, facet values, the "near" centre and "verified": each with the link that drops it."""
+    """Text, facet values, the "near" centre, "verified" and "available by": each with the
+    link that drops it."""
 
     def without(facet, slug) -> str:
         remaining = tuple(s for s in query.selected(facet.param) if s != slug)
@@ -162,6 +167,10 @@ def _active_filters(query: SearchQuery, groups, base: str) -> list[ActiveFilter]
     if query.client:
         url = filter_url(base, query_to_params(query, client=None, page=None))
         active.append(ActiveFilter(f"Credited for {query.client}", url))
+    if query.available_by:
+        url = filter_url(base, query_to_params(query, available_by=None, page=None))
+        day = format_date(query.available_by, "j F Y")
+        active.append(ActiveFilter(f"Available by {day}", url))
     return active
 
 
@@ -203,6 +212,7 @@ def normalised_query(params: QueryDict) -> str | None:
         ("radius", "" if asked.radius_miles is None else f"{asked.radius_miles:g}"),
         ("verified", "1" if asked.verified else ""),
         ("client", asked.client),
+        ("available_by", asked.available_by.isoformat() if asked.available_by else ""),
         ("sort", "" if asked.sort is Sort.RELEVANCE else asked.sort.value),
         ("page", "" if asked.page == 1 else str(asked.page)),
         ("page_size", "" if asked.page_size == DEFAULT_PAGE_SIZE else str(asked.page_size)),

@@ -10,14 +10,16 @@ kinds of problem are told apart:
 * things a person can reasonably get wrong or that go stale (a skill that was
   renamed, a town we do not know, ``sort=distance`` without a centre) are
   ignored and described in ``SearchQuery.notes``, so the search still answers;
-* numbers that are not numbers (``page=two``, ``radius=-3``) and yes/no
-  values that are neither (``verified=banana``) raise
+* numbers that are not numbers (``page=two``, ``radius=-3``), yes/no
+  values that are neither (``verified=banana``) and dates that are not days
+  (``available_by=2027-02-30``) raise
   :class:`SearchParamError` naming the parameter: the API answers 400, the
   page shows a friendly message.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Mapping
@@ -150,6 +152,25 @@ def _parse_flag(params: Mapping, name: str, label: str) -> bool:
     raise SearchParamError(name, f"{label} must be 1 (yes) or 0 (no), not “{raw[:20]}”.")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _parse_date(params: Mapping, name: str, label: str) -> datetime.date | None:
+    raw = _get(params, name).strip()
+    if raw == "":
+        return None
+    example = "for example 2027-03-03"
+    if not _ISO_DATE.fullmatch(raw):
+        raise SearchParamError(
+            name, f"{label} must be a date written YYYY-MM-DD ({example}), not “{raw[:20]}”."
+        )
+    try:
+        value = datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise SearchParamError(name, f"{label}: “{raw}” is not a day of the calendar.") from None
+    return value
+
+
 def parse_search_request(params: Mapping) -> SearchRequest:
     """Read a ``QueryDict`` (or a plain dict of values/lists) into a :class:`SearchRequest`.
 
@@ -180,6 +201,7 @@ def parse_search_request(params: Mapping) -> SearchRequest:
     radius = _parse_radius(params)
     verified = _parse_flag(params, "verified", "“Verified members only”")
     client = " ".join(_get(params, "client").split())[:MAX_CLIENT_LENGTH]
+    available_by = _parse_date(params, "available_by", "“Available by”")
 
     filters: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
@@ -203,6 +225,7 @@ def parse_search_request(params: Mapping) -> SearchRequest:
         place_words=_get(params, "place_words").lower() != "off",
         verified=verified,
         client=client if client_key(client) else "",
+        available_by=available_by,
         sort=sort,
         page=page,
         page_size=page_size,
@@ -276,6 +299,7 @@ def resolve_search_request(request: SearchRequest) -> SearchQuery:
         radius_miles=radius,
         verified=request.verified,
         client=request.client,
+        available_by=request.available_by,
         sort=sort,
         page=request.page,
         page_size=request.page_size,
@@ -414,6 +438,7 @@ def query_to_params(query: SearchQuery, **overrides) -> list[tuple[str, str]]:
         "radius": (f"{query.radius_miles:g}" if query.near and query.radius_miles else ""),
         "verified": "1" if query.verified else "",
         "client": query.client,
+        "available_by": query.available_by.isoformat() if query.available_by else "",
         "sort": "" if query.sort is Sort.RELEVANCE else query.sort.value,
         "page": "" if query.page == 1 else str(query.page),
         "page_size": "" if query.page_size == DEFAULT_PAGE_SIZE else str(query.page_size),

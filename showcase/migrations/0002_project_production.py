@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0008_productions'),
+        ('directory', '0010_productions'),
         ('showcase', '0001_initial'),
     ]
 

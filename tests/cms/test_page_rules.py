@@ -5,6 +5,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from cms.models import ContactPage, HomePage, NewsIndexPage, NewsPage, StandardPage
 from directory.models import CompanyPage, DirectoryIndexPage
+from tests.cms.page_test_case import PageTestCase
 
 
 class PageRulesTest(WagtailPageTestCase):
@@ -37,23 +38,13 @@ class PageRulesTest(WagtailPageTestCase):
         self.assertEqual(NewsIndexPage.max_count, 1)
 
 
-class PageRoundTripTest(WagtailPageTestCase):
+class PageRoundTripTest(PageTestCase):
     """Each page type routes, renders and survives an edit-form round trip (GET, then POST
     of the form as the admin rendered it)."""
 
     def setUp(self):
-        from unittest import mock
-
+        super().setUp()
         from directory.models import HomePageFeaturedCompany
-
-        # Wagtail's helpers sign in with AUTHENTICATION_BACKENDS[0]; ours is axes'
-        # throttle, which checks logins but loads no users, so sign in with the next one.
-        patcher = mock.patch(
-            "wagtail.test.utils.page_tests.AUTH_BACKEND",
-            "django.contrib.auth.backends.ModelBackend",
-        )
-        patcher.start()
-        self.addCleanup(patcher.stop)
         from tests.cms import factories as f
         from tests.directory.factories import company, home_page
 

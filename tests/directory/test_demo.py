@@ -6,6 +6,7 @@ from io import StringIO
 
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from wagtail.models import Page
 
@@ -13,6 +14,9 @@ import pytest
 
 from directory import demo
 from directory.models import CompanyPage, DirectoryIndexPage, Production, ProductionIndexPage
+from directory.search import run_search
+from directory.search.base import SearchQuery
+from directory.search.database import DatabaseBackend
 from directory.search.models import CompanySearchEntry
 from tests.directory.factories import home_page
 
@@ -180,3 +184,21 @@ def test_five_hundred_companies_are_all_found_by_the_directory_search(monkeypatc
     near = search("near=st4&radius=200")
     assert near.total == 500
     assert search("near=st4&radius=3").total < 500
+
+
+def test_seeded_companies_say_every_kind_of_availability_and_privacy():
+    home_page()
+    seed(12)
+    companies = list(CompanyPage.objects.listed())
+    labels = {c.availability_label.split(" ")[0] for c in companies if c.availability_label}
+    assert {"Available", "Booked", "Availability"} <= labels  # now/from, booked, unconfirmed
+    assert any(c.availability_label.startswith("Available from") for c in companies)
+    assert any(not c.availability for c in companies)
+    assert {c.email_visibility for c in companies} == {"everyone", "commissioners"}
+    assert {c.phone_visibility for c in companies} == {"everyone", "commissioners", "nobody"}
+    today = run_search(SearchQuery(available_by=timezone.localdate()), backend=DatabaseBackend())
+    later = run_search(
+        SearchQuery(available_by=timezone.localdate() + timezone.timedelta(days=90)),
+        backend=DatabaseBackend(),
+    )
+    assert 0 < today.total < later.total

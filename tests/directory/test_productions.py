@@ -33,7 +33,7 @@ from .factories import company, directory_index, home_page
 
 pytestmark = pytest.mark.django_db
 
-link_credits = import_module("directory.migrations.0009_link_credits_to_productions").link_credits
+link_credits = import_module("directory.migrations.0011_link_credits_to_productions").link_credits
 
 
 def credited(page, title, year=2024, client="Channel 4", role="Animation"):

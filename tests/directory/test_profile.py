@@ -49,6 +49,9 @@ def clay_pixel(leek):
         website="https://claypixel.example",
         email="studio@claypixel.example",
         phone="01538 000000",
+        # Shown to everyone, as the company chose (tests/directory/test_contact_privacy.py).
+        email_visibility="everyone",
+        phone_visibility="everyone",
         year_founded=2014,
         size_band="2-9",
         service_area="national",

@@ -37,6 +37,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0009_link_credits_to_productions")]
+    dependencies = [("directory", "0011_link_credits_to_productions")]
 
     operations = [migrations.RunPython(grant, revoke)]

@@ -57,6 +57,6 @@ def unlink_credits(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0008_productions")]
+    dependencies = [("directory", "0010_productions")]
 
     operations = [migrations.RunPython(link_credits, unlink_credits)]

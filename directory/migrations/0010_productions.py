@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0007_company_confirmed_at'),
+        ('directory', '0009_commissioners_group'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
