@@ -213,6 +213,7 @@ class HomePage(CachedPrivacyMixin, Page):
         "cms.ContactPage",
         "cms.NewsIndexPage",
         "directory.DirectoryIndexPage",
+        "directory.ProductionIndexPage",
         "showcase.ShowcaseIndexPage",
         "insight.ClusterNumbersPage",
     ]

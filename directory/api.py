@@ -170,6 +170,12 @@ class SearchParams(Schema):
     verified: bool | None = Field(
         None, description="`1`: only companies the cluster has verified (default: all)."
     )
+    client: str | None = Field(
+        None,
+        max_length=200,
+        description="A broadcaster or client, e.g. `Channel 4`: only companies credited on a "
+        "production for them (matched ignoring case, accents and punctuation).",
+    )
     available_by: datetime.date | None = Field(
         None,
         description="`YYYY-MM-DD`: only companies free for new work on or before this day "

@@ -13,7 +13,15 @@ class DirectoryConfig(AppConfig):
         from cms.page_cache import invalidate_on
 
         from . import profile
-        from .models import CompanyPage, Place, PostcodeDistrict, Sector, Skill, SkillGroup
+        from .models import (
+            CompanyPage,
+            Place,
+            PostcodeDistrict,
+            Production,
+            Sector,
+            Skill,
+            SkillGroup,
+        )
 
         # A company's page: its profile and its enquiry form (directory/presenters.py).
         register_presenter(
@@ -25,3 +33,5 @@ class DirectoryConfig(AppConfig):
         # Profiles, the directory and the showcase show these by name: a
         # rename, an addition or a removal empties the page cache.
         invalidate_on(Skill, SkillGroup, Sector, Place, PostcodeDistrict)
+        # A production's page shows its record; merging moves credits.
+        invalidate_on(Production)

@@ -26,6 +26,7 @@ import random
 import re
 import sys
 import uuid
+import zlib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -53,6 +54,7 @@ from .models import (
     DirectoryIndexPage,
     HomePageFeaturedCompany,
     Place,
+    ProductionIndexPage,
     Sector,
     Skill,
 )
@@ -847,16 +849,24 @@ def curated_page(
         page.longitude = round(place.longitude + rng.uniform(-0.01, 0.01), 5)
     page.skills = skills
     page.sectors = [sectors[slug] for slug in trade.sectors if slug in sectors]
-    page.credits = [  # newest first, no production twice
-        CompanyCredit(
-            production=production,
-            client=rng.choice(clients),
-            year=2025 - n - rng.randint(0, 1),
-            role=rng.choice(trade.roles),
-            sort_order=n,
+    credits = []
+    for production in rng.sample(productions, rng.randint(2, 5)):  # no production twice
+        # One production has one year and client, whoever credits it; the draws
+        # that used to pick them are still made, so every other detail of the
+        # demo stays as it was (the relevance judgments are written against it).
+        rng.choice(clients), rng.randint(0, 1)
+        credits.append(
+            CompanyCredit(
+                production=production,
+                client=production_client(production, clients),
+                year=production_year(production),
+                role=rng.choice(trade.roles),
+            )
         )
-        for n, production in enumerate(rng.sample(productions, rng.randint(2, 5)))
-    ]
+    credits.sort(key=lambda c: -c.year)  # newest first
+    for n, credit in enumerate(credits):
+        credit.sort_order = n
+    page.credits = credits
     page.logo = logo_image(name, PALETTE[number % len(PALETTE)])
     if number < GALLERY_COMPANIES:
         page.gallery_images = [
@@ -870,6 +880,35 @@ def curated_page(
             for n, caption in enumerate(trade.stills)
         ]
     return page
+
+
+def production_year(production: str) -> int:
+    """The year of a demo production, the same for every company credited on it."""
+    return 2019 + zlib.crc32(production.encode()) % 7
+
+
+def production_client(production: str, clients) -> str:
+    """The broadcaster or client of a demo production (one of its trade's; some have none)."""
+    return clients[zlib.crc32(production.encode()[::-1]) % len(clients)]
+
+
+def ensure_productions_page(stdout) -> None:
+    """The productions page at /productions/ under the home page (created once)."""
+    if ProductionIndexPage.objects.exists():
+        return
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    page = ProductionIndexPage(
+        title="Productions",
+        slug="productions",
+        intro="<p>Films, series, games and campaigns our member companies are credited on: "
+        "see who worked on what, and for whom.</p>",
+        show_in_menus=False,
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    stdout.write("  created the productions page at /productions/")
 
 
 def demo_freshness(number: int, now=None) -> dict:
@@ -965,6 +1004,8 @@ def seed(stdout, options) -> None:
     if wanted > len(CURATED):
         bulk_create_companies(index, wanted - len(CURATED), stdout, terms)
     feature_members(stdout)
+    with transaction.atomic():
+        ensure_productions_page(stdout)
 
 
 def feature_members(stdout) -> None:

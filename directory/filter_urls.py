@@ -23,6 +23,11 @@ def filter_url(base: str, params: Iterable[tuple[str, str]]) -> str:
     return f"{base}?{urlencode(pairs)}" if pairs else base
 
 
+def client_filter_url(client: str, base: str) -> str:
+    """The directory at ``base`` showing the companies credited for one broadcaster or client."""
+    return filter_url(base, [("client", client)])
+
+
 def skill_filter_url(slug: str, base: str) -> str:
     """The directory at ``base`` filtered by one skill."""
     return filter_url(base, [("skill", slug)])

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import Enquiry
+from .models import Enquiry, Production
 
 
 class EnquiryForm(forms.ModelForm):
@@ -59,3 +59,22 @@ class EnquiryForm(forms.ModelForm):
         if phone and not all(c.isdigit() or c in " +()-" for c in phone):
             raise forms.ValidationError("Use digits, spaces and + ( ) - only.")
         return phone
+
+
+class ProductionMergeForm(forms.Form):
+    """An editor's choice of the duplicate to merge into the production being kept."""
+
+    duplicate = forms.ModelChoiceField(
+        queryset=Production.objects.none(),
+        label="The duplicate to merge into this production",
+        help_text="Its credits move to this production and it is deleted; its title stays "
+        "findable, so members naming it are linked here.",
+        error_messages={"required": "Choose the duplicate to merge into this production."},
+    )
+
+    def __init__(self, *args, kept: Production, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = kept
+        self.fields["duplicate"].queryset = Production.objects.exclude(pk=kept.pk).order_by(
+            "title_key", "year"
+        )

@@ -1,17 +1,21 @@
-"""Member companies and the taxonomies that describe them.
+"""Member companies, the taxonomies that describe them and the productions they are credited on.
 
 Skills, sectors and places are plain models registered as snippets (see
 ``wagtail_hooks.py``); company pages link to them with parental many-to-many
 fields so that revisions and moderation carry the selection.
 """
 
+from __future__ import annotations
+
+import re
 from datetime import timedelta
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.dispatch import Signal
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -31,15 +35,19 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from anyascii import anyascii
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from cms.csrf import checks_origin_not_token
 from cms.fields import RichTextField
+from cms.page_cache import first_live
+from cms.pagination import page_links, paginate, query_page_url
 from cms.privacy import CachedPrivacyMixin
+from cms.structured_data import json_ld, schema
 
 from .availability import Availability, availability_label
 from .contact_privacy import DEFAULT_VISIBILITY, ContactVisibility
-from .filter_urls import skill_filter_url
+from .filter_urls import client_filter_url, skill_filter_url
 from .presenters import presented_context, presented_view
 from .video import parse_video
 
@@ -195,6 +203,115 @@ class DirectoryIndexPage(CachedPrivacyMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(presented_context(self, request))
         return context
+
+
+class ProductionIndexPage(CachedPrivacyMixin, RoutablePageMixin, Page):
+    """The productions members are credited on (``/productions/`` in the demo), one page each.
+
+    Productions are records, not pages (members create them by crediting
+    them; editors merge duplicates among the snippets), so this one page
+    routes them: ``/productions/<slug>/`` lists every listed member credited
+    on the production with their roles, and the showcase project about it.
+    """
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = 1
+    PAGE_SIZE = 48
+
+    class Meta:
+        verbose_name = "productions page"
+
+    @path("", name="index")
+    def index_route(self, request):
+        productions = (
+            Production.objects.with_listed_credits()
+            .annotate(
+                members=models.Count(
+                    "credits__company", filter=listed_q("credits__company__"), distinct=True
+                )
+            )
+            .order_by(models.F("year").desc(nulls_last=True), "title_key")
+        )
+        page_obj = paginate(productions, self.PAGE_SIZE, request.GET.get("page", 1))
+        return self.render(
+            request,
+            context_overrides={
+                "productions": page_obj,
+                "pagination": page_links(page_obj, query_page_url("")),
+            },
+        )
+
+    @path("<slug:slug>/", name="production")
+    def production_route(self, request, slug):
+        production = Production.objects.filter(slug=slug).first()
+        credits = []
+        if production is not None:
+            credits = list(
+                production.credits.filter(listed_q("company__"))
+                .select_related("company", "company__logo")
+                .order_by("company__title", "sort_order")
+            )
+        if not credits:
+            raise Http404("No member is credited on this production.")
+        project = production.showcase_projects.live().order_by("-first_published_at").first()
+        directory = first_live(DirectoryIndexPage)
+        client_url = None
+        if production.client and directory is not None:
+            client_url = client_filter_url(production.client, directory.get_url(request))
+        return self.render(
+            request,
+            template="directory/production_page.html",
+            context_overrides={
+                "production": production,
+                "credits": credits,
+                "project": project,
+                "client_url": client_url,
+                "json_ld": production_json_ld(production, credits, request, self),
+            },
+        )
+
+    def production_url(self, production, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("production", args=[production.slug])
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if not urls or not base:
+            return urls
+        for production in Production.objects.with_listed_credits().only("slug"):
+            urls.append(
+                {"location": base + self.reverse_subpage("production", args=[production.slug])}
+            )
+        return urls
+
+
+def production_json_ld(production, credits, request, index) -> str:
+    """schema.org CreativeWork: the production, who made it (the credited members) and for whom."""
+    url = request.build_absolute_uri(index.production_url(production, request))
+    companies = {credit.company_id: credit.company for credit in credits}
+    return json_ld(
+        schema(
+            "CreativeWork",
+            context=True,
+            name=production.title,
+            url=url,
+            genre=production.get_kind_display()
+            if production.kind != Production.Kind.OTHER
+            else None,
+            dateCreated=str(production.year) if production.year else None,
+            sameAs=production.link or None,
+            producer=schema("Organization", name=production.client) if production.client else None,
+            creator=[
+                schema("Organization", name=c.title, url=c.get_full_url(request))
+                for c in companies.values()
+            ],
+        )
+    )
 
 
 def to_the_minute(value):
@@ -633,8 +750,216 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
             raise ValidationError(errors)
 
 
+# -- productions ---------------------------------------------------------------
+# What credits point to: one row per production, found again by its title key
+# (``production_title_key``) and year, so "The Brick Lane North" (2024) and
+# "brick lane north" (2024) are one production however members write it.
+
+_KEY_PUNCTUATION = re.compile(r"[^a-z0-9]+")
+_LEADING_ARTICLE = re.compile(r"^(the|a|an) ")
+
+
+def production_title_key(title: str) -> str:
+    """A production's title as the key it is found by: folded, without punctuation or "The".
+
+    "The Lost Mill!" and "Lost  Mill" and "The Lóst-Mill" are all "lost mill".
+    Accents and case fold as the search analysis folds them (``anyascii``,
+    lower case; the models sit below ``directory.search`` so cannot import it);
+    "&" reads "and", so "Slip & Glaze" is "Slip and Glaze".
+    """
+    text = anyascii(title or "").lower().replace("&", " and ")
+    text = " ".join(_KEY_PUNCTUATION.sub(" ", text).split())
+    return _LEADING_ARTICLE.sub("", text)[:200]
+
+
+def client_key(client: str) -> str:
+    """A broadcaster's or client's name as the ``client=`` filter matches it.
+
+    Folded as titles are ("Channel 4", "channel-4" and "CHANNEL 4" are one),
+    but a leading "The" is kept: it can be part of a name ("The Guardian").
+    """
+    text = anyascii(client or "").lower().replace("&", " and ")
+    return " ".join(_KEY_PUNCTUATION.sub(" ", text).split())[:200]
+
+
+class ProductionQuerySet(models.QuerySet):
+    def matching(self, title: str, year: int | None):
+        """The production with this title (by its key) and year, or one merged into it."""
+        key = production_title_key(title)
+        same_year = models.Q(year__isnull=True) if year is None else models.Q(year=year)
+        alias_year = (
+            models.Q(aliases__year__isnull=True) if year is None else models.Q(aliases__year=year)
+        )
+        return self.filter(
+            (models.Q(title_key=key) & same_year) | (models.Q(aliases__title_key=key) & alias_year)
+        ).distinct()
+
+    def resolve(self, title: str, year: int | None, **details) -> Production:
+        """The production ``title`` and ``year`` name, created (with ``details``) if new."""
+        found = self.matching(title, year).first()
+        if found is not None:
+            return found
+        production = Production(title=title.strip(), year=year, **details)
+        try:
+            with transaction.atomic():
+                production.save()
+        except IntegrityError:
+            # Made a moment ago by another save of the same title and year.
+            return self.matching(title, year).get()
+        return production
+
+    def with_listed_credits(self):
+        """Productions with at least one credit from a listed company (what has a page)."""
+        return self.filter(
+            pk__in=CompanyCredit.objects.filter(listed_q("company__")).values("work_id")
+        )
+
+
+class Production(models.Model):
+    """A film, series, commercial, game... that member companies are credited on.
+
+    Credits point here (``CompanyCredit.work``); its page under the productions
+    page lists every listed member credited, with their roles. Unique by title
+    key and year; editors merge duplicates in the admin (``merge_into``).
+    """
+
+    class Kind(models.TextChoices):
+        FILM = "film", "Film"
+        SERIES = "series", "TV series"
+        DOCUMENTARY = "documentary", "Documentary"
+        SHORT = "short", "Short film"
+        ANIMATION = "animation", "Animation"
+        COMMERCIAL = "commercial", "Commercial or brand film"
+        GAME = "game", "Game"
+        MUSIC_VIDEO = "music-video", "Music video"
+        IMMERSIVE = "immersive", "Immersive or XR"
+        CORPORATE = "corporate", "Corporate or explainer"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=200)
+    title_key = models.CharField(
+        max_length=200, editable=False, db_index=True, help_text="The title folded for matching."
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    client = models.CharField(
+        "broadcaster or client",
+        max_length=200,
+        blank=True,
+        help_text="Who commissioned or broadcast it, e.g. Channel 4, BBC Three, a brand.",
+    )
+    client_key = models.CharField(
+        max_length=200, editable=False, blank=True, db_index=True, help_text="The client folded."
+    )
+    link = models.URLField(blank=True, help_text="Optional: the production's own page.")
+    slug = models.SlugField(max_length=220, unique=True, editable=False)
+
+    objects = ProductionQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("year"), FieldPanel("kind")]),
+        FieldPanel("client"),
+        FieldPanel("link"),
+    ]
+
+    class Meta:
+        ordering = ["title_key", "year"]
+        constraints = [
+            # NULL years are equal here (an undated production exists once).
+            models.UniqueConstraint(
+                "title_key", Coalesce("year", 0), name="directory_production_unique_title_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def save(self, *args, **kwargs):
+        self.title = self.title.strip()
+        self.title_key = production_title_key(self.title)
+        self.client = self.client.strip()
+        self.client_key = client_key(self.client)
+        if not self.slug:
+            self.slug = self._free_slug()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        key = production_title_key(self.title)
+        if not key:
+            raise ValidationError({"title": "Give the production a title with letters or digits."})
+        twin = Production.objects.matching(self.title, self.year).exclude(pk=self.pk).first()
+        if twin is not None:
+            raise ValidationError(
+                {"title": f"{twin} exists already: merge the two instead of keeping both."}
+            )
+
+    def _free_slug(self) -> str:
+        base = slugify(anyascii(f"{self.title} {self.year or ''}"))[:200] or "production"
+        slug, n = base, 1
+        while Production.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def merge_into(self, kept: Production) -> int:
+        """Move this production's credits to ``kept`` and delete it; returns the credits moved.
+
+        Its title and year stay findable (``ProductionAlias``): a member's edit
+        still naming it links to ``kept`` instead of making it again.
+        """
+        if kept.pk == self.pk:
+            raise ValueError("A production cannot be merged into itself.")
+        company_ids = set(self.credits.values_list("company_id", flat=True))
+        moved = self.credits.update(
+            work=kept, production=kept.title, year=kept.year, client=kept.client
+        )
+        self.aliases.update(production=kept)
+        ProductionAlias.objects.get_or_create(
+            title_key=self.title_key, year=self.year, defaults={"production": kept}
+        )
+        self.delete()
+        # The credits moved without saving (one UPDATE): search re-indexes their companies.
+        production_credits_moved.send(Production, production=kept, company_ids=company_ids)
+        return moved
+
+
+# Sent when credits move from one production to another without being saved
+# (``Production.merge_into``), with the ``production`` they now point to and
+# the ``company_ids`` whose credits moved; directory.search re-indexes them.
+production_credits_moved = Signal()
+
+
+class ProductionAlias(models.Model):
+    """A title and year merged into a production: credits naming it resolve to that one."""
+
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="aliases")
+    title_key = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "title_key", Coalesce("year", 0), name="directory_productionalias_unique"
+            )
+        ]
+        verbose_name_plural = "production aliases"
+
+    def __str__(self):
+        return f"{self.title_key} ({self.year}) → {self.production}"
+
+
 class CompanyCredit(Orderable):
-    """A production the company worked on, shown in the order editors give."""
+    """A production the company worked on, shown in the order editors give.
+
+    ``production``, ``client`` and ``year`` are what the member wrote; saving
+    links the credit to the production they name (``work``), found by title
+    key and year or created, so every path that saves a credit (the member's
+    approved edit, the admin, the import) links it the same way.
+    """
 
     company = ParentalKey(CompanyPage, on_delete=models.CASCADE, related_name="credits")
     production = models.CharField(max_length=200)
@@ -643,6 +968,17 @@ class CompanyCredit(Orderable):
         null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
     )
     role = models.CharField(max_length=200, blank=True)
+    work = models.ForeignKey(
+        Production,
+        null=True,
+        blank=True,
+        # Deleting a production unlinks its credits (they keep their text, still
+        # searchable); removing a duplicate is a merge, which moves them.
+        on_delete=models.SET_NULL,
+        related_name="credits",
+        verbose_name="production page",
+        help_text="Linked on saving, from the title and year.",
+    )
 
     panels = [
         FieldPanel("production"),
@@ -652,6 +988,15 @@ class CompanyCredit(Orderable):
 
     def __str__(self):
         return self.production
+
+    def save(self, *args, **kwargs):
+        # Found again from the text on every save: a revision being published
+        # may carry a production since merged away (its alias finds the kept one).
+        if production_title_key(self.production):
+            self.work = Production.objects.resolve(self.production, self.year, client=self.client)
+        else:
+            self.work = None
+        super().save(*args, **kwargs)
 
 
 class CompanyGalleryImage(Orderable):

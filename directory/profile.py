@@ -28,6 +28,7 @@ from cms.structured_data import json_ld, schema
 from .contact_privacy import visible_contact
 from .emails import send_enquiry
 from .forms import EnquiryForm
+from .models import ProductionIndexPage
 from .shown import profile_shown
 
 RELATED_LIMIT = 4
@@ -58,9 +59,18 @@ def _own_rows(company) -> dict:
     return {
         "skills": list(company.skills.select_related("group")),
         "sectors": list(company.sectors.all()),
-        "credits": list(company.credits.all()),
+        "credits": credits_with_pages(company),
         "gallery": list(gallery.prefetch_related(*image_prefetch("image"))),
     }
+
+
+def credits_with_pages(company) -> list:
+    """The company's credits, each with ``page_url``: its production's page (None without one)."""
+    credits = list(company.credits.select_related("work"))
+    index = ProductionIndexPage.objects.live().first() if credits else None
+    for credit in credits:
+        credit.page_url = index.production_url(credit.work) if index and credit.work else None
+    return credits
 
 
 def enquiry(company, request):

@@ -5,9 +5,17 @@ come from ``directory/data`` through the data migration). Enquiries are
 commissioners' messages: editors read and filter them here, never write them.
 """
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -19,11 +27,13 @@ from cms.outbox.models import OutboundEmail
 from cms.page_cache import first_live
 from cms.permissions import WrittenBySitePolicy
 
+from .forms import ProductionMergeForm
 from .models import (
     DirectoryIndexPage,
     Enquiry,
     Place,
     PostcodeDistrict,
+    Production,
     Sector,
     Skill,
     SkillGroup,
@@ -142,6 +152,58 @@ class EnquiryViewSet(DirectorySnippetViewSet):
         return Enquiry.objects.select_related("company").prefetch_related("outbound_emails")
 
 
+class ProductionViewSet(DirectorySnippetViewSet):
+    """Productions that credits point to; "Merge…" on a row folds a duplicate into it."""
+
+    model = Production
+    icon = "media"
+    menu_label = "Productions"
+    list_display = ["title", "year", "kind", "client"]
+    list_filter = ["kind", "year"]
+    search_fields = ["title", "client"]
+    ordering = ["title_key", "year"]
+    list_per_page = 100
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("merge/<int:pk>/", self.merge_view, name="merge"),
+        ]
+
+    def merge_view(self, request, pk):
+        """Merge a chosen duplicate into production ``pk`` (``Production.merge_into``)."""
+        if not can_merge_productions(request.user):
+            raise PermissionDenied
+        kept = get_object_or_404(Production, pk=pk)
+        posted = request.method == "POST"
+        form = ProductionMergeForm(request.POST if posted else None, kept=kept)
+        if posted and form.is_valid():
+            duplicate = form.cleaned_data["duplicate"]
+            with transaction.atomic():
+                moved = duplicate.merge_into(kept)
+            messages.success(request, f"Merged {duplicate} into {kept}: {moved} credit(s) moved.")
+            return redirect(self.get_url_name("edit"), kept.pk)
+        return TemplateResponse(
+            request,
+            "directory/admin/merge_production.html",
+            {"form": form, "kept": kept, "edit_url": reverse(self.get_url_name("edit"), args=[pk])},
+        )
+
+
+def can_merge_productions(user) -> bool:
+    """Merging changes one production and deletes the other."""
+    return user.has_perms(["directory.change_production", "directory.delete_production"])
+
+
+@hooks.register("register_snippet_listing_buttons")
+def production_merge_button(snippet, user, next_url=None):
+    if isinstance(snippet, Production) and can_merge_productions(user):
+        yield ListingButton(
+            "Merge a duplicate into this…",
+            reverse("wagtailsnippets_directory_production:merge", args=[snippet.pk]),
+            priority=30,
+        )
+
+
 class DirectoryViewSetGroup(SnippetViewSetGroup):
     menu_label = "Directory"
     menu_icon = "group"
@@ -152,6 +214,7 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
         SectorViewSet,
         PlaceViewSet,
         PostcodeDistrictViewSet,
+        ProductionViewSet,
         EnquiryViewSet,
     )
 

@@ -15,7 +15,7 @@ from modelcluster.forms import BaseChildFormSet, ClusterForm
 
 from directory.availability import Availability
 from directory.contact_privacy import ContactVisibility
-from directory.models import CompanyPage, Place, Sector, Skill
+from directory.models import CompanyPage, Place, Production, Sector, Skill
 
 from .models import CompanyMembership
 from .uploads import ACCEPT_ATTRIBUTE, HELP_TEXT, clean_described_upload
@@ -511,9 +511,29 @@ class CompanyProfileForm(MemberPageForm):
         ]
         labels = {"title": "Company name"}
         formsets = {
-            "credits": ordered_rows(["production", "client", "year", "role"]),
+            # The browser suggests the productions other members credited (the
+            # page's <datalist>, no JavaScript); saving links a credit to the one
+            # its title and year name, or makes it when the change is approved.
+            "credits": ordered_rows(
+                ["production", "client", "year", "role"],
+                widgets={
+                    "production": forms.TextInput(
+                        attrs={"list": "known-productions", "autocomplete": "off"}
+                    )
+                },
+            ),
             "gallery_images": GALLERY_ROWS,
         }
+
+    KNOWN_PRODUCTIONS = 500
+
+    def known_productions(self):
+        """The productions listed members are credited on, for the credits' suggestions."""
+        return (
+            Production.objects.with_listed_credits()
+            .order_by("title_key", "year")
+            .values("title", "year", "client")[: self.KNOWN_PRODUCTIONS]
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -200,6 +200,19 @@ def ensure_project(index, number: int, rng: random.Random, companies: list) -> b
     if ProjectPage.objects.child_of(index).filter(slug=slug).exists():
         return False
     title = spec["title"]
+    # Every fourth production is the showcase project about one of its lead's
+    # credited productions that has none yet: that production's page links
+    # here. (The slug stays the one made above, so a second run finds it.)
+    production = None
+    if spec["kind"] == ProjectPage.Kind.PRODUCTION and number % 4 == 1:
+        credits = spec["team"][0].credits.filter(
+            work__isnull=False, work__showcase_projects__isnull=True
+        )
+        credit = credits.select_related("work").order_by("sort_order").first()
+        if credit is not None:
+            production = credit.work
+            title, spec["year"] = production.title, production.year or spec["year"]
+            spec["client"] = production.client or spec["client"]
     page = ProjectPage(
         title=title,
         slug=slug,
@@ -208,6 +221,7 @@ def ensure_project(index, number: int, rng: random.Random, companies: list) -> b
         client=spec["client"],
         video_url=spec["video_url"],
         featured=spec["featured"],
+        production=production,
         synopsis=(
             f"<p><b>{title}</b> was led by {spec['team'][0].title}, a {spec['label']}, and "
             f"brought together {len(spec['team'])} member "

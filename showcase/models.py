@@ -189,6 +189,14 @@ class ProjectPage(CachedPrivacyMixin, Page):
         help_text="Techniques and styles, e.g. stop-motion, drone, virtual production.",
     )
     featured = models.BooleanField(default=False, help_text="Show this project on the home page.")
+    production = models.ForeignKey(
+        "directory.Production",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="showcase_projects",
+        help_text="The production this project shows: its production page links here.",
+    )
 
     objects = PageManager.from_queryset(ProjectPageQuerySet)()
 
@@ -196,6 +204,7 @@ class ProjectPage(CachedPrivacyMixin, Page):
         FieldRowPanel([FieldPanel("kind"), FieldPanel("year")]),
         InlinePanel("project_companies", label="Company", heading="Member companies", min_num=1),
         FieldPanel("client"),
+        FieldPanel("production"),
         FieldPanel("synopsis"),
         MultiFieldPanel([FieldPanel("video_url"), FieldPanel("poster")], heading="Video"),
         MultiFieldPanel(

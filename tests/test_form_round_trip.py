@@ -44,8 +44,8 @@ from commissioners.forms import (
 )
 from commissioners.models import Commissioner, Shortlist
 from commissioners.views import ResendForm
-from directory.forms import EnquiryForm
-from directory.models import Enquiry
+from directory.forms import EnquiryForm, ProductionMergeForm
+from directory.models import Enquiry, Production
 from directory.search.models import SearchPin, Synonym
 from insight.admin_views import AddSynonymForm, SearchReportForm
 from insight.models import SkillsGap
@@ -71,7 +71,7 @@ from members.projects import AwardRowForm, ProjectForm
 from tests.cms.factories import contact_page
 from tests.commissioners.factories import commissioner
 from tests.form_html import rendered_form
-from tests.members.factories import member, rich_company, rich_project
+from tests.members.factories import editor, member, rich_company, rich_project
 from tests.showcase.factories import showcase_index
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +118,7 @@ def stored():
     """What the create forms could store or send."""
     return {
         "enquiries": Enquiry.objects.count(),
+        "productions": Production.objects.count(),
         "submissions": FormSubmission.objects.count(),
         "invitations": Invitation.objects.count(),
         "users": get_user_model().objects.count(),
@@ -202,6 +203,14 @@ def _enquiry():
     return Client(), rich_company().url, None
 
 
+def _merge_productions():
+    """An editor merging a duplicate production: posted as rendered, no duplicate is chosen."""
+    kept = Production.objects.resolve("Brick Lane North", 2024)
+    Production.objects.resolve("Brik Lane North", 2024)
+    url = reverse("wagtailsnippets_directory_production:merge", args=[kept.pk])
+    return signed_in(editor()), url, None
+
+
 def _contact():
     return Client(), contact_page().url, None
 
@@ -273,6 +282,7 @@ CASES = {
     "invitation join": Case((JoinForm,), "first_name", _join),
     "enquiry on a company page": Case((EnquiryForm,), "message", _enquiry),
     "contact page": Case((ContactPage,), "your_name", _contact),
+    "merge productions (admin)": Case((ProductionMergeForm,), "duplicate", _merge_productions),
     "sign in": Case(
         (MemberLoginForm,), "username", lambda: (Client(), reverse("members:login"), None)
     ),

@@ -23,7 +23,12 @@ import pytest
 
 from cms.models import StandardPage
 from commissioners.models import Shortlist
-from directory.models import CompanyGalleryImage, HomePageFeaturedCompany
+from directory.models import (
+    CompanyGalleryImage,
+    HomePageFeaturedCompany,
+    Production,
+    ProductionIndexPage,
+)
 from insight.models import ClusterNumbersPage, SearchEvent
 from showcase.models import ProjectGalleryImage
 from tests.cms.factories import category, news_index, news_page, standard_page
@@ -62,6 +67,8 @@ CEILINGS = {
     "showcase": 9,  # the page, the count, 4 facets, 3 for the cards
     "project": 6,  # the page, its companies, 3 for more work, news
     "search API": 7,  # filter values, compound words, search, counts, 3 for the hits
+    "productions": 3,  # the page, the count, the productions with their members
+    "production": 4,  # the page, the production, its credited members, the showcase project
     "cluster in numbers": 2,  # the page, breadcrumb: the figures are kept (insight.numbers)
     "cluster in numbers CSV": 1,  # the page
     "directory, available by": 6,  # as the directory: the date costs no query
@@ -85,6 +92,8 @@ PAGES = {  # the URLs, filled in by Site.urls()
     "showcase": "/showcase/",
     "project": "/showcase/{project}/",
     "search API": "/api/v1/directory/search?q=animation&skill=skill-0&page_size={page_size}",
+    "productions": "/productions/",
+    "production": "/productions/{production}/",
     "cluster in numbers": "/cluster-in-numbers/",
     "cluster in numbers CSV": "/cluster-in-numbers/csv/sectors/",
     "directory, available by": "/directory/?available_by={today}&page_size={page_size}",
@@ -113,6 +122,9 @@ class Site:
         showcase_index()
         news_index()
         standard_page("About", slug="about", intro="Who we are.")
+        productions = ProductionIndexPage(title="Productions", slug="productions")
+        home_page().add_child(instance=productions)
+        productions.save_revision().publish()
         numbers = ClusterNumbersPage(title="The cluster in numbers", slug="cluster-in-numbers")
         home.add_child(instance=numbers)
         numbers.save_revision().publish()
@@ -137,6 +149,8 @@ class Site:
                 availability_confirmed_at=timezone.now(),
             )
             CreditFactory.create_batch(2, company=member)
+            # Every member is credited on one production: its page grows with the site.
+            CreditFactory(company=member, production="Brick Lane North", year=2024)
             for k in range(2):
                 CompanyGalleryImage.objects.create(
                     company=member, image=image(f"Still {n}-{k}"), sort_order=k
@@ -153,6 +167,7 @@ class Site:
                 poster=image(f"Poster {n}"),
                 featured=True,
                 video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                production=Production.objects.filter(title="Brick Lane North").first(),
             )
             for k in range(2):
                 ProjectGalleryImage.objects.create(
@@ -197,6 +212,7 @@ class Site:
             "company": self.companies[0].slug,
             "project": self.projects[0].slug,
             "page_size": self.size * 2,
+            "production": Production.objects.get(title="Brick Lane North").slug,
             "today": timezone.localdate().isoformat(),
             "share_token": self.shortlist.share_token,
         }

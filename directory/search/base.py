@@ -14,8 +14,10 @@ contract suite (``tests/directory/search/test_contract.py``):
 * each facet's counts are computed with every other filter applied but not its
   own, so a commissioner sees how many results each extra value would add.
 
-``verified=1`` and ``available_by=YYYY-MM-DD`` are filters, not facets: like
-the text and "near" they narrow the hits and every facet's counts alike.
+``verified=1``, ``available_by=YYYY-MM-DD`` and ``client=<broadcaster or
+client>`` (companies credited on a production for them: "Channel 4") are
+filters, not facets: like the text and "near" they narrow the hits and every
+facet's counts alike.
 ``available_by`` is decided at search time from the stored dates
 (``directory.availability``), so its answer moves with the calendar.
 """
@@ -112,6 +114,7 @@ class SearchRequest:
     radius_miles: float | None = None  # as given (defaults and limits need a centre)
     place_words: bool = True  # may a town named in the text become the centre?
     verified: bool = False  # only companies the cluster has verified
+    client: str = ""  # a broadcaster or client, as typed (``client=``)
     available_by: datetime.date | None = None  # free for new work on or before this day
     sort: Sort = Sort.RELEVANCE
     page: int = 1
@@ -130,6 +133,9 @@ class SearchQuery:
     near: NearPoint | None = None
     radius_miles: float | None = None
     verified: bool = False  # only companies the cluster has verified (``CompanyPage.verified``)
+    # Only companies credited on a production for this broadcaster or client
+    # (as typed; matched by ``directory.models.client_key``, a filter like ``verified``).
+    client: str = ""
     # Only companies free for new work on or before this day, by a statement
     # confirmed in the last 60 days (``directory.availability``).
     available_by: datetime.date | None = None

@@ -63,7 +63,7 @@ from django.db.models.functions import (
 )
 
 from directory.availability import available_by_q
-from directory.models import CompanyPage, updated_month_expression
+from directory.models import CompanyCredit, CompanyPage, client_key, updated_month_expression
 
 from . import spelling
 from .analysis import (
@@ -307,6 +307,9 @@ class DatabaseBackend(SearchBackend):
         base = self._base(query, clauses)
         if query.verified:  # a filter on every count, like the text and "near"
             base = base.filter(verified=True)
+        if query.client:  # the same: credited on a production for this client
+            credited = CompanyCredit.objects.filter(work__client_key=client_key(query.client))
+            base = base.filter(pk__in=credited.values("company_id"))
         if query.available_by is not None:  # the same: decided now, from the stored dates
             base = base.filter(available_by_q(query.available_by))
         matching = base

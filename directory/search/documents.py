@@ -53,6 +53,10 @@ class CompanyDocument:
     published_at: datetime.datetime | None
     extra_text: list[str] = field(default_factory=list)  # from contributors
     updated_at: datetime.datetime | None = None  # ``CompanyPage.updated_at``: freshness
+    # The productions credited and their broadcasters or clients ("Brick Lane North",
+    # "Channel 4"), each once: what a commissioner who knows the work searches for.
+    credit_text: list[str] = field(default_factory=list)
+    client_keys: list[str] = field(default_factory=list)  # their clients, folded (``client=``)
     # What the member said and when (``directory.availability``), as stored:
     # searches work out from them whether it holds today.
     availability: str = ""
@@ -63,14 +67,21 @@ class CompanyDocument:
         """The three ranked text fields, analysed (``analysis.analyse``) for both backends.
 
         Title > keywords (skills, sectors, place) > body (strapline, about,
-        contributors' text such as projects, and the skills' groups). A
+        contributors' text such as projects, the productions credited and
+        their broadcasters or clients, and the skills' groups). A
         group's name ("Camera and crew") says little about a company that
         lists one skill in it, so it counts as a passing mention does.
         """
         return {
             "title": analyse(self.title),
             "keyword": analyse(*self.skill_labels, *self.sector_labels, self.place_label or ""),
-            "body": analyse(self.strapline, self.about, *self.extra_text, *self.department_labels),
+            "body": analyse(
+                self.strapline,
+                self.about,
+                *self.extra_text,
+                *self.credit_text,
+                *self.department_labels,
+            ),
         }
 
     def search_fields(self) -> dict[str, str]:
@@ -96,7 +107,7 @@ def company_documents(companies: Iterable, batch_size: int = 500) -> Iterator[Co
     queryset = CompanyPage.objects.filter(pk__in=ids) if ids is not None else companies
     queryset = (
         queryset.select_related("place")
-        .prefetch_related("skills__group", "sectors", "credits")
+        .prefetch_related("skills__group", "sectors", "credits__work")
         .order_by("pk")
     )
     batch: list = []
@@ -142,7 +153,23 @@ def _prepare_batch(companies: list) -> Iterator[CompanyDocument]:
             published_at=company.first_published_at,
             extra_text=extra.get(company.pk, []),
             updated_at=company.updated_at,
+            credit_text=credit_text(company.credits.all()),
+            client_keys=sorted(
+                {c.work.client_key for c in company.credits.all() if c.work and c.work.client_key}
+            ),
             availability=company.availability,
             availability_date=company.availability_date,
             availability_confirmed_at=company.availability_confirmed_at,
         )
+
+
+def credit_text(credits) -> list[str]:
+    """The titles and clients of the productions credited, as linked and as written, each once."""
+    texts: dict[str, None] = {}
+    for credit in credits:
+        work = credit.work
+        for text in (work.title, work.client) if work is not None else ():
+            texts.setdefault(text)
+        texts.setdefault(credit.production)
+        texts.setdefault(credit.client)
+    return [text for text in texts if text]

@@ -60,6 +60,7 @@ from html import unescape
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
 from directory.availability import Availability, confirmed_since
+from directory.models import client_key
 
 from . import tasks
 from .analysis import Clause, Phrase, WordMatcher, required_matches, words
@@ -465,6 +466,8 @@ class ElasticsearchBackend(SearchBackend):
             )
         if query.verified:  # like "near": it narrows the hits and every count
             filters.append({"term": {"verified": True}})
+        if query.client:  # the same: credited on a production for this client
+            filters.append({"term": {"clients": client_key(query.client)}})
         if query.available_by is not None:  # the same
             filters.append(self.available_by_filter(query.available_by))
         nearby = query.near if query.near is not None and query.radius_miles else None

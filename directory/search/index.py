@@ -106,6 +106,7 @@ class CompanyIndexDocument(Document):
     place_name = Keyword(index=False)
     location = GeoPoint()
     verified = Boolean()
+    clients = Keyword()  # the credited productions' clients, folded (the ``client=`` filter)
     completeness = Integer()
     joined_at = Date()
     published_at = Date()
@@ -146,6 +147,7 @@ class CompanyIndexDocument(Document):
             "place_name": document.place_label,
             "location": location,
             "verified": document.verified,
+            "clients": document.client_keys,
             "completeness": document.completeness,
             "joined_at": document.joined_at.isoformat() if document.joined_at else None,
             "published_at": document.published_at.isoformat() if document.published_at else None,

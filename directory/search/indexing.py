@@ -65,6 +65,7 @@ def document_compounds(document: CompanyDocument) -> dict[str, tuple[str, ...]]:
         *document.department_labels,
         *document.sector_labels,
         *document.extra_text,
+        *document.credit_text,
     ):
         if text and "-" in text:
             found.update(compounds(text))

@@ -95,7 +95,7 @@ def directory_context(page, request) -> dict:
         ),
         "near_places": _near_places(),
         "filters_selected": bool(
-            query.filters or query.near or query.verified or query.available_by
+            query.filters or query.near or query.verified or query.available_by or query.client
         ),
         "available_by_value": query.available_by.isoformat() if query.available_by else "",
     }
@@ -164,6 +164,9 @@ def _active_filters(query: SearchQuery, groups, base: str) -> list[ActiveFilter]
     if query.verified:
         url = filter_url(base, query_to_params(query, verified=None, page=None))
         active.append(ActiveFilter("Verified members only", url))
+    if query.client:
+        url = filter_url(base, query_to_params(query, client=None, page=None))
+        active.append(ActiveFilter(f"Credited for {query.client}", url))
     if query.available_by:
         url = filter_url(base, query_to_params(query, available_by=None, page=None))
         day = format_date(query.available_by, "j F Y")
@@ -208,6 +211,7 @@ def normalised_query(params: QueryDict) -> str | None:
         ("near", params.get("near", "")[:100]),
         ("radius", "" if asked.radius_miles is None else f"{asked.radius_miles:g}"),
         ("verified", "1" if asked.verified else ""),
+        ("client", asked.client),
         ("available_by", asked.available_by.isoformat() if asked.available_by else ""),
         ("sort", "" if asked.sort is Sort.RELEVANCE else asked.sort.value),
         ("page", "" if asked.page == 1 else str(asked.page)),

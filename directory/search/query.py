@@ -31,7 +31,7 @@ from django.utils.text import slugify
 
 from cms.invalidation import forget_on_change
 from cms.middleware import clean_text
-from directory.models import Place, PostcodeDistrict
+from directory.models import Place, PostcodeDistrict, client_key
 
 from .analysis import STOP_WORDS, query_words
 from .base import (
@@ -52,6 +52,7 @@ from .base import (
 # Parameters longer than this are junk (a slug is at most 100 characters).
 MAX_VALUE_LENGTH = 100
 MAX_VALUES_PER_FACET = 50
+MAX_CLIENT_LENGTH = 200  # as long as a production's client may be
 
 _FULL_POSTCODE = re.compile(r"([a-z]{1,2}\d[a-z\d]?)\s*(\d[a-z]{2})")
 _DISTRICT = re.compile(r"[a-z]{1,2}\d[a-z\d]?")
@@ -199,6 +200,7 @@ def parse_search_request(params: Mapping) -> SearchRequest:
         )
     radius = _parse_radius(params)
     verified = _parse_flag(params, "verified", "“Verified members only”")
+    client = " ".join(_get(params, "client").split())[:MAX_CLIENT_LENGTH]
     available_by = _parse_date(params, "available_by", "“Available by”")
 
     filters: dict[str, tuple[str, ...]] = {}
@@ -222,6 +224,7 @@ def parse_search_request(params: Mapping) -> SearchRequest:
         radius_miles=radius,
         place_words=_get(params, "place_words").lower() != "off",
         verified=verified,
+        client=client if client_key(client) else "",
         available_by=available_by,
         sort=sort,
         page=page,
@@ -295,6 +298,7 @@ def resolve_search_request(request: SearchRequest) -> SearchQuery:
         near=near,
         radius_miles=radius,
         verified=request.verified,
+        client=request.client,
         available_by=request.available_by,
         sort=sort,
         page=request.page,
@@ -433,6 +437,7 @@ def query_to_params(query: SearchQuery, **overrides) -> list[tuple[str, str]]:
         "place_words": "" if query.place_words else "off",
         "radius": (f"{query.radius_miles:g}" if query.near and query.radius_miles else ""),
         "verified": "1" if query.verified else "",
+        "client": query.client,
         "available_by": query.available_by.isoformat() if query.available_by else "",
         "sort": "" if query.sort is Sort.RELEVANCE else query.sort.value,
         "page": "" if query.page == 1 else str(query.page),

@@ -14,7 +14,8 @@ What counts as a change: publishing (``page_published``, after the page's
 skills and sectors are saved), saving the live row (``post_save``, e.g. a
 membership lapsing), unpublishing, deleting, moving (URLs change for the page
 and everything below it), and renaming or deleting a skill, skill group,
-sector or place (every company that uses it). ``DIRECTORY_SEARCH_LIVE_SYNC =
+sector, place or production (every company that uses it, or is credited on
+it), and merging productions (``production_credits_moved``). ``DIRECTORY_SEARCH_LIVE_SYNC =
 False`` switches all of this off (bulk imports then call
 ``rebuild_database_entries()`` once).
 
@@ -35,7 +36,15 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from directory.models import CompanyPage, Place, Sector, Skill, SkillGroup
+from directory.models import (
+    CompanyPage,
+    Place,
+    Production,
+    Sector,
+    Skill,
+    SkillGroup,
+    production_credits_moved,
+)
 
 from . import get_search_backend, indexing
 
@@ -137,6 +146,8 @@ def _companies_using(instance) -> list[int]:
         companies = CompanyPage.objects.filter(sectors=instance)
     elif isinstance(instance, Place):
         companies = CompanyPage.objects.filter(place=instance)
+    elif isinstance(instance, Production):
+        companies = CompanyPage.objects.filter(credits__work=instance)
     else:
         return []
     return list(companies.values_list("pk", flat=True).distinct())
@@ -144,11 +155,11 @@ def _companies_using(instance) -> list[int]:
 
 def _taxonomy_before_save(sender, instance, raw=False, **kwargs):
     # Remember whether what search shows (name, slug, coordinates, a skill's
-    # group: its companies' departments) is changing.
+    # group: its companies' departments; a production's title or client) is changing.
     if raw or instance.pk is None or not live_sync_enabled():
         instance._search_changed = False
         return
-    fields = ("name", "slug", "latitude", "longitude", "group_id")
+    fields = ("name", "slug", "latitude", "longitude", "group_id", "title", "client")
     watched = [f for f in fields if hasattr(instance, f)]
     before = sender.objects.filter(pk=instance.pk).values(*watched).first()
     instance._search_changed = before is None or any(
@@ -169,6 +180,10 @@ def _taxonomy_deleted(sender, instance, **kwargs):
     companies_changed(getattr(instance, "_search_company_ids", []))
 
 
+def _credits_moved(sender, company_ids=(), **kwargs):
+    companies_changed(company_ids)
+
+
 def connect() -> None:
     """Connect every receiver (called once from ``DirectorySearchConfig.ready``)."""
     uid = "directory_search_sync"
@@ -182,7 +197,8 @@ def connect() -> None:
     post_delete.connect(_company_deleted, sender=CompanyPage, dispatch_uid=f"{uid}_deleted")
     # Moving any page can change the URLs of the companies below it.
     post_page_move.connect(_page_moved, dispatch_uid=f"{uid}_moved")
-    for model in (Skill, SkillGroup, Sector, Place):
+    production_credits_moved.connect(_credits_moved, dispatch_uid=f"{uid}_credits_moved")
+    for model in (Skill, SkillGroup, Sector, Place, Production):
         name = model.__name__
         pre_save.connect(_taxonomy_before_save, sender=model, dispatch_uid=f"{uid}_pre_{name}")
         post_save.connect(_taxonomy_saved, sender=model, dispatch_uid=f"{uid}_post_{name}")

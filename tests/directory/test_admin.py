@@ -21,7 +21,15 @@ def url(model, view, *args):
 def test_the_directory_menu_group_lists_every_viewset(admin_client):
     html = admin_client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Directory" in html
-    for model in ("skill", "skillgroup", "sector", "place", "postcodedistrict", "enquiry"):
+    for model in (
+        "skill",
+        "skillgroup",
+        "sector",
+        "place",
+        "postcodedistrict",
+        "production",
+        "enquiry",
+    ):
         assert admin_client.get(url(model, "list")).status_code == 200, model
 
 

@@ -270,3 +270,17 @@ def test_arbitrary_parameters_never_500(client, companies, params):
 def test_arbitrary_suggest_never_500(client, companies, q, limit):
     response = client.get("/api/v1/directory/suggest", {"q": q, "limit": limit})
     assert response.status_code in (200, 400)
+
+
+def test_client_filter_keeps_the_companies_credited_for_that_broadcaster(client, companies):
+    kiln = companies["kiln"]  # credited twice for "Channel 4" (the factory's client)
+    for written in ("Channel 4", "channel-4", "CHANNEL 4!"):
+        data = client.get("/api/v1/directory/search", {"client": written}).json()
+        assert [hit["slug"] for hit in data["results"]] == [kiln.slug], written
+    assert client.get("/api/v1/directory/search?client=BBC+Three").json()["total"] == 0
+    assert client.get("/api/v1/directory/search?client=").json()["total"] == 2  # no filter
+    too_long = client.get("/api/v1/directory/search", {"client": "x" * 201})
+    assert too_long.status_code == 400 and "client" in too_long.content.decode()
+    schema = client.get("/api/v1/openapi.json").json()
+    params = schema["paths"]["/api/v1/directory/search"]["get"]["parameters"]
+    assert "broadcaster" in next(p for p in params if p["name"] == "client")["description"]

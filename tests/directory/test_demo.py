@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from wagtail.models import Page
@@ -12,7 +13,7 @@ from wagtail.models import Page
 import pytest
 
 from directory import demo
-from directory.models import CompanyPage, DirectoryIndexPage
+from directory.models import CompanyPage, DirectoryIndexPage, Production, ProductionIndexPage
 from directory.search import run_search
 from directory.search.base import SearchQuery
 from directory.search.database import DatabaseBackend
@@ -71,6 +72,28 @@ def test_seeds_sixty_plausible_companies_once():
     assert sorted(CompanyPage.objects.values_list("pk", "last_published_at", "confirmed_at")) == (
         dates
     )
+
+
+def test_seeds_the_productions_page_with_productions_many_members_share(client):
+    home_page().save_revision().publish()
+    seed(20)
+    index = ProductionIndexPage.objects.get()
+    assert index.url == "/productions/" and index.live
+    assert client.get("/productions/").status_code == 200
+    # One production per title: every company crediting a title credits the same one.
+    shared = (
+        Production.objects.with_listed_credits()
+        .annotate(members=Count("credits__company", distinct=True))
+        .order_by("-members")
+    )
+    busiest = shared.first()
+    assert busiest.members >= 3
+    assert Production.objects.exclude(client="").count() >= Production.objects.count() // 2
+    assert Production.objects.values("title_key").distinct().count() == Production.objects.count()
+    html = client.get(f"/productions/{busiest.slug}/").content.decode()
+    for credit in busiest.credits.select_related("company"):
+        if credit.company.is_listed:
+            assert credit.company.title in html
 
 
 def test_profiles_of_seeded_companies_render(client):

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
+from directory.models import CompanyCredit
 from tests.directory.factories import (
     PlaceFactory,
     PostcodeDistrictFactory,
@@ -256,3 +257,14 @@ def test_a_word_nobody_writes_offers_did_you_mean_and_finds_the_corrected_word(c
     assert (
         'href="/directory/?q=animation+in+Leek&amp;radius=50" rel="nofollow">animation in' in html
     )
+
+
+def test_the_client_filter_shows_as_a_chip_and_stays_with_a_new_search(client, data):
+    CompanyCredit.objects.create(
+        company=data["trent"], production="Clay Hearts", client="BBC Three"
+    )
+    data["trent"].save_revision().publish()
+    html = get(client, "client=bbc+three")
+    assert "Trent VFX" in html and "Kiln Animation" not in html
+    assert "Credited for bbc three" in html
+    assert '<input type="hidden" name="client" value="bbc three">' in html

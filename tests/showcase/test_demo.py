@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from directory.models import ProductionIndexPage
 from showcase import demo
 from showcase.models import ProjectPage
 from tests.directory.factories import company, home_page
@@ -38,3 +39,21 @@ def test_seed_without_companies_explains_and_makes_nothing():
     demo.seed(out, {})
     assert ProjectPage.objects.count() == 0
     assert "no member companies" in out.getvalue()
+
+
+def test_some_demo_projects_are_about_a_production_their_lead_is_credited_on(oembed, client):
+    home = home_page()
+    home.add_child(instance=ProductionIndexPage(title="Productions", slug="productions"))
+    for n in range(5):
+        company(f"Demo Studio {n}", skills=[f"Demo skill {n}"], credits=2)
+    demo.seed(io.StringIO(), {})
+    about = ProjectPage.objects.live().exclude(production=None).select_related("production")
+    assert about.count() >= 3
+    assert len({p.production_id for p in about}) == about.count()  # one project per production
+    for project in about:
+        assert project.title == project.production.title
+        lead = project.project_companies.first().company
+        assert lead.credits.filter(work=project.production).exists()
+    project = about.first()
+    html = client.get(f"/productions/{project.production.slug}/").content.decode()
+    assert f'<a href="{project.url}">{project.title}</a>' in html

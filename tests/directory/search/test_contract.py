@@ -19,7 +19,7 @@ from django.utils import timezone
 
 import pytest
 
-from directory.models import CompanyPage, DirectoryIndexPage
+from directory.models import CompanyCredit, CompanyPage, DirectoryIndexPage, Production
 from directory.search import run_search
 from directory.search.base import PLACE_WORDS_RADIUS_MILES
 from directory.search.database import DatabaseBackend
@@ -717,3 +717,47 @@ def test_without_words_fresher_profiles_come_first_after_verified(freshness_data
     # Every other contract company was published this month: the old two go last.
     assert found[-2:] == ["Alder Studio", "Zephyr Aerial"]
     assert found.index("Birch Studio") < found.index("Alder Studio")
+
+
+@pytest.fixture
+def credited_data(contract_data):
+    """Two of the contract's companies credited on one production, written two ways."""
+    c = contract_data.company
+    for page, title, role in (
+        (c.moorlands, "The Brick Lane North", "Dubbing mix"),
+        (c.trent, "Brick Lane North!", "Visual effects"),
+    ):
+        CompanyCredit.objects.create(
+            company=page, production=title, client="Channel 4", year=2024, role=role
+        )
+        page.save_revision().publish()
+    CompanyCredit.objects.create(
+        company=c.kiln, production="Clay Hearts", client="Kilnhouse Streaming", year=2022
+    )
+    c.kiln.save_revision().publish()
+    contract_data.backend.update_companies([c.moorlands.pk, c.trent.pk, c.kiln.pk])
+    contract_data.backend.refresh()
+    return contract_data
+
+
+def test_companies_are_found_by_the_productions_they_were_credited_on(credited_data):
+    assert Production.objects.filter(title_key="brick lane north").count() == 1
+    results = search(credited_data, "q=brick+lane+north&page_size=50")
+    assert set(titles(results)) == {"Moorlands Sound", "Trent VFX"}
+    assert titles(search(credited_data, "q=clay+hearts")) == ["Kiln Animation"]
+
+
+def test_companies_are_found_by_the_broadcaster_or_client_of_their_credits(credited_data):
+    results = search(credited_data, "q=channel+4&page_size=50")
+    assert set(titles(results)) == {"Moorlands Sound", "Trent VFX"}
+    assert titles(search(credited_data, "q=kilnhouse+streaming")) == ["Kiln Animation"]
+
+
+def test_the_client_filter_narrows_the_hits_and_every_count(credited_data):
+    results = search(credited_data, "client=channel-4&page_size=50")
+    assert set(titles(results)) == {"Moorlands Sound", "Trent VFX"}
+    assert sum(counts(results, "place").values()) == 2  # the counts are narrowed too
+    assert titles(search(credited_data, "client=Kilnhouse+Streaming&q=animation")) == [
+        "Kiln Animation"
+    ]
+    assert search(credited_data, "client=BBC+Three").total == 0

@@ -7,6 +7,7 @@ from django.test import override_settings
 
 import pytest
 
+from directory.models import CompanyCredit, Production
 from directory.search import tasks
 from directory.search.base import SearchBackend
 from directory.search.models import CompanySearchEntry
@@ -205,3 +206,27 @@ def test_a_rolled_back_change_is_never_sent(recorder, django_capture_on_commit_c
             raise RuntimeError("the edit fails")
         kept = company("Kept Ltd")
     assert recorder.calls == [[kept.pk]]  # not existing.pk: its change never happened
+
+
+def test_retitling_or_merging_a_production_updates_the_companies_credited(
+    recorder, django_capture_on_commit_callbacks
+):
+    page = company("Bottle Oven Post", credits=1)
+    other = company("Kiln Animation", credits=0)
+    credit = page.credits.get()
+    production = credit.work
+    production.title = "Brick Lane North"
+    production.client = "Kilnhouse Streaming"
+    with django_capture_on_commit_callbacks(execute=True):
+        production.save()
+    body = entry(page).body_words
+    assert " brick lane north " in body and " kilnhouse streaming " in body
+    assert page.pk in recorder.calls[-1]  # the engine is told too, after the commit
+
+    duplicate = Production.objects.create(title="Clay Hearts", year=2021, client="Channel 4")
+    CompanyCredit.objects.create(company=other, production="Clay Hearts", year=2021)
+    other.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        duplicate.merge_into(production)
+    assert " brick lane north " in entry(other).body_words
+    assert other.pk in recorder.calls[-1]
