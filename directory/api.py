@@ -18,15 +18,18 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import ValidationError
 
+from cms.page_cache import first_live
+
 from .availability import is_confirmed
 from .contact_privacy import ContactVisibility, visible_contact
-from .models import CompanyPage
+from .models import CompanyCredit, CompanyPage, ProductionIndexPage
 from .search import get_search_backend, run_search
 from .search.base import (
     DEFAULT_PAGE_SIZE,
@@ -207,11 +210,26 @@ class SearchParams(Schema):
     )
 
 
+class ProductionOut(Schema):
+    title: str
+    year: int | None
+    kind: str = Field(description="Film, series, commercial... (`film`, `series`, `other`...).")
+    client: str = Field(description="The broadcaster or client, as the directory records it.")
+    url: str | None = Field(
+        description="Its page under the productions page, listing every member credited on "
+        "it; null when the site has no productions page."
+    )
+
+
 class CreditOut(Schema):
-    production: str
+    production: str = Field(description="The title as the member wrote it.")
     client: str
     year: int | None
     role: str
+    work: ProductionOut | None = Field(
+        description="The production this credit is linked to (members credited on the same "
+        "production share it); null when the credit names none."
+    )
 
 
 class CompanyOut(Schema):
@@ -379,7 +397,12 @@ def company_detail(request, slug: str, response: HttpResponse):
         CompanyPage.objects.listed()
         .filter(slug=slug[:255])
         .select_related("place", "logo")
-        .prefetch_related("skills", "sectors", "credits")
+        .prefetch_related(
+            "skills",
+            "sectors",
+            # Each credit with its production: the same one query.
+            Prefetch("credits", queryset=CompanyCredit.objects.select_related("work")),
+        )
         .first()
     )
     if company is None:
@@ -428,10 +451,35 @@ def company_detail(request, slug: str, response: HttpResponse):
         "joined_at": company.joined_at.isoformat(),
         "updated_at": _iso(company.updated_at),
         "availability": _availability(company),
-        "credits": [
-            {"production": c.production, "client": c.client, "year": c.year, "role": c.role}
-            for c in company.credits.all()
-        ],
+        "credits": _credits(request, company),
+    }
+
+
+def _credits(request, company) -> list[dict]:
+    credits = company.credits.all()
+    # Kept until the next publish (cms.page_cache.kept): no query on a warm cache.
+    index = first_live(ProductionIndexPage) if credits else None
+    return [
+        {
+            "production": c.production,
+            "client": c.client,
+            "year": c.year,
+            "role": c.role,
+            "work": _production(request, index, c.work) if c.work else None,
+        }
+        for c in credits
+    ]
+
+
+def _production(request, index, production) -> dict:
+    # The company is listed and credited on it, so the production has its page.
+    url = _absolute(request, index.production_url(production, request)) if index else None
+    return {
+        "title": production.title,
+        "year": production.year,
+        "kind": production.kind,
+        "client": production.client,
+        "url": url,
     }
 
 

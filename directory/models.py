@@ -401,6 +401,21 @@ LIVE_ROW_FIELDS = (
 )
 
 
+def member_settings_panel(names: list[str], heading: str) -> MultiFieldPanel:
+    """Live-row fields the member sets, shown to editors read only.
+
+    Read-only panels put no field in the editor's form, so saving or
+    publishing cannot write them (and ``with_content_json`` keeps the live
+    row's values whatever the revision says).
+    """
+    return MultiFieldPanel(
+        [FieldPanel(name, read_only=True) for name in names],
+        heading=f"{heading} (set by the member)",
+        help_text="The member's own choice, applied at once from the members' area: "
+        "read only here.",
+    )
+
+
 def visibility_field(help_text: str) -> models.CharField:
     """Who sees one contact detail (``directory.contact_privacy``), set by the members."""
     return models.CharField(
@@ -573,11 +588,17 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
             ],
             heading="Social links",
         ),
+        member_settings_panel(
+            ["email_visibility", "phone_visibility"], "Who sees the email and phone"
+        ),
     ]
     membership_panels = [
         FieldPanel("membership_status"),
         FieldPanel("verified"),
         FieldPanel("joined_at"),
+        member_settings_panel(
+            ["availability", "availability_date", "availability_confirmed_at"], "Availability"
+        ),
     ]
     edit_handler = TabbedInterface(
         [

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory.models import CompanyPage
+from directory.models import CompanyCredit, CompanyPage, Production
 from tests.directory.factories import (
     PlaceFactory,
     PostcodeDistrictFactory,
@@ -14,6 +14,7 @@ from tests.directory.factories import (
     SkillFactory,
     company,
 )
+from tests.directory.test_productions import productions_page
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +285,49 @@ def test_client_filter_keeps_the_companies_credited_for_that_broadcaster(client,
     schema = client.get("/api/v1/openapi.json").json()
     params = schema["paths"]["/api/v1/directory/search"]["get"]["parameters"]
     assert "broadcaster" in next(p for p in params if p["name"] == "client")["description"]
+
+
+def test_each_credit_carries_its_production_with_the_url_of_its_page(client, companies):
+    index = productions_page()
+    kiln = companies["kiln"]
+    first = Production.objects.get(title="Kiln Animation production 0")
+    first.kind = Production.Kind.SERIES
+    first.client = "BBC Three"
+    first.save()
+    # A credit that names no production (a title with no letters) has none.
+    CompanyCredit.objects.create(company=kiln, production="!!!", year=2023, role="Titles")
+    data = client.get("/api/v1/directory/companies/kiln-animation").json()
+    by_title = {credit["production"]: credit for credit in data["credits"]}
+    assert by_title["Kiln Animation production 0"]["work"] == {
+        "title": "Kiln Animation production 0",
+        "year": 2020,
+        "kind": "series",
+        "client": "BBC Three",
+        "url": f"http://testserver/productions/{first.slug}/",
+    }
+    second = by_title["Kiln Animation production 1"]["work"]
+    assert second["year"] == 2021 and second["kind"] == "other"
+    assert second["url"] == "http://testserver" + index.production_url(
+        Production.objects.get(title="Kiln Animation production 1")
+    )
+    assert by_title["!!!"]["work"] is None
+    # The url leads to the production's page, which lists this company.
+    page = client.get(f"/productions/{first.slug}/")
+    assert page.status_code == 200 and "Kiln Animation" in page.content.decode()
+
+
+def test_without_a_productions_page_a_credit_has_its_production_but_no_url(client, companies):
+    data = client.get("/api/v1/directory/companies/kiln-animation").json()
+    works = [credit["work"] for credit in data["credits"]]
+    assert [work["title"] for work in works] == [
+        "Kiln Animation production 0",
+        "Kiln Animation production 1",
+    ]
+    assert all(work["url"] is None for work in works)
+
+
+def test_the_schema_describes_each_credits_production(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    work = schemas["CreditOut"]["properties"]["work"]
+    assert "ProductionOut" in str(work)
+    assert set(schemas["ProductionOut"]["required"]) == {"title", "year", "kind", "client", "url"}

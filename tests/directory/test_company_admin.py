@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import re
+
+from django.utils import timezone
 
 import pytest
 
-from directory.models import CompanyPage
+from directory.models import LIVE_ROW_FIELDS, CompanyPage
 from tests.directory.factories import (
     PlaceFactory,
     SectorFactory,
@@ -97,3 +100,82 @@ def test_editors_still_preview_a_lapsed_members_page(admin_client, rf, admin_use
     response = page.serve_preview(request, page.default_preview_mode)
     assert response.status_code == 200
     assert "Lapsed Films" in response.rendered_content
+
+
+def _edit_data(page, **changes) -> dict:
+    """The company editor's form as an editor sends it, with ``changes``."""
+    data = {
+        "title": page.title,
+        "slug": page.slug,
+        "strapline": page.strapline,
+        "about": '{"blocks": [], "entityMap": {}}',
+        "service_area": page.service_area,
+        "email": page.email,
+        "phone": page.phone,
+        "membership_status": page.membership_status,
+        "joined_at": page.joined_at.strftime("%Y-%m-%d %H:%M"),
+        **{
+            f"{name}-{part}": value
+            for name in ("credits", "gallery_images")
+            for part, value in (
+                ("TOTAL_FORMS", "0"),
+                ("INITIAL_FORMS", "0"),
+                ("MIN_NUM_FORMS", "0"),
+                ("MAX_NUM_FORMS", "1000"),
+            )
+        },
+    }
+    data.update(changes)
+    return data
+
+
+def _members_choice(page, **values) -> None:
+    """What the members' area does: the live row, at once, no revision."""
+    CompanyPage.objects.filter(pk=page.pk).update(**values)
+
+
+def test_editors_see_the_members_availability_and_contact_choices_read_only(admin_client):
+    page = company(
+        "Kiln Light",
+        availability="from",
+        availability_date=datetime.date(2027, 3, 1),
+        availability_confirmed_at=timezone.now(),
+        email_visibility="nobody",
+        phone_visibility="everyone",
+    )
+    html = admin_client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert "Available from a date" in html
+    assert "1 Mar 2027" in html
+    assert "Nobody (enquiries only)" in html and "Everyone" in html
+    assert "set by the member" in html
+    # Shown, not editable: no input carries these fields.
+    for name in LIVE_ROW_FIELDS:
+        assert f'name="{name}"' not in html, name
+
+
+def test_an_editor_publishing_a_company_keeps_the_members_latest_choices(admin_client):
+    page = company("Kiln Light", availability="now", availability_confirmed_at=timezone.now())
+    edit_url = f"/admin/pages/{page.pk}/edit/"
+    # The editor saves a draft: its revision carries the member's choices as they were.
+    response = admin_client.post(edit_url, _edit_data(page, strapline="Draft strapline"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    confirmed = timezone.now()
+    _members_choice(
+        page,
+        availability="booked",
+        availability_date=datetime.date(2027, 5, 31),
+        availability_confirmed_at=confirmed,
+        email_visibility="everyone",
+        phone_visibility="nobody",
+    )
+    # Even a form that sends the fields (by hand) does not write them.
+    sneaky = {"availability": "now", "email_visibility": "nobody", "phone_visibility": "everyone"}
+    data = _edit_data(page, strapline="Published strapline", **sneaky)
+    response = admin_client.post(edit_url, {**data, "action-publish": "publish"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    live = CompanyPage.objects.get(pk=page.pk)
+    assert live.strapline == "Published strapline"
+    assert live.latest_revision.content["strapline"] == "Published strapline"
+    assert (live.availability, live.availability_date) == ("booked", datetime.date(2027, 5, 31))
+    assert live.availability_confirmed_at == confirmed
+    assert (live.email_visibility, live.phone_visibility) == ("everyone", "nobody")
