@@ -85,6 +85,7 @@ class ShortlistNameForm(forms.ModelForm):
         model = Shortlist
         fields = ["name"]
         labels = {"name": "Name of the list"}
+        error_messages = {"name": {"required": "Give the list a name."}}
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -100,3 +101,56 @@ class ShortlistNoteForm(forms.ModelForm):
         labels = {"note": "Private note"}
         help_texts = {"note": "Only you see this: not the company, nor anyone you share with."}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class ShortlistRenameForm(ShortlistNameForm):
+    """A list's new name; refused when the list was renamed since the form was shown."""
+
+    # The name the commissioner saw: another tab's rename in between makes it differ.
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saved_name = self.instance.name  # before validation copies the input onto it
+        self.initial["based_on"] = self.saved_name
+
+    def is_stale(self) -> bool:
+        return self.data.get(self.add_prefix("based_on"), "") != self.saved_name
+
+
+class TickedCompaniesField(forms.MultipleChoiceField):
+    def valid_value(self, value):
+        # A company that left the list (or the directory) since the page was
+        # shown is dropped in ``clean_companies``, not an error: the rest still go.
+        return True
+
+
+AT_LEAST_ONE = "Tick at least one company to send the brief to."
+
+
+class BriefRecipientsForm(forms.Form):
+    """Which companies on the list one brief goes to: all of them unless unticked."""
+
+    companies = TickedCompaniesField(
+        label="Send it to",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": AT_LEAST_ONE},
+        help_text="Untick any company you do not want to brief this time.",
+    )
+
+    def __init__(self, *args, companies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_id = {str(company.pk): company for company in companies}
+        self.fields["companies"].choices = [(pk, c.title) for pk, c in self.by_id.items()]
+        self.initial["companies"] = list(self.by_id)
+
+    def clean_companies(self):
+        ticked = [pk for pk in self.cleaned_data["companies"] if pk in self.by_id]
+        if not ticked:
+            raise forms.ValidationError(AT_LEAST_ONE)
+        return ticked
+
+    def chosen(self) -> list:
+        """The ticked companies, in the list's order."""
+        ticked = set(self.cleaned_data["companies"])
+        return [company for pk, company in self.by_id.items() if pk in ticked]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:list_id>/export.csv", views.export_csv, name="export_csv"),
     path("<int:list_id>/share/", views.share, name="share"),
     path("<int:list_id>/revoke/", views.revoke, name="revoke"),
+    path("<int:list_id>/rename/", views.rename, name="rename"),
     path("<int:list_id>/delete/", views.delete_list, name="delete"),
     path("<int:list_id>/brief/", views.brief, name="brief"),
     path("<int:list_id>/companies/<int:company_id>/note/", views.note, name="note"),

@@ -25,7 +25,7 @@ from directory.models import listed_q
 from directory.profile import enquiry_rate_limited, save_enquiry
 
 from . import shortlists
-from .forms import ShortlistNameForm, ShortlistNoteForm
+from .forms import BriefRecipientsForm, ShortlistNameForm, ShortlistNoteForm, ShortlistRenameForm
 from .models import Shortlist, ShortlistEntry, is_commissioner
 from .views import commissioner_required
 
@@ -162,13 +162,48 @@ def remove(request, list_id, company_id):
     return redirect("shortlist:detail", shortlist.pk)
 
 
+RENAMED_MEANWHILE = (
+    "The list was renamed meanwhile (in another window?), so nothing was saved. "
+    "Its name now is above; your new name is kept below: send it again to keep yours."
+)
+
+
 @commissioner_required
-@require_POST
+def rename(request, list_id):
+    shortlist = own_list_or_404(request, list_id)
+    form = ShortlistRenameForm(request.POST or None, instance=shortlist)
+    context = {"shortlist": shortlist, "form": form}
+    if request.method != "POST":
+        return render(request, "commissioners/shortlist_rename.html", context)
+    if form.is_stale():
+        messages.error(request, RENAMED_MEANWHILE)
+        data = request.POST.copy()
+        data["based_on"] = form.saved_name  # sending it again now renames
+        shortlist.name = form.saved_name
+        again = ShortlistRenameForm(data, instance=shortlist)
+        context = {"shortlist": shortlist, "form": again, "stale": True}
+        return render(request, "commissioners/shortlist_rename.html", context, status=409)
+    if not form.is_valid():
+        shortlist.name = form.saved_name  # the page's heading: the name it still has
+        return render(request, "commissioners/shortlist_rename.html", context, status=400)
+    if not form.has_changed():
+        messages.info(request, "Nothing changed.")
+        return redirect("shortlist:detail", shortlist.pk)
+    form.save()
+    messages.success(request, f"Renamed: {form.saved_name} is now {shortlist.name}.")
+    return redirect("shortlist:detail", shortlist.pk)
+
+
+@commissioner_required
 def delete_list(request, list_id):
+    """Asks first (GET), deletes on the confirming POST."""
     shortlist = own_list_or_404(request, list_id)
     if shortlist.is_default:
         messages.error(request, "Your default list stays; remove its companies instead.")
         return redirect("shortlist:detail", shortlist.pk)
+    if request.method != "POST":
+        context = {"shortlist": shortlist, "size": len(entries_of(shortlist))}
+        return render(request, "commissioners/shortlist_delete.html", context)
     shortlist.delete()
     messages.success(request, f"List deleted: {shortlist.name}.")
     return redirect("shortlist:home")
@@ -251,7 +286,13 @@ def brief(request, list_id):
         "organisation": profile.organisation if profile else "",
     }
     form = EnquiryForm(request.POST or None, initial=initial)
-    context = {"shortlist": shortlist, "companies": companies, "form": form}
+    recipients = BriefRecipientsForm(request.POST or None, companies=companies)
+    context = {
+        "shortlist": shortlist,
+        "companies": companies,
+        "form": form,
+        "recipients": recipients,
+    }
     if request.method != "POST":
         return render(request, "commissioners/brief.html", context)
     if form.is_bot:
@@ -263,11 +304,14 @@ def brief(request, list_id):
         return render(
             request, "commissioners/brief.html", {**context, "rate_limited": True}, status=429
         )
-    if not form.is_valid():
+    # Both forms checked, so one answer lists every mistake.
+    if not (form.is_valid() & recipients.is_valid()):
         return render(request, "commissioners/brief.html", context, status=400)
+    chosen = recipients.chosen()
     with transaction.atomic():  # every company's enquiry and email, or none
-        for company in companies:
+        for company in chosen:
             save_enquiry(form, company)
-    names = ", ".join(company.title for company in companies)
-    messages.success(request, f"Your brief went to {len(companies)} companies: {names}.")
+    names = ", ".join(company.title for company in chosen)
+    count = f"{len(chosen)} compan{'y' if len(chosen) == 1 else 'ies'}"
+    messages.success(request, f"Your brief went to {count}: {names}.")
     return redirect("shortlist:detail", shortlist.pk)

@@ -38,9 +38,11 @@ import pytest
 from cms.models import ContactPage
 from commissioners.forms import (
     BecomeCommissionerForm,
+    BriefRecipientsForm,
     CommissionerSignupForm,
     ShortlistNameForm,
     ShortlistNoteForm,
+    ShortlistRenameForm,
 )
 from commissioners.models import Commissioner, Shortlist
 from commissioners.views import ResendForm
@@ -252,6 +254,11 @@ def _note():
     return signed_in(person), reverse("shortlist:detail", args=[shortlist.pk]), entry
 
 
+def _rename_shortlist():
+    person, shortlist, _ = _shortlisted()
+    return signed_in(person), reverse("shortlist:rename", args=[shortlist.pk]), shortlist
+
+
 def _brief():
     person, shortlist, _ = _shortlisted()
     return signed_in(person), reverse("shortlist:brief", args=[shortlist.pk]), None
@@ -328,7 +335,8 @@ CASES = {
     ),
     "new shortlist": Case((ShortlistNameForm,), "name", _new_shortlist),
     "shortlist note": Case((ShortlistNoteForm,), "note", _note),
-    "one brief to a shortlist": Case((EnquiryForm,), "message", _brief),
+    "rename a shortlist": Case((ShortlistRenameForm,), "based_on", _rename_shortlist),
+    "one brief to a shortlist": Case((EnquiryForm, BriefRecipientsForm), "message", _brief),
 }
 
 

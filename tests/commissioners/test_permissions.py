@@ -36,11 +36,18 @@ def test_every_url_of_another_commissioners_list_is_404(buyer_client, their_list
         reverse("shortlist:detail", args=[pk]),
         reverse("shortlist:export_csv", args=[pk]),
         reverse("shortlist:brief", args=[pk]),
+        reverse("shortlist:rename", args=[pk]),
+        reverse("shortlist:delete", args=[pk]),
     ]
     posts = [
         (reverse("shortlist:share", args=[pk]), {}),
         (reverse("shortlist:revoke", args=[pk]), {}),
         (reverse("shortlist:delete", args=[pk]), {}),
+        (reverse("shortlist:rename", args=[pk]), {"name": "Mine now", "based_on": their_list.name}),
+        (
+            reverse("shortlist:brief", args=[pk]),
+            {"name": "x", "message": "y" * 30, "companies": [company]},
+        ),
         (reverse("shortlist:brief", args=[pk]), {"name": "x", "message": "y" * 30}),
         (reverse("shortlist:note", args=[pk, company]), {"note": "mine now"}),
         (reverse("shortlist:remove", args=[pk, company]), {}),

@@ -227,3 +227,75 @@ def test_lists_need_a_signed_in_commissioner(client, studios):
     unconfirmed.save()
     client.force_login(unconfirmed)
     assert client.get(reverse("shortlist:detail", args=[1])).status_code == 302
+
+
+def rename_url(shortlist):
+    return reverse("shortlist:rename", args=[shortlist.pk])
+
+
+def test_renaming_a_list(buyer_client, buyer):
+    shortlist = Shortlist.objects.create(owner=buyer, name="Drama")
+    detail = buyer_client.get(reverse("shortlist:detail", args=[shortlist.pk])).content.decode()
+    assert f'href="{rename_url(shortlist)}"' in detail
+    html = buyer_client.get(rename_url(shortlist)).content.decode()
+    assert 'name="based_on" value="Drama"' in html and 'name="name" value="Drama"' in html
+    response = buyer_client.post(
+        rename_url(shortlist), {"name": "  Drama, May ", "based_on": "Drama"}
+    )
+    assert response.status_code == 302
+    shortlist.refresh_from_db()
+    assert shortlist.name == "Drama, May"
+    assert "Renamed: Drama is now Drama, May." in buyer_client.get(response.url).content.decode()
+
+
+def test_a_blank_name_is_refused_with_a_message(buyer_client, buyer):
+    shortlist = Shortlist.objects.create(owner=buyer, name="Drama")
+    response = buyer_client.post(rename_url(shortlist), {"name": "   ", "based_on": "Drama"})
+    assert response.status_code == 400
+    assert "Give the list a name." in response.content.decode()
+    assert "<h1>Rename Drama</h1>" in response.content.decode()
+    shortlist.refresh_from_db()
+    assert shortlist.name == "Drama"
+
+
+def test_a_rename_from_a_stale_page_is_refused_keeping_the_input(buyer_client, buyer):
+    shortlist = Shortlist.objects.create(owner=buyer, name="Drama")
+    # Renamed in another window after this one showed "Drama".
+    Shortlist.objects.filter(pk=shortlist.pk).update(name="Drama 2027")
+    response = buyer_client.post(rename_url(shortlist), {"name": "Factual", "based_on": "Drama"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "renamed meanwhile" in html
+    assert 'name="name" value="Factual"' in html  # the input is kept
+    assert 'name="based_on" value="Drama 2027"' in html  # sending it again renames
+    shortlist.refresh_from_db()
+    assert shortlist.name == "Drama 2027"
+    again = buyer_client.post(rename_url(shortlist), {"name": "Factual", "based_on": "Drama 2027"})
+    assert again.status_code == 302
+    shortlist.refresh_from_db()
+    assert shortlist.name == "Factual"
+
+
+def test_deleting_a_list_asks_first(buyer_client, buyer, studios):
+    shortlist = Shortlist.objects.create(owner=buyer, name="Drama")
+    shortlist.add(studios[0])
+    delete_url = reverse("shortlist:delete", args=[shortlist.pk])
+    detail = buyer_client.get(reverse("shortlist:detail", args=[shortlist.pk])).content.decode()
+    assert f'<a href="{delete_url}">Delete this list</a>' in detail
+    confirm = buyer_client.get(delete_url)
+    assert confirm.status_code == 200
+    html = confirm.content.decode()
+    assert "Delete Drama?" in html and "1 company" in html and 'method="post"' in html
+    assert Shortlist.objects.filter(pk=shortlist.pk).exists()  # asking deletes nothing
+    response = buyer_client.post(delete_url)
+    assert response.status_code == 302 and response.url == reverse("shortlist:home")
+    assert not Shortlist.objects.filter(pk=shortlist.pk).exists()
+    assert "List deleted: Drama." in buyer_client.get(response.url).content.decode()
+    assert studios[0].__class__.objects.filter(pk=studios[0].pk).exists()
+
+
+def test_the_default_list_cannot_be_deleted_nor_asked_about(buyer_client, buyer):
+    default = Shortlist.default_for(buyer)
+    response = buyer_client.get(reverse("shortlist:delete", args=[default.pk]))
+    assert response.status_code == 302
+    assert Shortlist.objects.filter(pk=default.pk).exists()

@@ -123,7 +123,7 @@ def test_sign_up_shortlist_share_and_brief(studios, page: Page, new_context, axe
     page.get_by_label("What do you need?").fill(
         "A six-part factual series about the Potteries, animation inserts, shooting in May."
     )
-    page.get_by_role("button", name="Send to 3 companies").click()
+    page.get_by_role("button", name="Send to the ticked companies").click()
     expect(page.get_by_text("Your brief went to 3 companies")).to_be_visible()
     assert Enquiry.objects.count() == 3
     for studio in studios:
