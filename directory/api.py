@@ -473,7 +473,8 @@ def _credits(request, company) -> list[dict]:
 
 def _production(request, index, production) -> dict:
     # The company is listed and credited on it, so the production has its page.
-    url = _absolute(request, index.production_url(production, request)) if index else None
+    # Its url from the sites' root paths, which are cached: no query for the site.
+    url = _absolute(request, index.production_url(production)) if index else None
     return {
         "title": production.title,
         "year": production.year,
