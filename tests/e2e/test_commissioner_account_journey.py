@@ -158,13 +158,64 @@ def test_every_commissioner_page_is_accessible_at_phone_size(studios, phone_page
     for studio in studios:
         shortlist.add(studio)
     token = shortlist.share()
+    other = Shortlist.objects.create(owner=person, name="Drama")
     sign_in(page, person.email, PASSWORD)
     for path, name in [
         ("/commissioners/", "home"),
         ("/shortlist/", "lists"),
         (f"/shortlist/{shortlist.pk}/", "detail"),
         (f"/shortlist/{shortlist.pk}/brief/", "brief"),
+        (f"/shortlist/{shortlist.pk}/rename/", "rename"),
+        (f"/shortlist/{other.pk}/delete/", "delete"),
         (f"/shortlist/shared/{token}/", "shared"),
     ]:
         page.goto(path)
         axe_check(page, f"phone-shortlist-{name}")
+
+
+def test_rename_untick_from_a_brief_delete_and_sign_out(studios, page: Page, axe_check):
+    person = commissioner(EMAIL)
+    shortlist = Shortlist.objects.create(owner=person, name="Drama")
+    for studio in studios:
+        shortlist.add(studio)
+    sign_in(page, EMAIL, PASSWORD)
+    # The header names who is signed in, on public pages too.
+    page.goto("/directory/")
+    header = page.locator("header.site-header")
+    expect(header.get_by_text("Signed in as")).to_contain_text("Bea Buyer")
+    expect(header.get_by_role("link", name="Your account")).to_be_visible()
+
+    page.goto(f"/shortlist/{shortlist.pk}/")
+    page.get_by_role("link", name="Rename Drama").click()
+    axe_check(page, "shortlist-rename")
+    page.get_by_label("Name of the list").fill("Drama, May shoot")
+    page.get_by_role("button", name="Save the name").click()
+    expect(page.get_by_text("Renamed: Drama is now Drama, May shoot.")).to_be_visible()
+
+    page.get_by_role("link", name="Send one brief to all 3").click()
+    for title in STUDIOS:
+        expect(page.get_by_role("checkbox", name=title)).to_be_checked()
+    page.get_by_role("checkbox", name=STUDIOS[1]).uncheck()
+    page.get_by_label("What do you need?").fill(
+        "A six-part factual series about the Potteries, animation inserts, shooting in May."
+    )
+    page.get_by_role("button", name="Send to the ticked companies").click()
+    expect(page.get_by_text("Your brief went to 2 companies")).to_be_visible()
+    assert sorted(Enquiry.objects.values_list("company__title", flat=True)) == sorted(
+        [STUDIOS[0], STUDIOS[2]]
+    )
+
+    page.get_by_role("link", name="Delete this list").click()
+    expect(page.get_by_role("heading", name="Delete Drama, May shoot?")).to_be_visible()
+    axe_check(page, "shortlist-delete")
+    page.get_by_role("button", name="Delete the list").click()
+    expect(page.get_by_text("List deleted: Drama, May shoot.")).to_be_visible()
+    assert not Shortlist.objects.filter(pk=shortlist.pk).exists()
+
+    # Signing out from the header (a POST form, keyboard too).
+    page.goto("/directory/")
+    header.get_by_role("button", name="Sign out").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/commissioners/login/$"))
+    page.goto("/directory/")
+    expect(header.get_by_role("link", name="Sign in")).to_be_visible()
