@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from wagtail.models import Page
+
+import pytest
 
 from directory.models import CompanyPage, updated_month_number
 from directory.search import run_search
@@ -69,3 +75,15 @@ def test_a_confirmation_without_a_publish_moves_a_company_ahead_on_the_database(
         birch.confirmed_at
     )
     assert found() == ["Birch Studio", "Alder Studio"]
+
+
+@pytest.mark.parametrize("text", ["zephyr", ""])
+def test_the_database_orders_a_page_of_ids_without_wagtails_page_table(db, text):
+    backend = DatabaseBackend()
+    ids = [company(name, strapline="Zephyr drone filming").pk for name in ("Alder", "Birch")]
+    backend.update_companies(ids)
+    with CaptureQueriesContext(connection) as queries:
+        run_search(parse_search_params(QueryDict(f"q={text}")), backend=backend)
+    page_table = connection.ops.quote_name(Page._meta.db_table)
+    [ordered] = [q["sql"] for q in queries if "updated_month" in q["sql"]]
+    assert "ORDER BY" in ordered and page_table not in ordered
