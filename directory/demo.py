@@ -59,6 +59,7 @@ from .models import (
     Skill,
 )
 from .search.indexing import rebuild_database_entries
+from .search.sync import companies_changed
 
 # Open films by the Blender Foundation (Creative Commons) stand in for showreels;
 # the showcase seeder stores their oEmbed answers, so nothing is fetched.
@@ -992,10 +993,12 @@ def seed(stdout, options) -> None:
             page = curated_page(number, spec, page_rng, terms)
             index.add_child(instance=page)
             page.save_revision().publish()
-            # Before the commit hands the company to the search engine.
+            # Before the commit hands the company to the search engine; the
+            # database entry (written at publish) takes the dates again.
             CompanyPage.objects.filter(pk=page.pk).update(
                 **demo_freshness(number), **demo_availability(number)
             )
+            companies_changed([page.pk])
         created += 1
         if created % 10 == 0:
             stdout.write(f"  companies {created}…")

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models.functions import Coalesce, Greatest
 from django.dispatch import Signal
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -374,15 +374,10 @@ def updated_at_expression(prefix: str = ""):
     return Greatest(published, Coalesce(models.F(f"{prefix}confirmed_at"), published))
 
 
-def updated_month_expression(prefix: str = ""):
-    """The calendar month (local time) of ``updated_at``: what the card shows, and the
-    freshness the search backends break relevance ties with."""
-    return TruncMonth(updated_at_expression(prefix), output_field=models.DateTimeField())
-
-
 def updated_month_number(value) -> int | None:
-    """``value``'s local calendar month as one integer (year × 12 + month − 1), the
-    Elasticsearch document's freshness; later months are larger."""
+    """``value``'s local calendar month as one integer (year × 12 + month − 1): the
+    freshness both search backends break relevance ties with (the Elasticsearch
+    document's and the database entry's ``updated_month``); later months are larger."""
     if value is None:
         return None
     local = timezone.localtime(value)

@@ -14,6 +14,13 @@ that has some (folded before, then more events came) is grouped the same way
 and added to them through the ORM. An interrupted run leaves whole days done and the rest
 untouched; running it again carries on. ``manage.py fold_search_events`` runs
 it (daily, from cron or by hand) with a progress bar.
+
+The same run clears what found each company (:class:`~insight.models.CompanySearchDay`)
+older than ``COMPANY_SEARCH_DAYS``: the member's insight page reads only the
+last 90 days of it (``members.company_insight.COMPARE_DAYS``), and a row per
+company, day and search text would otherwise grow without bound. Deleted in
+batches of ``DELETE_BATCH`` rows, each its own transaction, oldest rows first,
+so no long lock and an interrupted run has deleted whole batches.
 """
 
 from __future__ import annotations
@@ -26,9 +33,14 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from .models import SEARCH_KEY_FIELDS, DailySearchCount, SearchEvent
+from .models import SEARCH_KEY_FIELDS, CompanySearchDay, DailySearchCount, SearchEvent
 
 DEFAULT_RAW_DAYS = 90
+# Days of what found each company kept, today included: the member's insight page
+# shows the searches of its last 90 days (``members.company_insight.COMPARE_DAYS``),
+# and a day more so a page opened just after midnight loses nothing.
+COMPANY_SEARCH_DAYS = 91
+DELETE_BATCH = 5000
 
 
 def raw_days() -> int:
@@ -40,6 +52,7 @@ class FoldReport:
     days: int = 0
     events: int = 0
     rows: int = 0  # daily counts written (new or added to)
+    company_searches: int = 0  # old ``CompanySearchDay`` rows deleted
 
 
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -138,8 +151,27 @@ def fold_day(day: datetime.date) -> tuple[int, int]:
     return folded, len(groups)
 
 
+def delete_old_company_searches(batch_size: int = DELETE_BATCH) -> int:
+    """Delete ``CompanySearchDay`` rows before the last ``COMPANY_SEARCH_DAYS`` days; how many.
+
+    A batch of ids, oldest first (rows are written day by day, so the old ones
+    have the lowest ids), then one ``DELETE`` by id, in its own transaction.
+    """
+    cutoff = timezone.localdate() - datetime.timedelta(days=COMPANY_SEARCH_DAYS - 1)
+    old = CompanySearchDay.objects.filter(day__lt=cutoff).order_by("pk")
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(old.values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                return deleted
+            # Nothing refers to the rows: one DELETE, no row read into Python.
+            deleted += CompanySearchDay.objects.filter(pk__in=ids).delete()[0]
+
+
 def fold(older_than_days: int | None = None, *, progress=None) -> FoldReport:
-    """Fold every day before the cut-off; ``progress`` wraps the days (a tqdm bar, say)."""
+    """Fold every day before the cut-off, then delete what found each company long ago;
+    ``progress`` wraps the days (a tqdm bar, say)."""
     report = FoldReport()
     days = days_to_fold(older_than_days)
     for day in progress(days) if progress else days:
@@ -147,4 +179,5 @@ def fold(older_than_days: int | None = None, *, progress=None) -> FoldReport:
         report.days += 1
         report.events += folded
         report.rows += rows
+    report.company_searches = delete_old_company_searches()
     return report

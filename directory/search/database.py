@@ -16,9 +16,10 @@ How a query is answered, in a fixed number of SQL queries whatever the data:
   when they type a company's name. A word the text says again adds a point
   per repeat, two at most (``_repeats``, what term frequency does on
   Elasticsearch). Ties go to verified companies, then to fresher profiles
-  (the later calendar month of the last update or confirmation,
-  ``directory.models.updated_month_expression``: the month the card shows; a
-  tie-break, never above relevance), then by name.
+  (the later calendar month of the last update or confirmation, the month
+  the card shows, held on the entry as ``updated_month`` so ordering needs
+  no join with Wagtail's page table; a tie-break, never above relevance),
+  then by name.
 * **Near**: the haversine distance from the centre to the company's exact
   point (or its town's centre) is computed in SQL (Django provides the maths
   functions on SQLite), after a cheap latitude/longitude bounding box. Ranked
@@ -63,7 +64,7 @@ from django.db.models.functions import (
 )
 
 from directory.availability import available_by_q
-from directory.models import CompanyCredit, CompanyPage, client_key, updated_month_expression
+from directory.models import CompanyCredit, CompanyPage, client_key
 
 from . import spelling
 from .analysis import (
@@ -331,7 +332,8 @@ class DatabaseBackend(SearchBackend):
             ordered = ordered.annotate(score=score)
         # Entries hold the folded title: name order without the page table.
         name_order = ("search_entry__sort_title", "pk")
-        fresher = updated_month_expression().desc(nulls_last=True)  # a tie-break only
+        # A tie-break only, held on the entry (``indexing.entry_values``): no page-table join.
+        fresher = F("search_entry__updated_month").desc(nulls_last=True)
         if query.sort is Sort.NAME:
             order = name_order
         elif query.sort is Sort.NEWEST:

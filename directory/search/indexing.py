@@ -27,7 +27,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from cms.statistics import refresh_statistics
-from directory.models import CompanyPage
+from directory.models import CompanyPage, updated_month_number
 
 from . import spelling
 from .analysis import compounds, padded
@@ -43,15 +43,19 @@ ENTRY_FIELDS = [
     "keyword_words",
     "body_terms",
     "body_words",
+    "updated_month",
 ]
 
 
-def entry_values(document: CompanyDocument) -> dict[str, str]:
-    """The entry fields for one document: its ``search_fields``, padded for word matching."""
-    return {
+def entry_values(document: CompanyDocument) -> dict[str, str | int | None]:
+    """The entry fields for one document: its ``search_fields``, padded for word matching,
+    and its freshness (the month of its last update or confirmation)."""
+    values: dict[str, str | int | None] = {
         name: value if name == "sort_title" else padded(value)
         for name, value in document.search_fields().items()
     }
+    values["updated_month"] = updated_month_number(document.updated_at)
+    return values
 
 
 def document_compounds(document: CompanyDocument) -> dict[str, tuple[str, ...]]:

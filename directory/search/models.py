@@ -30,6 +30,13 @@ class CompanySearchEntry(models.Model):
     keyword_words = models.TextField(blank=True)
     body_terms = models.TextField(blank=True, help_text="Strapline, about and project text.")
     body_words = models.TextField(blank=True)
+    # The profile's freshness, the tie-break after relevance and verified
+    # (``directory.models.updated_month_number`` of ``CompanyPage.updated_at``:
+    # the month the card shows, the Elasticsearch document's ``updated_month``).
+    # Held here so ordering by it needs no join with Wagtail's page table.
+    updated_month = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Year × 12 + month − 1 of the last update or confirmation."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

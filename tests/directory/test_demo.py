@@ -13,7 +13,13 @@ from wagtail.models import Page
 import pytest
 
 from directory import demo
-from directory.models import CompanyPage, DirectoryIndexPage, Production, ProductionIndexPage
+from directory.models import (
+    CompanyPage,
+    DirectoryIndexPage,
+    Production,
+    ProductionIndexPage,
+    updated_month_number,
+)
 from directory.search import run_search
 from directory.search.base import SearchQuery
 from directory.search.database import DatabaseBackend
@@ -63,6 +69,10 @@ def test_seeds_sixty_plausible_companies_once():
     assert 10 <= stale.count() <= 35
     assert len({c.updated_at.date() for c in companies}) >= 40
     assert sum(c.confirmed_at is not None for c in companies) >= 5
+    # Search breaks ties by the same dates: the entries took them after dating.
+    months = dict(CompanySearchEntry.objects.values_list("company_id", "updated_month"))
+    assert months == {c.pk: updated_month_number(c.updated_at) for c in listed}
+    assert len(set(months.values())) > 3
 
     pages = Page.objects.count()
     dates = sorted(CompanyPage.objects.values_list("pk", "last_published_at", "confirmed_at"))

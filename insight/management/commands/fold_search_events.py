@@ -1,4 +1,5 @@
-"""Fold raw searches older than INSIGHT_RAW_DAYS (90) into daily counts (docs/insight.md)."""
+"""Fold raw searches older than INSIGHT_RAW_DAYS (90) into daily counts, and delete what
+found each company before the last 91 days (docs/insight.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Fold directory searches older than --days (default INSIGHT_RAW_DAYS, 90) into "
         "one count per day and distinct search, deleting the raw rows. Safe to interrupt "
-        "and to run again."
+        "and to run again. Also deletes what found each company (the member's insight) "
+        "before the last 91 days, in batches."
     )
 
     def add_arguments(self, parser):
@@ -30,5 +32,6 @@ class Command(BaseCommand):
         if verbosity:
             self.stdout.write(
                 f"Folded {report.events} searches of {report.days} days "
-                f"into {report.rows} daily counts."
+                f"into {report.rows} daily counts. Deleted {report.company_searches} "
+                f"company search counts older than {folding.COMPANY_SEARCH_DAYS} days."
             )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from importlib import import_module
+
 from django.db import transaction
 from django.test import override_settings
 
@@ -176,6 +179,33 @@ def test_rebuild_rewrites_every_entry_and_drops_stale_ones(recorder):
     assert entry(kept).title_words == " kiln animation "
     assert entry(lapsed) is None
     assert "Search entries" in out.getvalue()
+
+
+def test_entries_hold_the_freshness_and_the_migration_fills_it_for_existing_ones(recorder):
+    from django.apps import apps
+    from django.utils import timezone
+
+    from directory.models import CompanyPage, updated_month_number
+    from directory.search.indexing import rebuild_database_entries
+
+    fill = import_module("directory.search.migrations.0007_entry_updated_month").fill_updated_month
+    march = datetime.datetime(2025, 3, 10, 12, tzinfo=datetime.UTC)
+    published = company("Kiln Animation")
+    confirmed = company("Glaze Post")
+    CompanyPage.objects.filter(pk__in=[published.pk, confirmed.pk]).update(last_published_at=march)
+    CompanyPage.objects.filter(pk=confirmed.pk).update(confirmed_at=timezone.now())
+    rebuild_database_entries(progress=False)
+    expected = {
+        published.pk: updated_month_number(march),
+        confirmed.pk: updated_month_number(timezone.now()),
+    }
+    months = dict(CompanySearchEntry.objects.values_list("company_id", "updated_month"))
+    assert months == expected and expected[published.pk] < expected[confirmed.pk]
+
+    # Entries written before the field existed: the migration fills them the same.
+    CompanySearchEntry.objects.update(updated_month=None)
+    fill(apps, None)
+    assert dict(CompanySearchEntry.objects.values_list("company_id", "updated_month")) == expected
 
 
 def test_one_transaction_reaches_the_backend_once_after_its_commit(
