@@ -34,7 +34,7 @@ from directory.models import CompanyPage, Place, Sector, SkillGroup, listed_q
 from showcase.models import ProjectPage
 
 from .recording import private_text
-from .reporting import FEW_RESULTS, searches_between
+from .reporting import searches_between
 
 SUPPRESS_BELOW = 3
 SUPPRESSED = f"fewer than {SUPPRESS_BELOW}"
@@ -207,13 +207,14 @@ def _public_texts() -> tuple[Counter, Counter]:
 
 
 def searches_figures() -> tuple[Figure, Figure]:
-    """The words searched for most, and those that found no or few members: the editors'
-    report's skills gaps (``reporting.few_results``: at most 3 members on average)."""
+    """The words searched for most, and those that found no member, every time they were
+    searched (a search answered only by leaving out one of its words counts as finding
+    none: ``recording.search_event``)."""
     searched, found = _public_texts()
     often = [(text, n) for text, n in searched.items() if n >= SUPPRESS_BELOW]
     top = sorted(often, key=lambda p: (-p[1], p[0]))[:TOP_SEARCHES]
     gaps = sorted(
-        ((text, n) for text, n in often if found[text] / n <= FEW_RESULTS),
+        ((text, n) for text, n in often if not found[text]),
         key=lambda p: (-p[1], p[0]),
     )[:TOP_SEARCHES]
     note = (
@@ -232,13 +233,13 @@ def searches_figures() -> tuple[Figure, Figure]:
         ),
         Figure(
             "not-found",
-            "Searched for, but few or no members found",
+            "Searched for, but no member found",
             "bars",
             "Search",
             "Searches",
             [Row(text, n) for text, n in gaps],
-            note=note + f" Each found {FEW_RESULTS} members or fewer on average: the "
-            "skills the region lacks.",
+            note=note + " None of these searches found a member offering all it asked "
+            "for: the skills the region lacks.",
         ),
     )
 

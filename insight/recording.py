@@ -92,7 +92,9 @@ def search_event(results, *, source: str) -> dict:
         "verified": bool(query.verified),
         "near": query.near.slug if query.near else "",
         "radius": query.radius_miles if query.near else None,
-        "total": int(results.total),
+        # A search answered only by leaving out one of its words found nobody
+        # for what was asked: for insight (the skills gaps) it found none.
+        "total": 0 if query.relaxed else int(results.total),
         "backend": str(results.backend)[:40],
         "page": int(query.page),
         # The editors' picks were shown too (first, on page 1).

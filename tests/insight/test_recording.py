@@ -232,3 +232,15 @@ def test_an_editors_pick_counts_as_shown_for_the_words(browser, studios):
     flush()
     assert found_by(glaze) == Counter({"drone": 1})
     assert CompanyDailyCount.objects.get(company=glaze).appearances == 1
+
+
+def test_a_search_answered_by_leaving_out_a_word_is_recorded_as_finding_none(browser, studios):
+    kiln, glaze = studios
+    # No company does underwater stop motion; the directory shows Kiln for "stop motion".
+    response = browser.get("/directory/?q=underwater+stop+motion")
+    assert response.status_code == 200
+    assert "Kiln Animation" in response.content.decode()
+    flush()
+    event = SearchEvent.objects.get()
+    assert (event.text, event.total) == ("underwater stop motion", 0)
+    assert counts(kiln) == (0, 1)  # it was shown all the same
