@@ -19,6 +19,7 @@ from commissioners.models import SavedSearch, SearchAlertSent
 from members.notifications import absolute
 from tests.directory.factories import SkillFactory, company
 from tests.members.factories import editor
+from tests.worker import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +224,25 @@ def test_a_crash_after_some_searches_sends_the_rest_once_on_the_next_run(
     assert len(alert_emails()) == 3
     for search in (first, second, third):
         assert search.alerted.filter(baseline=False).count() == 1
+
+
+@committed
+def test_the_command_run_twice_before_the_worker_mails_once(task_worker):
+    """Two crons (or a re-run after a crash) queue the task twice: the real worker sends once."""
+    from tests.commissioners.factories import commissioner
+
+    buyer = commissioner()
+    animation = SkillFactory(name="Animation", slug="animation")
+    company("Kiln Light Animation", skills=[animation])
+    [search] = _with_one_new_company(buyer, animation)
+    send_alerts()
+    send_alerts()
+    assert task_worker.queued("send_search_alert").count() == 2
+    task_worker.run()
+    [email] = alert_emails()
+    assert int(email.object_id) == search.pk
+    assert search.alerted.filter(baseline=False).count() == 1
+    assert task_worker.queued("send_search_alert").count() == 0
 
 
 def test_the_database_refuses_a_second_record_of_a_company_for_a_search(buyer, kiln):
