@@ -10,6 +10,7 @@ so both share one OpenAPI schema at ``/api/v1/openapi.json``.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -21,7 +22,9 @@ from ninja.security import SessionAuth
 from directory.api import ErrorOut, api
 from directory.models import listed_q
 
-from .models import Shortlist, ShortlistEntry, is_commissioner
+from . import alerts
+from .models import SavedSearch, Shortlist, ShortlistEntry, is_commissioner
+from .saved_search_views import MAX_SAVED_SEARCHES
 from .shortlists import listed_company_or_404
 
 
@@ -151,6 +154,101 @@ def remove_company(request, shortlist_id: int, company_id: int):
     return 204, None
 
 
+# -- saved searches --------------------------------------------------------------
+
+searches_router = Router(tags=["saved searches"], auth=CommissionerSession(csrf=True))
+Frequency = Literal["daily", "weekly", "never"]
+
+
+class SavedSearchOut(Schema):
+    id: int
+    name: str
+    query: str = Field(description="The directory's GET parameters, as /api/v1/search takes them.")
+    frequency: Frequency = Field(description="How often new matching companies are emailed.")
+    url: str = Field(description="The directory page showing the search.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class SavedSearchIn(Schema):
+    name: str = Field(min_length=1, max_length=120, pattern=r"\S")
+    query: str = Field(
+        "", max_length=2000, description="GET parameters, e.g. skill=animation&near=stoke"
+    )
+    frequency: Frequency = "weekly"
+
+
+class SavedSearchPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120, pattern=r"\S")
+    frequency: Frequency | None = None
+
+
+def _saved(request, saved) -> dict:
+    return {
+        "id": saved.pk,
+        "name": saved.name,
+        "query": saved.query_string,
+        "frequency": saved.frequency,
+        "url": request.build_absolute_uri(alerts.search_url(saved)),
+        "created_at": saved.created_at,
+        "updated_at": saved.updated_at,
+    }
+
+
+def _own_search(request, search_id) -> SavedSearch:
+    return get_object_or_404(SavedSearch, pk=search_id, owner=request.auth)
+
+
+@searches_router.get("", response={200: list[SavedSearchOut]}, summary="Your saved searches")
+def list_saved_searches(request):
+    return [_saved(request, saved) for saved in SavedSearch.objects.of(request.auth)]
+
+
+@searches_router.post(
+    "", response={201: SavedSearchOut, 400: ErrorOut}, summary="Save a directory search"
+)
+def create_saved_search(request, payload: SavedSearchIn):
+    if SavedSearch.objects.of(request.auth).count() >= MAX_SAVED_SEARCHES:
+        return 400, {"detail": f"You have {MAX_SAVED_SEARCHES} saved searches: delete one first."}
+    saved = SavedSearch.objects.create(
+        owner=request.auth,
+        name=payload.name.strip(),
+        query_string=alerts.normalised_query_string(payload.query),
+        frequency=payload.frequency,
+    )
+    return 201, _saved(request, saved)
+
+
+@searches_router.get(
+    "/{search_id}", response={200: SavedSearchOut, 404: ErrorOut}, summary="One saved search"
+)
+def get_saved_search(request, search_id: int):
+    return _saved(request, _own_search(request, search_id))
+
+
+@searches_router.patch(
+    "/{search_id}",
+    response={200: SavedSearchOut, 404: ErrorOut},
+    summary="Rename a saved search or change how often it emails",
+)
+def update_saved_search(request, search_id: int, payload: SavedSearchPatch):
+    saved = _own_search(request, search_id)
+    if payload.name is not None:
+        saved.name = payload.name.strip()
+    if payload.frequency is not None:
+        saved.frequency = payload.frequency
+    saved.save(update_fields=["name", "frequency", "updated_at"])
+    return _saved(request, saved)
+
+
+@searches_router.delete(
+    "/{search_id}", response={204: None, 404: ErrorOut}, summary="Delete a saved search"
+)
+def delete_saved_search(request, search_id: int):
+    _own_search(request, search_id).delete()
+    return 204, None
+
+
 OPERATIONS = [
     "GET /api/v1/shortlists",
     "POST /api/v1/shortlists",
@@ -158,6 +256,13 @@ OPERATIONS = [
     "PUT /api/v1/shortlists/{shortlist_id}/companies/{company_id}",
     "PATCH /api/v1/shortlists/{shortlist_id}/companies/{company_id}",
     "DELETE /api/v1/shortlists/{shortlist_id}/companies/{company_id}",
+]
+SAVED_SEARCH_OPERATIONS = [
+    "GET /api/v1/saved-searches",
+    "POST /api/v1/saved-searches",
+    "GET /api/v1/saved-searches/{search_id}",
+    "PATCH /api/v1/saved-searches/{search_id}",
+    "DELETE /api/v1/saved-searches/{search_id}",
 ]
 
 _registered = False
@@ -168,4 +273,5 @@ def register():
     global _registered
     if not _registered:
         api.add_router("/shortlists", router)
+        api.add_router("/saved-searches", searches_router)
         _registered = True

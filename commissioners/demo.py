@@ -1,4 +1,4 @@
-"""A demo commissioner for ``seed_demo``: a confirmed account with two shortlists.
+"""A demo commissioner for ``seed_demo``: a confirmed account, two shortlists, a saved search.
 
 Runs after ``directory.demo`` (the companies) and ``members.demo`` (whose
 ``demo_account`` sets the password the same way: ``--editor-password`` or one
@@ -6,10 +6,13 @@ generated and printed once). One list is shared, so the read-only page can be
 shown; the other has private notes. Idempotent.
 """
 
+from urllib.parse import urlencode
+
 from directory.models import CompanyPage
 from members.demo import demo_account
 
-from .models import Commissioner, Shortlist, ShortlistEntry
+from .alerts import normalised_query_string
+from .models import Commissioner, SavedSearch, Shortlist, ShortlistEntry
 
 DEMO_COMMISSIONER = ("commissioner@broadcaster.example", "Sam", "Okafor")
 ORGANISATION = "Moorland Pictures (demo)"
@@ -43,5 +46,29 @@ def seed(stdout, options) -> None:
         for company in companies[3:6]:
             pitch.add(company)
         pitch.share()
+    search = _saved_search(user, companies[0])
     stdout.write(f"  sign in at /commissioners/login/ as '{email}', {how}")
+    if search is not None:
+        stdout.write(f"  a saved search with weekly alerts: {search.name}")
     stdout.write(f"  a shared list: /shortlist/shared/{pitch.share_token}/")
+
+
+def _saved_search(user, company) -> SavedSearch | None:
+    """A saved search with weekly alerts: the first company's first skill, near its town."""
+    existing = SavedSearch.objects.of(user).first()
+    if existing is not None:
+        return existing
+    skill = company.skills.order_by("name").first()
+    if skill is None:
+        return None
+    params = {"skill": skill.slug}
+    name = skill.name
+    if company.place_id:
+        params.update(near=company.place.slug, radius="25")
+        name = f"{skill.name} near {company.place.name}"
+    return SavedSearch.objects.create(
+        owner=user,
+        name=name,
+        query_string=normalised_query_string(urlencode(params)),
+        frequency=SavedSearch.Frequency.WEEKLY,
+    )

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from members.forms import HoneypotMixin, NewPasswordMixin
 
-from .models import Commissioner, Shortlist, ShortlistEntry
+from .models import Commissioner, SavedSearch, Shortlist, ShortlistEntry
 
 User = get_user_model()
 
@@ -154,3 +154,55 @@ class BriefRecipientsForm(forms.Form):
         """The ticked companies, in the list's order."""
         ticked = set(self.cleaned_data["companies"])
         return [company for pk, company in self.by_id.items() if pk in ticked]
+
+
+STALE_SEARCH = (
+    "This search was changed elsewhere since you opened the page: check it below and save again."
+)
+
+
+def version_of(saved) -> str:
+    """A saved search's version for stale-save checks: when it was last changed."""
+    return saved.updated_at.isoformat() if saved and saved.pk else ""
+
+
+class SavedSearchForm(forms.ModelForm):
+    """A saved search's name and how often it emails: to save a search, or change one.
+
+    ``version`` is when the search was last changed, as the page showed it: a
+    save over a newer change (another tab, the API) is refused, keeping what
+    was typed.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    stale = False
+
+    class Meta:
+        model = SavedSearch
+        fields = ["name", "frequency"]
+        labels = {"name": "Name of the search", "frequency": "Email me new companies"}
+        help_texts = {"name": "For example: “Stop-motion near Stoke”."}
+        error_messages = {"name": {"required": "Give the search a name."}}
+        widgets = {"frequency": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version_of(self.instance)
+
+    def has_changed(self):
+        return any(name in self.changed_data for name in self.Meta.fields)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the search a name.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        self.stale = bool(self.instance.pk) and cleaned.get("version", "") != version_of(
+            self.instance
+        )
+        if self.stale:
+            raise forms.ValidationError(STALE_SEARCH)
+        return cleaned

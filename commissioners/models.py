@@ -163,3 +163,74 @@ class ShortlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.company.title} in {self.shortlist.name}"
+
+
+class SavedSearchQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(owner=user)
+
+
+class SavedSearch(models.Model):
+    """A commissioner's directory search, kept with every filter, and how often to email them.
+
+    ``query_string`` is the search's normalised GET parameters
+    (``directory.search.query.query_to_params``, without the page), so a filter
+    added to the directory later is kept and replayed without a change here.
+    """
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily email"
+        WEEKLY = "weekly", "Weekly email"
+        NEVER = "never", "No email"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=120)
+    query_string = models.CharField(max_length=2000, blank=True)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
+    # The last run of the alert (the first one only records a baseline); None: never run.
+    last_run_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SavedSearchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name_plural = "saved searches"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alerts_on(self) -> bool:
+        return self.frequency != self.Frequency.NEVER
+
+
+class SearchAlertSent(models.Model):
+    """A company a saved search has already told its owner about (or found at its baseline).
+
+    Written in the same transaction as the alert's outbox email, and unique per
+    search and company: a worker that restarts mid-run never mails a company twice.
+    """
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="alerted")
+    company = models.ForeignKey(
+        "directory.CompanyPage", on_delete=models.CASCADE, related_name="search_alerts"
+    )
+    baseline = models.BooleanField(
+        default=False, help_text="Matched when the search was first run: recorded, not mailed."
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_search", "company"], name="one_alert_per_company_per_search"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.company_id} for {self.saved_search_id}"

@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -32,8 +33,8 @@ def commissioner_required(view):
         if not is_commissioner(request.user):
             if request.user.is_authenticated:
                 return redirect("commissioners:home")
-            login = reverse("commissioners:login")
-            return redirect(f"{login}?next={request.path}")
+            # The whole path, query included: a search to save survives signing in.
+            return redirect_to_login(request.get_full_path(), reverse("commissioners:login"))
         return view(request, *args, **kwargs)
 
     return wrapped

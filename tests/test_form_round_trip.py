@@ -40,11 +40,12 @@ from commissioners.forms import (
     BecomeCommissionerForm,
     BriefRecipientsForm,
     CommissionerSignupForm,
+    SavedSearchForm,
     ShortlistNameForm,
     ShortlistNoteForm,
     ShortlistRenameForm,
 )
-from commissioners.models import Commissioner, Shortlist
+from commissioners.models import Commissioner, SavedSearch, Shortlist
 from commissioners.views import ResendForm
 from directory.forms import EnquiryForm, ProductionMergeForm
 from directory.models import Enquiry, Production
@@ -132,6 +133,7 @@ def stored():
         "skills gaps": SkillsGap.objects.count(),
         "commissioners": Commissioner.objects.count(),
         "shortlists": Shortlist.objects.count(),
+        "saved searches": SavedSearch.objects.count(),
     }
 
 
@@ -264,6 +266,17 @@ def _brief():
     return signed_in(person), reverse("shortlist:brief", args=[shortlist.pk]), None
 
 
+def _save_search():
+    url = reverse("commissioners:save_search") + "?q=drone&verified=1"
+    return signed_in(commissioner()), url, None
+
+
+def _saved_search():
+    person = commissioner()
+    saved = SavedSearch.objects.create(owner=person, name="Drones", query_string="q=drone")
+    return signed_in(person), reverse("commissioners:saved_searches"), saved
+
+
 CASES = {
     "member profile": Case((CompanyProfileForm, GalleryRowForm), "base_revision", _profile),
     "member profile with a pending change": Case(
@@ -337,6 +350,8 @@ CASES = {
     "shortlist note": Case((ShortlistNoteForm,), "note", _note),
     "rename a shortlist": Case((ShortlistRenameForm,), "based_on", _rename_shortlist),
     "one brief to a shortlist": Case((EnquiryForm, BriefRecipientsForm), "message", _brief),
+    "save a search": Case((SavedSearchForm,), "name", _save_search),
+    "a saved search's name and emails": Case((SavedSearchForm,), "name", _saved_search),
 }
 
 

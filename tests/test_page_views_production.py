@@ -22,7 +22,8 @@ from django.utils import timezone
 import pytest
 
 from cms.models import StandardPage
-from commissioners.models import Shortlist
+from commissioners.alerts import unsubscribe_token
+from commissioners.models import SavedSearch, Shortlist
 from directory.models import (
     CompanyGalleryImage,
     HomePageFeaturedCompany,
@@ -74,6 +75,7 @@ CEILINGS = {
     "directory, available by": 6,  # as the directory: the date costs no query
     "company API": 4,  # the company, its skills, sectors and credits (renditions cached)
     "shared shortlist": 3,  # the list, its companies with their places, the site
+    "saved search unsubscribe": 2,  # the search (the token is checked without one), the site
 }
 # Statements that change the database, or open a transaction in order to.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|SAVEPOINT|CREATE|DROP|ALTER)\b", re.I)
@@ -100,6 +102,8 @@ PAGES = {  # the URLs, filled in by Site.urls()
     # Anonymous: contact details only when shown to everyone (directory.contact_privacy).
     "company API": "/api/v1/directory/companies/{company}",
     "shared shortlist": "/shortlist/shared/{share_token}/",
+    # The one-click link of an alert email: GET only asks (a button).
+    "saved search unsubscribe": "/commissioners/searches/unsubscribe/{unsubscribe_token}/",
 }
 
 
@@ -130,6 +134,9 @@ class Site:
         numbers.save_revision().publish()
         self.shortlist = Shortlist.default_for(commissioner())
         self.shortlist.share()
+        self.saved_search = SavedSearch.objects.create(
+            owner=self.shortlist.owner, name="Animation", query_string="q=animation"
+        )
         self.size = 0
 
     def grow(self, size: int) -> None:
@@ -215,6 +222,7 @@ class Site:
             "production": Production.objects.get(title="Brick Lane North").slug,
             "today": timezone.localdate().isoformat(),
             "share_token": self.shortlist.share_token,
+            "unsubscribe_token": unsubscribe_token(self.saved_search),
         }
         return {name: url.format(**values) for name, url in PAGES.items()}
 

@@ -1,4 +1,4 @@
-"""The shortlist API: session authentication, CSRF on writes, in the OpenAPI schema."""
+"""The shortlist and saved-search APIs: session authentication, CSRF on writes, the schema."""
 
 import json
 
@@ -6,8 +6,8 @@ from django.test import Client
 
 import pytest
 
-from commissioners.api import OPERATIONS
-from commissioners.models import Shortlist, ShortlistEntry
+from commissioners.api import OPERATIONS, SAVED_SEARCH_OPERATIONS
+from commissioners.models import SavedSearch, Shortlist, ShortlistEntry
 from tests.members.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -64,17 +64,20 @@ def test_anonymous_visitors_and_non_commissioners_are_refused(client, db, studio
     assert client.get(BASE).status_code == 401
 
 
-def test_writes_need_the_csrf_token(buyer, studios):
+@pytest.mark.parametrize(
+    ("base", "model"), [(BASE, Shortlist), ("/api/v1/saved-searches", SavedSearch)]
+)
+def test_writes_need_the_csrf_token(buyer, studios, base, model):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(buyer)
-    assert browser.get(BASE).status_code == 200  # reads need none
-    refused = send(browser, "post", BASE, {"name": "Sneaky"})
+    assert browser.get(base).status_code == 200  # reads need none
+    refused = send(browser, "post", base, {"name": "Sneaky"})
     assert refused.status_code == 403
-    assert not Shortlist.objects.filter(name="Sneaky").exists()
+    assert not model.objects.filter(name="Sneaky").exists()
     browser.get("/commissioners/")  # a page with a form sets the cookie
     token = browser.cookies["csrftoken"].value
     accepted = browser.post(
-        BASE,
+        base,
         json.dumps({"name": "Fine"}),
         content_type="application/json",
         headers={"x-csrftoken": token},
@@ -82,18 +85,22 @@ def test_writes_need_the_csrf_token(buyer, studios):
     assert accepted.status_code == 201
 
 
-def test_the_schema_documents_every_operation_with_cookie_authentication(client):
+@pytest.mark.parametrize(
+    ("base", "documented"),
+    [(BASE, OPERATIONS), ("/api/v1/saved-searches", SAVED_SEARCH_OPERATIONS)],
+)
+def test_the_schema_documents_every_operation_with_cookie_authentication(client, base, documented):
     schema = client.get("/api/v1/openapi.json").json()
     found = {
         f"{method.upper()} /api/v1{path.removeprefix('/api/v1')}"
         for path, operations in schema["paths"].items()
-        if path.startswith("/api/v1/shortlists")
+        if path.startswith(base)
         for method in operations
     }
-    assert found == set(OPERATIONS)
+    assert found == set(documented)
     schemes = schema["components"]["securitySchemes"]
     assert any(s["type"] == "apiKey" and s["in"] == "cookie" for s in schemes.values())
     for path, operations in schema["paths"].items():
-        if path.startswith("/api/v1/shortlists"):
+        if path.startswith(base):
             for operation in operations.values():
                 assert operation["security"], path

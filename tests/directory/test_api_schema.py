@@ -16,6 +16,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
 
 from commissioners.api import OPERATIONS as SHORTLIST_OPERATIONS
+from commissioners.api import SAVED_SEARCH_OPERATIONS
 from tests.directory.factories import PlaceFactory, SectorFactory, SkillFactory, company
 from tests.worker import committed
 
@@ -43,7 +44,7 @@ def test_the_schema_names_every_operation_tested_here(api_schema):
     found = {result.ok().label for result in api_schema.get_all_operations()}
     # A commissioner's shortlists need a signed-in session and CSRF: they are
     # tested in tests/commissioners/test_api.py, against this same schema.
-    assert found == set(OPERATIONS) | set(SHORTLIST_OPERATIONS)
+    assert found == set(OPERATIONS) | set(SHORTLIST_OPERATIONS) | set(SAVED_SEARCH_OPERATIONS)
 
 
 @pytest.mark.parametrize(

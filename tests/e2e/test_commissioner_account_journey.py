@@ -3,23 +3,31 @@
 The journey: sign up, confirm the email from the link in the mail, sign in,
 search the directory, shortlist three companies, note one, share the list (an
 anonymous visitor opens the link in a fresh browser and sees no notes), and
-send one brief to all three: each company receives its own email. axe-core
-checks every new page at desktop size on the way, and again at phone size.
+send one brief to all three: each company receives its own email. Then save
+the search with weekly alerts; after an editor publishes a new matching
+company, the next alert run mails it (only it), and its one-click unsubscribe
+link works without signing in. axe-core checks every new page at desktop size
+on the way, and again at phone size.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from commissioners.models import Shortlist
+from commissioners import alerts
+from commissioners.models import SavedSearch, Shortlist
 from directory.models import Enquiry
 from tests.commissioners.factories import PASSWORD, commissioner
 from tests.directory.factories import SkillFactory, company, directory_index, home_page
+from tests.members.factories import editor
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +49,7 @@ def studios(transactional_db):
 
 
 def link_in_mail(to: str, pattern: str) -> str:
-    [message] = [m for m in mail.outbox if to in m.to]
+    [message] = [m for m in mail.outbox if to in m.to and re.search(pattern, m.body)]
     url = re.search(pattern, message.body).group(0)
     return "/" + url.split("/", 3)[3]
 
@@ -131,6 +139,48 @@ def test_sign_up_shortlist_share_and_brief(studios, page: Page, new_context, axe
         others = [s.title for s in studios if s.pk != studio.pk]
         assert not any(title in message.body for title in others)
 
+    # 7. Save the search, with weekly emails of the companies new to it.
+    page.goto("/directory/?q=animation&skill=2d-animation")
+    page.get_by_role("link", name="Save this search").click()
+    expect(page.get_by_role("heading", name="Save this search")).to_be_visible()
+    axe_check(page, "save-search")
+    page.get_by_label("Name of the search").fill("Animation studios")
+    page.get_by_label("Weekly email").check()
+    page.get_by_role("button", name="Save the search").click()
+    expect(page.get_by_text("Search saved: Animation studios")).to_be_visible()
+    axe_check(page, "saved-searches")
+    screenshot(page, "commissioner-saved-searches")
+    saved = SavedSearch.objects.get()
+    assert saved.query_string == "q=animation&skill=2d-animation"
+    call_command("send_search_alerts")  # the first run: a baseline, nothing mailed
+    assert not [m for m in mail.outbox if "new compan" in m.subject]
+
+    # 8. An editor publishes a new matching company; the next run mails it alone.
+    SavedSearch.objects.filter(pk=saved.pk).update(
+        last_run_at=timezone.now() - datetime.timedelta(days=7)
+    )
+    newcomer = company("Raku Animation", skills=[studios[0].skills.get()], live=False)
+    newcomer.save_revision(user=editor()).publish(user=editor())
+    call_command("send_search_alerts")
+    call_command("send_search_alerts")  # again, as after a restart: nothing twice
+    [alert] = [m for m in mail.outbox if "new compan" in m.subject]
+    assert alert.to == [EMAIL]
+    assert "Raku Animation" in alert.body
+    assert not any(title in alert.body for title in STUDIOS)
+    assert alert.extra_headers["List-Unsubscribe"].startswith("<http")
+
+    # 9. One click from the mail, no sign-in: a button, then no more emails.
+    unsubscribe = link_in_mail(EMAIL, r"https?://\S+/commissioners/searches/unsubscribe/\S+/")
+    stranger = new_context().new_page()
+    stranger.goto(unsubscribe)
+    expect(stranger.get_by_role("heading", name="Stop the emails")).to_be_visible()
+    axe_check(stranger, "unsubscribe")
+    stranger.get_by_role("button", name="Stop these emails").click()
+    expect(stranger.get_by_role("heading", name="No more emails")).to_be_visible()
+    axe_check(stranger, "unsubscribed")
+    saved.refresh_from_db()
+    assert saved.frequency == SavedSearch.Frequency.NEVER
+
 
 def test_every_commissioner_page_is_accessible_at_phone_size(studios, phone_page: Page, axe_check):
     page = phone_page
@@ -143,6 +193,7 @@ def test_every_commissioner_page_is_accessible_at_phone_size(studios, phone_page
         ("/commissioners/password-reset/", "password-reset"),
         ("/commissioners/password-reset/sent/", "password-reset-sent"),
         ("/commissioners/login/", "login"),
+        ("/commissioners/searches/unsubscribe/not-a-token/", "unsubscribe-invalid"),
     ]:
         page.goto(path)
         axe_check(page, f"phone-commissioner-{name}")
@@ -159,6 +210,9 @@ def test_every_commissioner_page_is_accessible_at_phone_size(studios, phone_page
         shortlist.add(studio)
     token = shortlist.share()
     other = Shortlist.objects.create(owner=person, name="Drama")
+    saved = SavedSearch.objects.create(owner=person, name="Animation", query_string="q=animation")
+    page.goto(f"/commissioners/searches/unsubscribe/{alerts.unsubscribe_token(saved)}/")
+    axe_check(page, "phone-unsubscribe")
     sign_in(page, person.email, PASSWORD)
     for path, name in [
         ("/commissioners/", "home"),
@@ -168,6 +222,8 @@ def test_every_commissioner_page_is_accessible_at_phone_size(studios, phone_page
         (f"/shortlist/{shortlist.pk}/rename/", "rename"),
         (f"/shortlist/{other.pk}/delete/", "delete"),
         (f"/shortlist/shared/{token}/", "shared"),
+        ("/commissioners/searches/", "saved-searches"),
+        ("/commissioners/searches/save/?q=animation&verified=1", "save-search"),
     ]:
         page.goto(path)
         axe_check(page, f"phone-shortlist-{name}")

@@ -282,3 +282,11 @@ def private_elasticsearch_server():
     server.start()
     yield server
     server.remove()
+
+
+def cleaned_up_settings(request) -> dict:
+    """A ``DIRECTORY_SEARCH_BACKEND`` value whose indices are deleted when the test ends."""
+    prefix = make_elasticsearch_backend(request).index.prefix
+    config = backend_config(elasticsearch_url(request))
+    config["INDEX_PREFIX"] = prefix
+    return config
