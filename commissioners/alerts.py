@@ -96,12 +96,19 @@ class Match:
 
 
 def matching_companies(saved: SavedSearch) -> list[Match]:
-    """Every company the search finds now (up to :data:`MAX_ALERT_MATCHES`), best first."""
+    """Every company the search finds now (up to :data:`MAX_ALERT_MATCHES`), best first.
+
+    Only companies matching the search as saved: when the directory would answer
+    only by leaving out one of its words (``SearchQuery.relaxed``), nobody matches
+    yet, and the alert waits for a company that does.
+    """
     query = replace(search_query(saved), page=1, page_size=MAX_PAGE_SIZE)
     found: dict[int, Match] = {}
     page = 1
     while True:
         results = run_search(replace(query, page=page))
+        if results.query.relaxed:
+            return []
         for hit in results.hits:
             found.setdefault(hit.id, Match(hit.id, hit.title, hit.url, hit.strapline))
         if page >= results.pages or len(found) >= MAX_ALERT_MATCHES:

@@ -142,6 +142,18 @@ def test_an_editor_publishing_a_new_matching_company_is_mailed_on_the_next_run(
     }
 
 
+def test_companies_matching_only_part_of_the_words_are_not_alerted(buyer, kiln, animation):
+    # The directory shows Kiln for "underwater animation" (one word left out);
+    # the alert waits for a company that does underwater animation.
+    search = saved(buyer, query="q=underwater+animation")
+    assert alerts.run_alert(search.pk, now=timezone.now() - datetime.timedelta(days=1))
+    assert not SearchAlertSent.objects.exists()
+    company("Deep Water Animation", skills=[animation], strapline="Underwater animation")
+    assert alerts.run_alert(search.pk) == "sent"
+    [email] = alert_emails()
+    assert "Deep Water Animation" in email.body and "Kiln Light" not in email.body
+
+
 def test_an_editor_approving_a_new_company_in_moderation_is_mailed(buyer, kiln, animation):
     from members.changes import submit_changes
     from tests.members.factories import member
