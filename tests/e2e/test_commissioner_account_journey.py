@@ -4,7 +4,7 @@ The journey: sign up, confirm the email from the link in the mail, sign in,
 search the directory, shortlist three companies, note one, share the list (an
 anonymous visitor opens the link in a fresh browser and sees no notes), and
 send one brief to all three: each company receives its own email. Then save
-the search with weekly alerts; after an editor publishes a new matching
+the search with weekly alerts; after an editor approves a new matching
 company, the next alert run mails it (only it), and its one-click unsubscribe
 link works without signing in. axe-core checks every new page at desktop size
 on the way, and again at phone size.
@@ -24,10 +24,12 @@ from playwright.sync_api import Page, expect
 
 from commissioners import alerts
 from commissioners.models import SavedSearch, Shortlist
-from directory.models import Enquiry
+from directory.models import CompanyPage, Enquiry
+from members.changes import submit_changes
 from tests.commissioners.factories import PASSWORD, commissioner
 from tests.directory.factories import SkillFactory, company, directory_index, home_page
-from tests.members.factories import editor
+from tests.e2e.conftest import sign_in as admin_sign_in
+from tests.members.factories import member
 
 pytestmark = pytest.mark.e2e
 
@@ -61,7 +63,9 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_sign_up_shortlist_share_and_brief(studios, page: Page, new_context, axe_check, screenshot):
+def test_sign_up_shortlist_share_and_brief(
+    studios, page: Page, new_context, editor, axe_check, screenshot
+):
     # 1. Sign up; the account waits for the emailed link.
     page.goto("/")
     page.get_by_role("link", name="Sign in").first.click()
@@ -155,12 +159,25 @@ def test_sign_up_shortlist_share_and_brief(studios, page: Page, new_context, axe
     call_command("send_search_alerts")  # the first run: a baseline, nothing mailed
     assert not [m for m in mail.outbox if "new compan" in m.subject]
 
-    # 8. An editor publishes a new matching company; the next run mails it alone.
+    # 8. A new matching company's profile waits for review; an editor approves it in
+    # the admin's workflow; the next run mails it alone.
     SavedSearch.objects.filter(pk=saved.pk).update(
         last_run_at=timezone.now() - datetime.timedelta(days=7)
     )
     newcomer = company("Raku Animation", skills=[studios[0].skills.get()], live=False)
-    newcomer.save_revision(user=editor()).publish(user=editor())
+    submit_changes(newcomer.get_latest_revision_as_object(), member(newcomer))
+    call_command("send_search_alerts")  # waiting for review: not listed, nothing mailed
+    assert not [m for m in mail.outbox if "new compan" in m.subject]
+    SavedSearch.objects.filter(pk=saved.pk).update(
+        last_run_at=timezone.now() - datetime.timedelta(days=7)
+    )
+    admin = new_context().new_page()
+    admin_sign_in(admin, editor.username, editor.raw_password)
+    admin.goto(f"/admin/pages/{newcomer.pk}/edit/")
+    admin.get_by_role("button", name="More actions").click()
+    admin.get_by_role("button", name="Approve and Publish", exact=True).click()
+    admin.wait_for_url(re.compile(r"/admin/pages/\d+/$"))  # back to the explorer
+    assert CompanyPage.objects.get(pk=newcomer.pk).live
     call_command("send_search_alerts")
     call_command("send_search_alerts")  # again, as after a restart: nothing twice
     [alert] = [m for m in mail.outbox if "new compan" in m.subject]
