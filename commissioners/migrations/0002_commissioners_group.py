@@ -7,40 +7,24 @@ Wagtail's Editors and Moderators may view and change commissioners (to tick
 *verified by editor*), not add or delete them: people sign up themselves.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from cms.editor_permissions import editor_permission_grants
+
 GROUP_NAME = "Commissioners"
-EDITOR_GROUPS = ("Editors", "Moderators")
 CODENAMES = ["view_commissioner", "change_commissioner"]
 
-
-def _editor_permissions(apps):
-    # Permissions are made after all migrations (post_migrate); a fresh
-    # database needs this app's now to grant them (as insight's 0002 does).
-    app_config = apps.get_app_config("commissioners")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    return apps.get_model("auth", "Permission").objects.filter(
-        content_type__app_label="commissioners", codename__in=CODENAMES
-    )
+grant, revoke = editor_permission_grants("commissioners", CODENAMES)
 
 
 def forwards(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Group.objects.get_or_create(name=GROUP_NAME)
-    permissions = list(_editor_permissions(apps))
-    for group in Group.objects.filter(name__in=EDITOR_GROUPS):
-        group.permissions.add(*permissions)
+    apps.get_model("auth", "Group").objects.get_or_create(name=GROUP_NAME)
+    grant(apps, schema_editor)
 
 
 def backwards(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    permissions = list(_editor_permissions(apps))
-    for group in Group.objects.filter(name__in=EDITOR_GROUPS):
-        group.permissions.remove(*permissions)
-    Group.objects.filter(name=GROUP_NAME).delete()
+    revoke(apps, schema_editor)
+    apps.get_model("auth", "Group").objects.filter(name=GROUP_NAME).delete()
 
 
 class Migration(migrations.Migration):
