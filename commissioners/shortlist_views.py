@@ -202,7 +202,8 @@ def delete_list(request, list_id):
         messages.error(request, "Your default list stays; remove its companies instead.")
         return redirect("shortlist:detail", shortlist.pk)
     if request.method != "POST":
-        context = {"shortlist": shortlist, "size": len(entries_of(shortlist))}
+        size = shortlist.entries.filter(listed_q("company__")).count()
+        context = {"shortlist": shortlist, "size": size}
         return render(request, "commissioners/shortlist_delete.html", context)
     shortlist.delete()
     messages.success(request, f"List deleted: {shortlist.name}.")
