@@ -783,9 +783,7 @@ def production_title_key(title: str) -> str:
     lower case; the models sit below ``directory.search`` so cannot import it);
     "&" reads "and", so "Slip & Glaze" is "Slip and Glaze".
     """
-    text = anyascii(title or "").lower().replace("&", " and ")
-    text = " ".join(_KEY_PUNCTUATION.sub(" ", text).split())
-    return _LEADING_ARTICLE.sub("", text)[:200]
+    return _LEADING_ARTICLE.sub("", _folded(title))[:200]
 
 
 def client_key(client: str) -> str:
@@ -794,8 +792,18 @@ def client_key(client: str) -> str:
     Folded as titles are ("Channel 4", "channel-4" and "CHANNEL 4" are one),
     but a leading "The" is kept: it can be part of a name ("The Guardian").
     """
-    text = anyascii(client or "").lower().replace("&", " and ")
-    return " ".join(_KEY_PUNCTUATION.sub(" ", text).split())[:200]
+    return _folded(client)[:200]
+
+
+def _folded(text: str) -> str:
+    """Lower case, accents and punctuation folded, "&" read as "and", spaces collapsed."""
+    text = anyascii(text or "").lower().replace("&", " and ")
+    return " ".join(_KEY_PUNCTUATION.sub(" ", text).split())
+
+
+def production_slug_base(title: str, year: int | None) -> str:
+    """A production's slug before any "-2" that keeps it unique: its title and year."""
+    return slugify(anyascii(f"{title} {year or ''}"))[:200] or "production"
 
 
 class ProductionQuerySet(models.QuerySet):
@@ -914,7 +922,7 @@ class Production(models.Model):
             )
 
     def _free_slug(self) -> str:
-        base = slugify(anyascii(f"{self.title} {self.year or ''}"))[:200] or "production"
+        base = production_slug_base(self.title, self.year)
         slug, n = base, 1
         while Production.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             n += 1

@@ -6,11 +6,8 @@ credits name one production with different clients, the first client given
 """
 
 from django.db import migrations
-from django.utils.text import slugify
 
-from anyascii import anyascii
-
-from directory.models import client_key, production_title_key
+from directory.models import client_key, production_slug_base, production_title_key
 
 
 def link_credits(apps, schema_editor):
@@ -42,7 +39,7 @@ def link_credits(apps, schema_editor):
 
 
 def _free_slug(title, year, taken: set) -> str:
-    base = slugify(anyascii(f"{title} {year or ''}"))[:200] or "production"
+    base = production_slug_base(title, year)
     slug, n = base, 1
     while slug in taken:
         n += 1
