@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -75,8 +76,15 @@ def _entry(request, entry) -> dict:
     }
 
 
+def _listed_entries():
+    return ShortlistEntry.objects.select_related("company").filter(listed_q("company__"))
+
+
 def _shortlist(request, shortlist) -> dict:
-    entries = shortlist.entries.select_related("company").filter(listed_q("company__"))
+    # Prefetched for a list of shortlists (one query for all their companies).
+    entries = getattr(shortlist, "listed_entries", None)
+    if entries is None:
+        entries = _listed_entries().filter(shortlist=shortlist)
     return {
         "id": shortlist.pk,
         "name": shortlist.name,
@@ -94,7 +102,9 @@ def _own(request, shortlist_id) -> Shortlist:
 def list_shortlists(request):
     if not Shortlist.objects.of(request.auth).exists():
         Shortlist.default_for(request.auth)
-    lists = Shortlist.objects.of(request.auth)
+    lists = Shortlist.objects.of(request.auth).prefetch_related(
+        Prefetch("entries", queryset=_listed_entries(), to_attr="listed_entries")
+    )
     return [_shortlist(request, shortlist) for shortlist in lists]
 
 
@@ -233,11 +243,13 @@ def get_saved_search(request, search_id: int):
 )
 def update_saved_search(request, search_id: int, payload: SavedSearchPatch):
     saved = _own_search(request, search_id)
+    before = (saved.name, saved.frequency)
     if payload.name is not None:
         saved.name = payload.name.strip()
     if payload.frequency is not None:
         saved.frequency = payload.frequency
-    saved.save(update_fields=["name", "frequency", "updated_at"])
+    if (saved.name, saved.frequency) != before:  # sent unchanged, it changes nothing
+        saved.save(update_fields=["name", "frequency", "updated_at"])
     return _saved(request, saved)
 
 

@@ -44,6 +44,17 @@ def test_list_create_update_and_delete(buyer_client, buyer):
     assert not SavedSearch.objects.exists()
 
 
+def test_a_patch_sent_unchanged_changes_nothing(buyer_client, buyer):
+    search = SavedSearch.objects.create(
+        owner=buyer, name="Animators", query_string="skill=animation", frequency="daily"
+    )
+    before = search.updated_at
+    response = send(buyer_client, "patch", f"{BASE}/{search.pk}", {"name": "Animators"})
+    assert response.status_code == 200
+    search.refresh_from_db()
+    assert search.updated_at == before  # an open edit form is not made stale by it
+
+
 def test_bad_input_is_a_clear_400(buyer_client, buyer):
     for body in ({"name": "   "}, {}, {"name": "x" * 121}, {"name": "A", "frequency": "hourly"}):
         response = send(buyer_client, "post", BASE, body)
