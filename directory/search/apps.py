@@ -14,7 +14,7 @@ class DirectorySearchConfig(AppConfig):
         from cms.page_cache import invalidate_on, register_query_normaliser
         from directory.models import DirectoryIndexPage
 
-        from . import page, results, sync
+        from . import page, pins, results, sync  # noqa: F401 (pins: its cache's clearing)
         from .models import SearchPin, Synonym
 
         # The directory page shows a search: this layer builds its context.

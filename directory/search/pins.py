@@ -3,7 +3,8 @@
 Applied in ``run_search``, the layer both backends share, so a pin behaves
 the same on the database and Elasticsearch backends, on the page and in the
 API. The pins are a short list every text search needs: kept in the cache
-(Redis in production) like the synonyms, cleared by every change.
+(Redis in production) like the synonyms, cleared by every change (the app's
+``ready`` imports this module, so every process clears it, searching or not).
 
 A pick is added to the first page of its search, ahead of the results, and
 not repeated among that page's hits; it does not change the total, the
@@ -18,9 +19,11 @@ from dataclasses import replace
 from django.core.cache import cache
 
 from cms.invalidation import forget_on_change
+from directory.models import CompanyPage
 
 from .base import SearchResults
 from .models import SearchPin, normalise_search_text
+from .results import hydrate_hits
 
 PINS_KEY = "search:pins"
 PINS_TIMEOUT = 60 * 60  # a safety net: every change clears the entry itself
@@ -50,10 +53,6 @@ def with_picks(results: SearchResults) -> SearchResults:
     ids = pinned_ids().get(normalise_search_text(query.text))
     if not ids:
         return results
-    from directory.models import CompanyPage
-
-    from .results import hydrate_hits
-
     listed = set(CompanyPage.objects.listed().filter(pk__in=ids).values_list("pk", flat=True))
     picks = hydrate_hits([company_id for company_id in ids if company_id in listed])
     if not picks:
