@@ -113,7 +113,7 @@ def _add_search_counts(found_by: Counter, existing_companies: set[int]) -> None:
             text__in={text for _, _, text in found_by},
         )
     }
-    new = []
+    new, changed = [], []
     for (company_id, day, text), count in found_by.items():
         row = rows.get((company_id, day, text))
         if row is None:
@@ -122,7 +122,10 @@ def _add_search_counts(found_by: Counter, existing_companies: set[int]) -> None:
             )
         else:
             row.appearances += count
-    CompanySearchDay.objects.bulk_update(rows.values(), ["appearances"], batch_size=500)
+            changed.append(row)
+    # Only the rows counted now: the filter above also finds others (any company
+    # with any of the days and texts), which stay as they are.
+    CompanySearchDay.objects.bulk_update(changed, ["appearances"], batch_size=500)
     CompanySearchDay.objects.bulk_create(new, batch_size=500)
 
 
