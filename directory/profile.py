@@ -21,6 +21,7 @@ from django.utils.html import strip_tags
 
 from django_ratelimit.core import is_ratelimited
 
+from cms.page_cache import first_live
 from cms.renditions import image_prefetch
 from cms.routing import kept_for_routed_page
 from cms.structured_data import json_ld, schema
@@ -67,7 +68,7 @@ def _own_rows(company) -> dict:
 def credits_with_pages(company) -> list:
     """The company's credits, each with ``page_url``: its production's page (None without one)."""
     credits = list(company.credits.select_related("work"))
-    index = ProductionIndexPage.objects.live().first() if credits else None
+    index = first_live(ProductionIndexPage) if credits else None
     for credit in credits:
         credit.page_url = index.production_url(credit.work) if index and credit.work else None
     return credits
