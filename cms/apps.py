@@ -10,9 +10,10 @@ class CmsConfig(AppConfig):
     def ready(self):
         # In ready(): the frame reads the page models, which exist only once
         # the app registry is loaded.
-        from . import frame, page_cache
+        from . import frame, page_cache, routing
         from .models import NewsIndexPage
 
         frame.connect()
         page_cache.connect()
+        routing.connect()
         page_cache.register_query_normaliser(NewsIndexPage, NewsIndexPage.normalised_query)

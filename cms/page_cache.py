@@ -124,14 +124,23 @@ def canonical_query(pairs) -> str:
 # --- the generation -----------------------------------------------------------
 
 
-def generation() -> str:
-    current = cache.get(GENERATION_KEY)
+def shared_token(key: str) -> str:
+    """The random token kept at ``key`` (made on first use): one per cache, for every worker."""
+    current = cache.get(key)
     if current is None:
         current = uuid.uuid4().hex
-        # add(): two workers starting at once agree on one generation.
-        if not cache.add(GENERATION_KEY, current, None):
-            current = cache.get(GENERATION_KEY, current)
+        # add(): two workers starting at once agree on one token.
+        if not cache.add(key, current, None):
+            current = cache.get(key, current)
     return current
+
+
+def replace_token(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, None)
+
+
+def generation() -> str:
+    return shared_token(GENERATION_KEY)
 
 
 KEPT_TIMEOUT = 60 * 60  # a safety net: every change replaces the generation
@@ -167,7 +176,7 @@ def invalidate(**kwargs) -> None:
 
 
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    replace_token(GENERATION_KEY)
 
 
 def invalidate_on(*models) -> None:

@@ -16,7 +16,6 @@ import pytest
 
 from cms import routing
 from cms.models import NewsPage
-from cms.page_cache import generation
 from directory.models import CompanyCredit, CompanyPage, Sector
 from showcase.models import ProjectCredit, ProjectPage
 from tests.cms import factories as f
@@ -65,6 +64,39 @@ def test_a_page_seen_before_is_routed_in_one_query_with_its_site():
     assert captured.captured_queries == []
 
 
+def test_after_a_publish_elsewhere_a_page_seen_before_is_not_walked_again():
+    """The first visitor after any publish: the page and its parent, not the walk's five queries."""
+    home_page()
+    directory = directory_index()
+    directory.save_revision().publish()
+    studio = company("Kiln Animation")
+    path = studio.url
+    assert found(path).pk == studio.pk  # the walk, remembered
+    assert len(routing_queries(path)) == 1
+
+    f.news_page("Kiln wins a BAFTA")  # a publish elsewhere: a new generation
+    assert len(routing_queries(path)) == 2  # the page, and its parent afresh
+    assert len(routing_queries(path)) == 1  # and the parent kept again
+
+    # The parent is loaded afresh after a publish: a renamed directory shows
+    # its new title on the company's page at once.
+    directory = Page.objects.get(pk=directory.pk).specific
+    directory.title = "Members"
+    directory.save_revision().publish()
+    assert found(path).get_parent().title == "Members"
+
+
+def test_a_renamed_home_page_comes_with_its_site_at_once():
+    home = home_page()
+    assert routing.site_for_request(RequestFactory().get("/")).root_page.title == home.title
+    home = Page.objects.get(pk=home.pk).specific
+    home.title = "Platform, the screen cluster"
+    home.save_revision().publish()
+    site = routing.site_for_request(RequestFactory().get("/"))
+    assert site.root_page.title == "Platform, the screen cluster"
+    assert found("/").title == "Platform, the screen cluster"
+
+
 def test_the_home_page_and_a_routable_sub_page():
     home_page()
     f.news_index()
@@ -111,8 +143,9 @@ def test_an_entry_that_no_longer_matches_its_path_is_not_used():
     assert found("/about/").pk == about.pk
     # Point the entry for /about/ at another page by hand.
     site = Site.objects.get(is_default_site=True)
-    key = routing._page_key(generation(), site.pk, ["about"])
-    cache.set(key, (contact.pk, contact.content_type_id, None))
+    key = routing._page_key(site.pk, ["about"])
+    entry = cache.get(key)
+    cache.set(key, {**entry, "page": (contact.pk, contact.content_type_id)})
     assert found("/about/").pk == about.pk
 
 
