@@ -7,14 +7,32 @@ rebuilt, so :class:`ResilientRedisCache` treats an unreachable server as an
 empty cache instead: reads miss, writes are dropped, and the request goes on
 to the database as it would on a cold cache. The first failure in a while
 is logged, so an outage shows in the logs without one line per request.
+
+**One request, few round trips.** A page reads the same small entries many
+times (the page cache's generation, the site frame, each image's rendition),
+and on a shared machine every round trip to Redis waits for the server to be
+scheduled. Inside :func:`request_reads` (the page cache middleware opens it
+for every request), the cache remembers what it read and wrote for the rest
+of the request: a key is asked of Redis once, later reads are answered from
+memory, and every write goes to Redis and to that memory at once, so the
+request always reads what it wrote. The keys a page read are kept with its
+page cache entry, and the next rendering of that page (the first visitor
+after a publish) asks for all of them in one round trip before its view runs
+(:meth:`RequestReads.prefetch`). Wagtail writes a rendition back to its cache
+on every use; a rendition this request has just read, unchanged, is not
+written again. Outside a request (the worker, commands) nothing is
+remembered.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import logging
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -24,6 +42,78 @@ logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 LOG_EVERY_SECONDS = 60.0
+MISSING = object()  # remembered: the cache has no such key
+RECORD_AT_MOST = 400  # keys kept per page to read ahead next time
+
+
+class RequestReads:
+    """What one request read from and wrote to each cache (by key prefix), and in which order."""
+
+    def __init__(self):
+        self.values: dict[tuple, object] = {}
+        self.read_from_cache: set[tuple] = set()
+        self.order: dict[tuple, None] = {}
+
+    def recorded(self) -> list[tuple]:
+        """(key prefix, version, key) of each key this request read, in order (a few hundred)."""
+        return list(self.order)[:RECORD_AT_MOST]
+
+    def prefetch(self, recorded, renamed: tuple[str, str] | None = None) -> None:
+        """Read ``recorded`` (an earlier request's :meth:`recorded`): a round trip per cache.
+
+        ``renamed`` (old, new) reads a key naming ``old`` (the generation an
+        earlier rendering was kept under) as the same key naming ``new``.
+        """
+        groups: dict[tuple, list[str]] = {}
+        for item in recorded if isinstance(recorded, list | tuple) else ():
+            if not (isinstance(item, tuple) and len(item) == 3 and isinstance(item[2], str)):
+                continue  # written by another release: only a missed read-ahead
+            prefix, version, key = item
+            if renamed and renamed[0] in key:
+                key = key.replace(*renamed)
+            groups.setdefault((prefix, version), []).append(key)
+        for (prefix, version), keys in groups.items():
+            backend = _cache_with_prefix(prefix)
+            if backend is not None:
+                backend.get_many(keys, version=version)
+
+
+_reads: contextvars.ContextVar[RequestReads | None] = contextvars.ContextVar(
+    "cms_cache_request_reads", default=None
+)
+
+
+@contextlib.contextmanager
+def request_reads():
+    """Remember the cache's answers until the block ends (one request); yields the record."""
+    reads = RequestReads()
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+
+
+def _cache_with_prefix(prefix: str):
+    from django.core.cache import caches
+
+    for alias in caches.settings:
+        backend = caches[alias]
+        if isinstance(backend, ResilientRedisCache) and backend.key_prefix == prefix:
+            return backend
+    return None
+
+
+def _same_rendition(old, new) -> bool:
+    from wagtail.images.models import AbstractRendition
+
+    return (
+        isinstance(old, AbstractRendition)
+        and isinstance(new, AbstractRendition)
+        and type(old) is type(new)
+        and old.pk == new.pk
+        and old.file.name == new.file.name
+    )
 
 
 def _when_unreachable(answer):
@@ -53,7 +143,9 @@ def _missing(key, *args, **kwargs):
     raise ValueError(f"Key {key!r} not found (the cache is unreachable)")
 
 
-class ResilientRedisCache(RedisCache):
+class _ResilientRedisCache(RedisCache):
+    """Django's ``RedisCache``, answering as an empty cache while the server is unreachable."""
+
     _last_report = 0.0
 
     def _report(self, error) -> None:
@@ -73,3 +165,120 @@ class ResilientRedisCache(RedisCache):
     delete_many = _when_unreachable(None)(RedisCache.delete_many)
     incr = _when_unreachable(_missing)(RedisCache.incr)
     clear = _when_unreachable(False)(RedisCache.clear)
+
+
+class ResilientRedisCache(_ResilientRedisCache):
+    """The resilient cache, remembering its answers inside :func:`request_reads`."""
+
+    def _memo(self, key, version):
+        reads = _reads.get()
+        return reads, (self.key_prefix, version, key)
+
+    def _remember_read(self, reads, name, value) -> None:
+        reads.values[name] = value
+        reads.read_from_cache.add(name)
+        reads.order.setdefault(name)
+
+    def get(self, key, default=None, version=None):
+        reads, name = self._memo(key, version)
+        if reads is None:
+            return super().get(key, default, version)
+        reads.order.setdefault(name)
+        if name not in reads.values:
+            value = super().get(key, MISSING, version)
+            self._remember_read(reads, name, value)
+        value = reads.values[name]
+        return default if value is MISSING else value
+
+    def get_many(self, keys, version=None):
+        reads = _reads.get()
+        if reads is None:
+            return super().get_many(keys, version)
+        keys = list(keys)
+        names = {key: (self.key_prefix, version, key) for key in keys}
+        unknown = [key for key in keys if names[key] not in reads.values]
+        if unknown:
+            found = super().get_many(unknown, version)
+            for key in unknown:
+                self._remember_read(reads, names[key], found.get(key, MISSING))
+        answer = {}
+        for key in keys:
+            reads.order.setdefault(names[key])
+            value = reads.values[names[key]]
+            if value is not MISSING:
+                answer[key] = value
+        return answer
+
+    def has_key(self, key, version=None):
+        reads, name = self._memo(key, version)
+        if reads is None or name not in reads.values:
+            return super().has_key(key, version)
+        return reads.values[name] is not MISSING
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        reads, name = self._memo(key, version)
+        if reads is None:
+            return super().set(key, value, timeout, version)
+        if name in reads.read_from_cache and _same_rendition(reads.values.get(name), value):
+            return None  # Wagtail writing back the rendition it has just read
+        super().set(key, value, timeout, version)
+        reads.values[name] = value
+        reads.read_from_cache.discard(name)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        failed = super().set_many(data, timeout, version)
+        reads = _reads.get()
+        if reads is not None:
+            for key, value in data.items():
+                name = (self.key_prefix, version, key)
+                reads.values[name] = value
+                reads.read_from_cache.discard(name)
+        return failed
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        added = super().add(key, value, timeout, version)
+        reads, name = self._memo(key, version)
+        if reads is not None:
+            self._forget(reads, name)
+            if added:
+                reads.values[name] = value
+        return added
+
+    def delete(self, key, version=None):
+        deleted = super().delete(key, version)
+        reads, name = self._memo(key, version)
+        if reads is not None:
+            self._forget(reads, name)
+            reads.values[name] = MISSING
+        return deleted
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        super().delete_many(keys, version)
+        reads = _reads.get()
+        if reads is not None:
+            for key in keys:
+                name = (self.key_prefix, version, key)
+                self._forget(reads, name)
+                reads.values[name] = MISSING
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        finally:
+            reads, name = self._memo(key, version)
+            if reads is not None:
+                self._forget(reads, name)
+
+    def clear(self):
+        cleared = super().clear()
+        reads = _reads.get()
+        if reads is not None:
+            for name in [name for name in reads.values if name[0] == self.key_prefix]:
+                self._forget(reads, name)
+        return cleared
+
+    @staticmethod
+    def _forget(reads, name) -> None:
+        reads.values.pop(name, None)
+        reads.read_from_cache.discard(name)

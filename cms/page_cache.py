@@ -68,6 +68,8 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from taggit.models import Tag
 
+from cms.cache import request_reads
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "cms:page-cache:generation"
@@ -304,6 +306,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The cache remembers its answers for this request (cms.cache).
+        with request_reads() as reads:
+            return self._respond(request, reads)
+
+    def _respond(self, request, reads):
         if not _may_be_cached_for(request):
             response = self.get_response(request)
             if hasattr(request, "page_cache_normaliser"):
@@ -325,6 +332,12 @@ class PageCacheMiddleware:
                 response[HEADER] = "hit"
                 _replay(request, cached.get("replays", ()))
                 return response
+        if route is not None:
+            # A miss: what this page read from the cache when it was last
+            # rendered (its renditions, the frame...) in one round trip;
+            # whatever changed since reads as a miss and is rebuilt as usual.
+            # Kept values named after the generation are asked for under today's.
+            reads.prefetch(route.get("reads"), renamed=(route["generation"], gen))
 
         response = self.get_response(request)
         if not _storable(request, response):
@@ -343,7 +356,7 @@ class PageCacheMiddleware:
             }
             cache.set_many(
                 {
-                    route_key: {"generation": gen, "normaliser": name},
+                    route_key: {"generation": gen, "normaliser": name, "reads": reads.recorded()},
                     _page_key(gen, request, query): entry,
                 },
                 timeout,

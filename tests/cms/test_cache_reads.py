@@ -1,0 +1,163 @@
+"""One request, few round trips to Redis (cms.cache.request_reads), and never a stale answer.
+
+On the real Redis (``redis_cache``). Round trips are counted where the
+client sends a command to the server (``redis.connection.Connection``).
+"""
+
+from django.core.cache import caches
+from django.test import Client
+
+from wagtail.images import get_image_model
+
+import pytest
+import redis
+import redis.connection
+
+from cms import page_cache
+from cms.cache import request_reads
+from directory.models import CompanyPage
+from tests.cms import factories as f
+from tests.directory.factories import company, directory_index, home_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings, redis_cache):
+    settings.PAGE_CACHE_ENABLED = True
+
+
+@pytest.fixture
+def round_trips(redis_cache, monkeypatch):
+    """A list that grows by one for every command sent to Redis."""
+    sent = []
+    send = redis.connection.Connection.send_packed_command
+
+    def counted(self, command, *args, **kwargs):
+        sent.append(command)
+        return send(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counted)
+    return sent
+
+
+@pytest.fixture
+def other_client(redis_url, redis_cache):
+    """Another worker's view of the same Redis: writes behind this process's back."""
+    client = redis.Redis.from_url(redis_url)
+    yield client
+    client.close()
+
+
+def test_a_key_is_asked_for_once_per_request_and_writes_are_read_back(round_trips):
+    cache = caches["default"]
+    cache.set("frame", "old", 60)
+    with request_reads():
+        round_trips.clear()
+        assert cache.get("frame") == "old"
+        assert cache.get("frame") == "old"
+        assert cache.get_many(["frame", "absent"]) == {"frame": "old"}
+        assert cache.get("absent", "fallback") == "fallback"
+        assert len(round_trips) == 2  # "frame", then "absent"; everything else from memory
+
+        cache.set("frame", "new", 60)
+        assert cache.get("frame") == "new"
+        cache.delete("frame")
+        assert cache.get("frame") is None
+        assert cache.add("frame", "added", 60) is True
+        assert cache.get("frame") == "added"
+        assert cache.add("frame", "again", 60) is False
+        assert cache.get("frame") == "added"
+        cache.set("counter", 1, 60)
+        assert cache.incr("counter") == 2
+        assert cache.get("counter") == 2
+        cache.set_many({"a": 1, "b": 2}, 60)
+        assert cache.get_many(["a", "b"]) == {"a": 1, "b": 2}
+        cache.delete_many(["a"])
+        assert cache.get_many(["a", "b"]) == {"b": 2}
+    # What the request wrote reached Redis, not only its memory.
+    assert cache.get_many(["frame", "counter", "a", "b"]) == {"frame": "added", "counter": 2, "b": 2}
+
+
+def test_outside_a_request_nothing_is_remembered(other_client, redis_cache):
+    cache = caches["default"]
+    cache.set("frame", "old", 60)
+    assert cache.get("frame") == "old"
+    other_client.set(cache.make_key("frame"), cache._cache._serializer.dumps("new"))
+    assert cache.get("frame") == "new"  # the worker and commands read Redis every time
+    with request_reads():
+        assert cache.get("frame") == "new"
+    with request_reads():  # a new request asks again
+        other_client.set(cache.make_key("frame"), cache._cache._serializer.dumps("newer"))
+        assert cache.get("frame") == "newer"
+
+
+def test_a_rendition_just_read_is_not_written_back_but_a_new_one_is(round_trips):
+    image = f.image("Kiln reel still")
+    renditions = caches["renditions"]
+    image.get_rendition("fill-96x96")  # made, and cached
+    with request_reads():
+        round_trips.clear()
+        image = get_image_model().objects.get(pk=image.pk)
+        read = image.get_rendition("fill-96x96")
+        made = image.get_rendition("fill-48x48")
+    commands = [bytes(c[0] if isinstance(c, list) else c) for c in round_trips]
+    sets = [c for c in commands if b"SET" in c]
+    assert len(sets) == 1 and b"fill-48x48" in sets[0], commands
+    assert read.file.name and made.file.name
+    key = made.construct_cache_key(image, made.focal_point_key, "fill-48x48")
+    assert renditions.get(key).pk == made.pk  # the new one reached Redis
+
+
+def published_company():
+    home_page()
+    directory_index().save_revision().publish()
+    studio = company("Kiln Animation")
+    return CompanyPage.objects.get(pk=studio.pk)
+
+
+def test_the_first_visitor_after_a_publish_reads_the_cache_in_a_few_round_trips(round_trips):
+    studio = published_company()
+    client = Client()
+    assert client.get(studio.url).status_code == 200
+    page_cache.invalidate()  # a publish elsewhere
+    assert client.get(studio.url)["X-Page-Cache"] == "miss"
+
+    page_cache.invalidate()
+    round_trips.clear()
+    response = client.get(studio.url)
+    assert response["X-Page-Cache"] == "miss"
+    reads = [c for c in round_trips if b"GET" in bytes(c[0] if isinstance(c, list) else c)]
+    # The generation and the page's route, then what the page read last
+    # time, per cache: not one round trip per entry (over 20 before).
+    assert len(reads) <= 4, reads
+    assert client.get(studio.url)["X-Page-Cache"] == "hit"
+
+
+def test_what_changed_since_the_last_rendering_is_read_afresh():
+    studio = published_company()
+    client = Client()
+    assert "Kiln Animation" in client.get(studio.url).text
+    studio.title = "Kiln Studios"
+    studio.save_revision().publish()  # the next rendering reads ahead the old entries' keys
+    page = client.get(studio.url).text
+    assert "Kiln Studios" in page and "Kiln Animation" not in page
+
+
+def test_a_read_ahead_list_from_another_release_is_ignored(redis_cache, other_client):
+    studio = published_company()
+    client = Client()
+    assert client.get(studio.url).status_code == 200
+    cache = caches["default"]
+    route_key = next(
+        key.decode().split(":", 2)[2]
+        for key in other_client.scan_iter(f"{redis_cache}:*page-cache:route*")
+    )
+    route = cache.get(route_key)
+    assert route["reads"]  # what the first rendering read
+    cache.set(route_key, {**route, "reads": [("old", "format"), "x", None]}, 60)
+    page_cache.invalidate()
+    assert client.get(studio.url).status_code == 200
+    cache.set(route_key, {**route, "reads": "garbage"}, 60)
+    page_cache.invalidate()
+    assert client.get(studio.url).status_code == 200
