@@ -156,11 +156,15 @@ def kept(name: str, build: Callable[[], object]):
     when the generation is replaced, so they are as fresh as a cached page.
     ``build()`` must not return ``None`` (it reads as a miss).
     """
-    key = f"cms:kept:{generation()}:{name}"
+    return kept_at(f"cms:kept:{generation()}:{name}", build)
+
+
+def kept_at(key: str, build: Callable[[], object], timeout: int = KEPT_TIMEOUT):
+    """``build()``, kept at ``key``: a key naming the tokens the value depends on."""
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, KEPT_TIMEOUT)
+        cache.set(key, value, timeout)
     return value
 
 
@@ -181,12 +185,30 @@ def _new_generation() -> None:
     replace_token(GENERATION_KEY)
 
 
+# Replaced, with the generation, by every change of a row that pages show
+# beside their own fields (``invalidate_on``: taxonomies, images, sites...) but
+# not by a page's own publish: what a page keeps of its own content alone
+# (``cms.routing``) is kept under it and the page's own token.
+ROWS_KEY = "cms:page-cache:rows"
+
+
+def rows_key() -> str:
+    return ROWS_KEY
+
+
+def rows_changed(**kwargs) -> None:
+    """A row that pages show changed: every cached page, and every page's kept rows, go."""
+    invalidate()
+    replace_token(ROWS_KEY)
+    transaction.on_commit(lambda: replace_token(ROWS_KEY))
+
+
 def invalidate_on(*models) -> None:
     """Any save or delete of one of ``models`` (taxonomies, settings) forgets every cached page."""
     for model in models:
         uid = f"{model._meta.label}"
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{uid}")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-delete-{uid}")
+        post_save.connect(rows_changed, sender=model, dispatch_uid=f"page-cache-save-{uid}")
+        post_delete.connect(rows_changed, sender=model, dispatch_uid=f"page-cache-delete-{uid}")
 
 
 def _page_saved(sender, instance, update_fields=None, **kwargs) -> None:

@@ -1,4 +1,4 @@
-"""Finding a request's site and page from the cache: one query instead of one per URL level.
+"""Finding a request's site and page from the cache: no query once a page has been seen.
 
 Wagtail finds the page for ``/directory/acme/`` by walking the tree: the
 site (a query), the root page as its own type (another), then, for every
@@ -8,31 +8,36 @@ content. Both answers change only when pages or sites change, so both are
 kept in the cache (Redis in production):
 
 * the **site** for a host and port: the ``Site`` with its root page, as
-  Wagtail's own lookup returns it;
-* for every **page** a route has ended at: its id and type, under the site
-  and the path to it. A request reads every prefix of its path at once (one
-  cache read), loads the page of the longest one found as its own type (the
-  one query, joined with the images and rows its page type names in
-  ``route_select_related``) and lets that page route the rest of the path
-  as Wagtail would: a routable page's sub-routes, children not seen before.
+  Wagtail's own lookup returns it, under a *site epoch*: a token replaced
+  on every change to a site or to a site's root page;
+* for every **page** a route has ended at, under the site and the path to
+  it: its id and type and, once it has been loaded under its tokens, the
+  page itself as its own type (with the images and rows its page type names
+  in ``route_select_related``) and its parent. A request reads every prefix
+  of its path at once (one cache read) and lets the page of the longest one
+  found route the rest of the path as Wagtail would: a routable page's
+  sub-routes, children not seen before.
 
-What they are kept under differs, so that a publish elsewhere does not
-make the next visitor of every page walk the tree again (the first visitor
-after a publish is every visitor of a busy site):
+**Tokens, not the generation.** The page cache's generation (``cms.page_cache``)
+is replaced by every publish anywhere, and the first visitor after a
+publish is every visitor of a busy site; a page's route does not change
+when another page is published. So a kept page is used only while these
+are the ones it was kept under, each read before the page was loaded:
 
-* sites under a *site epoch*, a token replaced on every change to a site
-  and to a site's root page (its URL path and title come with the site);
-* pages under their path alone. An entry is a pointer, checked on use: the
-  page is loaded by id and used only while it still exists and its
-  ``url_path`` is still the path asked for (a move, a rename of it or of an
-  ancestor, or a delete fails the check and the tree is walked as Wagtail
-  walks it); whether it is live is its own ``route()``'s answer, as in the
-  walk. The parent the walk found is kept beside it under the page cache's
-  *generation* (``cms.page_cache``): after any publish the parent is loaded
-  afresh (its title may have changed), one more query instead of the walk's
-  five.
+* its own *page token* and its parent's, replaced whenever that page is
+  saved (not a draft), published, unpublished, moved or deleted, or a child
+  is added to it or deleted from it (its child count);
+* the *tree epoch*, replaced by every move, delete and change of a URL path
+  (a slug changed: its descendants' paths are rewritten in SQL, unsaved);
+* the *rows epoch* (``cms.page_cache.rows_key``), replaced by every change
+  of the rows pages show (images, taxonomies, sites).
 
-An entry can save a walk, never change where it ends.
+Otherwise the page is loaded by id (one query, and one for a changed
+parent) and used only while it exists and its ``url_path`` is still the
+path asked for; whether it is live is its own ``route()``'s answer, as in
+the walk. A page reached by walking is kept as a pointer only (it was read
+before its tokens), and whole from its next view on. An entry can save a
+walk, never change where it ends.
 
 What the shortcut skips is the ancestors' own ``route()``. Every page type
 here routes to its children as Wagtail's ``Page.route`` does (a routable
@@ -45,18 +50,19 @@ from __future__ import annotations
 
 import copy
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import Http404
 from django.http.request import split_domain_port
 
 from wagtail.models import Page, Site
-from wagtail.signals import post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from cms.page_cache import DRAFT_FIELDS, generation, kept, replace_token, shared_token
+from cms.page_cache import DRAFT_FIELDS, kept, kept_at, replace_token, rows_key, shared_token
 
 TIMEOUT = 60 * 60 * 24  # pointers are checked on use; this only bounds what is kept
 # Prefixes looked up at most: deeper than any page here, and a long made-up
@@ -65,41 +71,87 @@ TIMEOUT = 60 * 60 * 24  # pointers are checked on use; this only bounds what is 
 MAX_DEPTH = 12
 _NO_SITE = "none"  # cached for a host no site answers (None reads as a miss)
 SITE_EPOCH_KEY = "cms:routing:site-epoch"
+# Replaced by every move, delete and slug change: what can change a page's
+# URL path without saving that page (its descendants' paths are rewritten
+# in SQL).
+TREE_KEY = "cms:routing:tree"
 # A site's root page is at depth 2 (the tree's own root at 1).
 ROOT_DEPTH = 2
+
+
+def _page_token_key(path: str) -> str:
+    # By tree path, not id: a page's row also changes when a child is added
+    # or deleted (its child count, written in SQL), and the child knows its
+    # parent's path. Paths change only with the tree epoch.
+    return f"cms:routing:page-token:{path}"
 
 
 def _site_epoch() -> str:
     return shared_token(SITE_EPOCH_KEY)
 
 
+def _replace(key: str) -> None:
+    """Replace the token at ``key`` now, and again when the transaction commits."""
+    replace_token(key)
+    transaction.on_commit(lambda: replace_token(key))
+
+
 def forget_sites(**kwargs) -> None:
-    """Every site is looked up afresh: now, and again when the transaction commits."""
-    replace_token(SITE_EPOCH_KEY)
-    transaction.on_commit(lambda: replace_token(SITE_EPOCH_KEY))
+    """Every site is looked up afresh."""
+    _replace(SITE_EPOCH_KEY)
 
 
-def _root_page_changed(sender, instance, update_fields=None, **kwargs) -> None:
-    if not isinstance(instance, Page) or instance.depth > ROOT_DEPTH:
+def _page_changed(sender, instance, update_fields=None, created=False, **kwargs) -> None:
+    """A page saved (not only a draft), published, unpublished, moved or deleted."""
+    if not isinstance(instance, Page) or not instance.path:
         return
     if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
         return
-    forget_sites()
+    _replace(_page_token_key(instance.path))
+    if created and instance.depth > 1:
+        _replace(_page_token_key(instance.path[: -instance.steplen]))  # its child count
+    if instance.depth is not None and instance.depth <= ROOT_DEPTH:
+        forget_sites()  # a root page comes with its site
+    old_url_path = instance.__dict__.pop("_routing_url_path_before", None)
+    if old_url_path is not None and old_url_path != instance.url_path:
+        _replace(TREE_KEY)  # its descendants' paths changed too
 
 
-def _root_page_moved(sender, instance, **kwargs) -> None:
-    _root_page_changed(sender, instance)
+def _url_path_before_save(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
+    if raw or not isinstance(instance, Page) or instance.pk is None:
+        return
+    if (
+        update_fields is not None
+        and "url_path" not in update_fields
+        and "slug" not in update_fields
+    ):
+        return
+    before = Page.objects.filter(pk=instance.pk).values_list("url_path", flat=True).first()
+    instance._routing_url_path_before = before
+
+
+def _tree_changed(sender, instance=None, **kwargs) -> None:
+    """A page moved or deleted: every path below and beside it may have changed."""
+    if isinstance(instance, Page):
+        _page_changed(sender, instance)
+        _replace(TREE_KEY)
 
 
 def connect() -> None:
-    """Sites, and the root pages that come with them, replace the site epoch when they change."""
+    """Sites, pages and the tree replace the tokens their cached routes are kept under."""
     post_save.connect(forget_sites, sender=Site, dispatch_uid="routing-site-saved")
     post_delete.connect(forget_sites, sender=Site, dispatch_uid="routing-site-deleted")
-    # A root page may be of any page type, and a signal's sender is the
-    # instance's own class: every save is heard and the handler checks.
-    post_save.connect(_root_page_changed, dispatch_uid="routing-root-saved")
-    post_delete.connect(_root_page_changed, dispatch_uid="routing-root-deleted")
-    post_page_move.connect(_root_page_moved, dispatch_uid="routing-root-moved")
+    # Every page type by name (a signal's sender is the instance's own
+    # class): a receiver for every model would stop Django's fast deletes.
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            uid = model._meta.label
+            pre_save.connect(_url_path_before_save, sender=model, dispatch_uid=f"routing-pre-{uid}")
+            post_save.connect(_page_changed, sender=model, dispatch_uid=f"routing-save-{uid}")
+            post_delete.connect(_tree_changed, sender=model, dispatch_uid=f"routing-del-{uid}")
+    page_published.connect(_page_changed, dispatch_uid="routing-page-published")
+    page_unpublished.connect(_page_changed, dispatch_uid="routing-page-unpublished")
+    post_page_move.connect(_tree_changed, dispatch_uid="routing-page-moved")
 
 
 def _site_key(epoch: str, hostname: str, port) -> str:
@@ -157,23 +209,40 @@ def _url_path(site: Site, components: list[str]) -> str:
 
 
 def _route(request, site: Site, components: list[str]):
-    gen = generation()
     depths = range(min(len(components), MAX_DEPTH), -1, -1)
     keys = [_page_key(site.pk, components[:depth]) for depth in depths]
-    found = cache.get_many(keys)
+    # The epochs first, then the pages: a change after this read replaces
+    # an epoch, so what is loaded below is never kept under a newer one.
+    found = cache.get_many([TREE_KEY, rows_key(), *keys])
+    epochs = {"tree": found.get(TREE_KEY), "rows": found.get(rows_key())}
+    epochs = {name: value or _token(name) for name, value in epochs.items()}
     for depth, key in zip(depths, keys, strict=True):
         if key in found:
             entry = found[key]
-            page = _load(entry, gen)
+            page, fresh = _load(entry, epochs)
             if page is not None and page.url_path == _url_path(site, components[:depth]):
                 result = page.route(request, components[depth:])
-                if result.page.pk != page.pk or entry.get("generation") != gen:
-                    _remember(gen, site, components, result.page)
+                if result.page is not page:
+                    _remember(site, components, result.page, None)
+                elif fresh is not None:
+                    _remember(site, components, page, fresh)
                 return result
             break  # moved, renamed or deleted since: walk as Wagtail does
     result = site.root_page.specific.route(request, components)
-    _remember(gen, site, components, result.page)
+    # Walked, so loaded before its tokens were read: only the pointer is
+    # kept, and the next view loads the page under its tokens.
+    _remember(site, components, result.page, None)
     return result
+
+
+def _token(name: str) -> str:
+    return shared_token(TREE_KEY if name == "tree" else rows_key())
+
+
+def _page_tokens(*paths) -> dict[str, str]:
+    keys = {path: _page_token_key(path) for path in paths if path}
+    found = cache.get_many(list(keys.values()))
+    return {path: found.get(key) or shared_token(key) for path, key in keys.items()}
 
 
 def _specific(page_id: int, content_type_id: int, related=True) -> Page | None:
@@ -188,25 +257,51 @@ def _specific(page_id: int, content_type_id: int, related=True) -> Page | None:
     return queryset.filter(pk=page_id).first()
 
 
-def _load(entry, gen: str) -> Page | None:
-    if not isinstance(entry, dict) or "page" not in entry:
-        return None
-    page = _specific(*entry["page"])
+def _load(entry, epochs: dict) -> tuple[Page | None, dict | None]:
+    """The entry's page (with its parent), and the stamp to keep it under if it was loaded.
+
+    The page and its parent come from the entry while their tokens and the
+    epochs are the ones they were kept under; otherwise from the database
+    (the stamp returned says under which tokens they were read).
+    """
+    if not isinstance(entry, dict) or "page" not in entry or not entry.get("path"):
+        return None, None
+    path = entry["path"]
+    parent_type = entry.get("parent_type")
+    parent_path = path[: -Page.steplen] if parent_type else None
+    tokens = _page_tokens(path, parent_path)
+    stamp = {**epochs, "page": tokens[path], "parent": tokens.get(parent_path)}
+    kept = entry.get("stamp") or {}
+    epochs_same = all(kept.get(name) == stamp[name] for name in ("tree", "rows"))
+    page = entry.get("page_object") if epochs_same and kept.get("page") == stamp["page"] else None
+    parent = None
+    if epochs_same and kept.get("parent") == stamp["parent"]:
+        parent = entry.get("parent_object")
+    reloaded = page is None or (parent is None and parent_type is not None)
     if page is None:
-        return None
-    parent = entry.get("parent")
-    if parent is None or entry.get("generation") != gen:
-        # Kept under an older generation, the parent may have changed since:
-        # loaded afresh, as the walk would have found it.
-        parent_type = entry.get("parent_type")
-        parent = _specific(*parent_type, related=False) if parent_type else None
+        page = _specific(*entry["page"])
+        if page is None:
+            return None, None
+    if parent is None and parent_type:
+        parent = _specific(*parent_type, related=False)
     if parent is not None and parent.path == page.path[: -page.steplen]:
         # As Wagtail's walk leaves it: templates ask for the parent's link.
         page._cached_parent_obj = parent
+    return page, (stamp if reloaded else None)
+
+
+def _alone(page: Page | None) -> Page | None:
+    """A copy of ``page`` without its parent or the rows a request prefetched for it."""
+    if page is None:
+        return None
+    page = copy.copy(page)
+    for attribute in ("_cached_parent_obj", "_prefetched_objects_cache"):
+        page.__dict__.pop(attribute, None)
     return page
 
 
-def _remember(gen: str, site: Site, components: list[str], page: Page) -> None:
+def _remember(site: Site, components: list[str], page: Page, stamp: dict | None) -> None:
+    """Point the path at ``page``; with a ``stamp``, keep the page and its parent too."""
     root = site.root_page.url_path
     if not page.url_path.startswith(root):
         return
@@ -216,18 +311,13 @@ def _remember(gen: str, site: Site, components: list[str], page: Page) -> None:
     # The parent as the walk found it (Wagtail keeps it on the page), so
     # that ``get_parent()`` costs no query on the next view either.
     parent = getattr(page, "_cached_parent_obj", None)
-    parent_type = None
-    if parent is not None:
-        parent_type = (parent.pk, parent.content_type_id)
-        parent = copy.copy(parent)  # alone, without its own parent or prefetched rows
-        for attribute in ("_cached_parent_obj", "_prefetched_objects_cache"):
-            parent.__dict__.pop(attribute, None)
     entry = {
         "page": (page.pk, page.content_type_id),
-        "parent_type": parent_type,
-        "parent": parent,
-        "generation": gen,
+        "path": page.path,
+        "parent_type": None if parent is None else (parent.pk, parent.content_type_id),
     }
+    if stamp is not None:
+        entry.update(stamp=stamp, page_object=_alone(page), parent_object=_alone(parent))
     cache.set(_page_key(site.pk, reached), entry, TIMEOUT)
 
 
@@ -245,3 +335,20 @@ def kept_for_routed_page(request, page: Page, name: str, build):
     if route is None or route.page is not page or getattr(request, "is_preview", False):
         return build()
     return kept(f"page:{page.pk}:{name}", build)
+
+
+def kept_for_page_content(request, page: Page, name: str, build):
+    """``build()`` for the routed live ``page``, kept until that page or a shown row changes.
+
+    Unlike :func:`kept_for_routed_page`, a publish of another page does not
+    replace it: ``build`` must read only the page's own fields and inline
+    rows and the rows pages show that ``cms.page_cache.invalidate_on``
+    follows (taxonomies, images), never another page. Kept under the page's
+    own token and the rows epoch, read before ``build`` runs.
+    """
+    route = getattr(request, "_wagtail_route_for_request", None)
+    if route is None or route.page is not page or getattr(request, "is_preview", False):
+        return build()
+    rows = shared_token(rows_key())
+    token = _page_tokens(page.path)[page.path]
+    return kept_at(f"cms:routing:content:{page.pk}:{token}:{rows}:{name}", build, TIMEOUT)

@@ -23,7 +23,7 @@ from django_ratelimit.core import is_ratelimited
 
 from cms.page_cache import first_live
 from cms.renditions import image_prefetch
-from cms.routing import kept_for_routed_page
+from cms.routing import kept_for_page_content
 from cms.structured_data import json_ld, schema
 
 from .contact_privacy import visible_contact
@@ -38,12 +38,14 @@ RELATED_LIMIT = 4
 def profile_context(company, request) -> dict:
     """Skills (with groups), sectors, credits, gallery, related members and a blank enquiry form.
 
-    The company's own rows are kept until the next change for its published
-    page (``cms.routing.kept_for_routed_page``); a preview reads them afresh.
+    The company's own rows are kept until its published page or a row they
+    show changes (``cms.routing.kept_for_page_content``), not by another
+    page's publish; a preview reads them afresh.
     """
     if request.method == "GET":
         profile_shown(request, company)
-    rows = kept_for_routed_page(request, company, "profile", lambda: _own_rows(company))
+    rows = kept_for_page_content(request, company, "profile", lambda: _own_rows(company))
+    link_productions(rows["credits"])
     skills = rows["skills"]
     contact = visible_contact(company, request.user)
     return {
@@ -56,18 +58,22 @@ def profile_context(company, request) -> dict:
 
 
 def _own_rows(company) -> dict:
+    """What the profile shows of the company's own rows: nothing here reads another page."""
     gallery = company.gallery_images.select_related("image")
     return {
         "skills": list(company.skills.select_related("group")),
         "sectors": list(company.sectors.all()),
-        "credits": credits_with_pages(company),
+        "credits": list(company.credits.select_related("work")),
         "gallery": list(gallery.prefetch_related(*image_prefetch("image"))),
     }
 
 
-def credits_with_pages(company) -> list:
-    """The company's credits, each with ``page_url``: its production's page (None without one)."""
-    credits = list(company.credits.select_related("work"))
+def link_productions(credits: list) -> list:
+    """Set each credit's ``page_url``: its production's page on the productions index, or None.
+
+    Apart from the credits themselves: the index is another page, so its
+    address is not kept with the company's own rows.
+    """
     index = first_live(ProductionIndexPage) if credits else None
     for credit in credits:
         credit.page_url = index.production_url(credit.work) if index and credit.work else None

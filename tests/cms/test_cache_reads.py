@@ -76,7 +76,11 @@ def test_a_key_is_asked_for_once_per_request_and_writes_are_read_back(round_trip
         cache.delete_many(["a"])
         assert cache.get_many(["a", "b"]) == {"b": 2}
     # What the request wrote reached Redis, not only its memory.
-    assert cache.get_many(["frame", "counter", "a", "b"]) == {"frame": "added", "counter": 2, "b": 2}
+    assert cache.get_many(["frame", "counter", "a", "b"]) == {
+        "frame": "added",
+        "counter": 2,
+        "b": 2,
+    }
 
 
 def test_outside_a_request_nothing_is_remembered(other_client, redis_cache):

@@ -16,7 +16,15 @@ import pytest
 
 from cms import routing
 from cms.models import NewsPage
-from directory.models import CompanyCredit, CompanyPage, Sector
+from directory.models import (
+    CompanyCredit,
+    CompanyPage,
+    Place,
+    Production,
+    ProductionIndexPage,
+    Sector,
+    Skill,
+)
 from showcase.models import ProjectCredit, ProjectPage
 from tests.cms import factories as f
 from tests.directory.factories import company, directory_index, home_page
@@ -44,19 +52,20 @@ def found(path: str):
     return None if result is None else result.page
 
 
-def test_a_page_seen_before_is_routed_in_one_query_with_its_site():
+def test_a_page_seen_before_is_routed_without_a_query_with_its_site():
     home_page()
     directory_index().save_revision().publish()
     studio = company("Kiln Animation")
     path = studio.url
 
-    assert found(path).pk == studio.pk  # the walk, remembered
-    queries = routing_queries(path)
-    assert len(queries) == 1, queries
+    assert found(path).pk == studio.pk  # the walk, remembered as a pointer
+    # Loaded by id under its token and its parent's (read first), then kept.
+    assert len(routing_queries(path)) == 2
+    assert routing_queries(path) == []
     page = found(path)
     assert type(page).__name__ == "CompanyPage" and page.pk == studio.pk
-    # What the profile's header shows came in the same query, and so did
-    # the parent the walk found (templates link to it).
+    # What the profile's header shows came with it, and so did the parent
+    # the walk found (templates link to it).
     directory = studio.get_parent()
     with CaptureQueriesContext(connection) as captured:
         assert page.get_parent().pk == directory.pk
@@ -64,26 +73,70 @@ def test_a_page_seen_before_is_routed_in_one_query_with_its_site():
     assert captured.captured_queries == []
 
 
-def test_after_a_publish_elsewhere_a_page_seen_before_is_not_walked_again():
-    """The first visitor after any publish: the page and its parent, not the walk's five queries."""
+def test_after_a_publish_elsewhere_a_page_seen_before_is_routed_without_a_query():
+    """The first visitor after any other page's publish: no walk, no query."""
     home_page()
     directory = directory_index()
     directory.save_revision().publish()
     studio = company("Kiln Animation")
     path = studio.url
-    assert found(path).pk == studio.pk  # the walk, remembered
-    assert len(routing_queries(path)) == 1
+    found(path)
+    found(path)
+    assert routing_queries(path) == []
 
     f.news_page("Kiln wins a BAFTA")  # a publish elsewhere: a new generation
-    assert len(routing_queries(path)) == 2  # the page, and its parent afresh
-    assert len(routing_queries(path)) == 1  # and the parent kept again
+    assert routing_queries(path) == []
 
-    # The parent is loaded afresh after a publish: a renamed directory shows
-    # its new title on the company's page at once.
+    # Its own publish, or its parent's, loads it afresh: a renamed company
+    # or directory shows its new title at once.
+    studio = CompanyPage.objects.get(pk=studio.pk)
+    studio.title = "Kiln Studios"
+    studio.save_revision().publish()
+    assert len(routing_queries(path)) == 1  # the page alone: its parent is unchanged
+    assert found(path).title == "Kiln Studios"
     directory = Page.objects.get(pk=directory.pk).specific
     directory.title = "Members"
     directory.save_revision().publish()
     assert found(path).get_parent().title == "Members"
+    assert found(path).title == "Kiln Studios"
+
+
+def test_a_rename_or_move_of_an_ancestor_is_routed_at_once():
+    """Descendants' paths are rewritten in SQL, unsaved: the tree's own token goes."""
+    home_page()
+    about = f.standard_page("About", slug="about")
+    team = f.standard_page("Team", slug="team", parent=about)
+    for _ in range(3):
+        assert found("/about/team/").pk == team.pk
+    about = Page.objects.get(pk=about.pk).specific
+    about.slug = "about-us"
+    about.save_revision().publish()
+    assert found("/about/team/") is None
+    assert found("/about-us/team/").pk == team.pk
+    assert found("/about-us/team/").url_path.endswith("/about-us/team/")
+    for _ in range(2):
+        found("/about-us/team/")
+    Page.objects.get(pk=about.pk).move(home_page(), pos="first-child")
+    assert found("/about-us/team/").pk == team.pk  # a move within the same parent
+
+    elsewhere = f.standard_page("Elsewhere", slug="elsewhere")
+    Page.objects.get(pk=team.pk).move(elsewhere, pos="last-child")
+    assert found("/about-us/team/") is None
+    assert found("/elsewhere/team/").pk == team.pk
+
+
+def test_a_taxonomy_or_image_change_reloads_the_rows_that_come_with_a_page():
+    home_page()
+    directory_index().save_revision().publish()
+    leek = Place.objects.create(name="Leek", slug="leek-test", latitude=53.1, longitude=-2.02)
+    studio = company("Kiln Animation", place=leek)
+    path = studio.url
+    for _ in range(3):
+        assert found(path).place.name == "Leek"
+    place = CompanyPage.objects.get(pk=studio.pk).place
+    place.name = "Leek, Staffordshire"
+    place.save()
+    assert found(path).place.name == "Leek, Staffordshire"
 
 
 def test_a_renamed_home_page_comes_with_its_site_at_once():
@@ -153,10 +206,12 @@ def test_a_new_child_of_a_page_seen_before_is_found():
     home_page()
     index = f.news_index()
     client = Client()
-    assert client.get(index.url).status_code == 200
+    for _ in range(3):  # walked, then kept whole, with its count of children (none)
+        assert client.get(index.url).status_code == 200
     assert client.get("/news/first-light/").status_code == 404
     f.news_page("First light")
     assert client.get("/news/first-light/").status_code == 200
+    assert "First light" in client.get(index.url).text
 
 
 def test_a_changed_site_is_routed_at_once():
@@ -250,6 +305,43 @@ def test_a_projects_and_a_companys_own_rows_change_at_once_and_previews_show_dra
     assert "Bea Kiln" in preview.text and "Ada Clay" not in preview.text
     signed_in = admin_client.get(work.url).text
     assert "Ada Clay" in signed_in and "Bea Kiln" not in signed_in
+
+
+def test_a_companys_own_rows_outlive_a_publish_elsewhere_and_follow_their_own_changes():
+    """Kept under the company's token and the rows epoch (kept_for_page_content)."""
+    home_page()
+    directory_index().save_revision().publish()
+    productions = ProductionIndexPage(title="Productions", slug="productions")
+    home_page().add_child(instance=productions)
+    productions.save_revision().publish()
+    studio = company("Kiln Animation", skills=["Stop motion"])
+    studio = CompanyPage.objects.get(pk=studio.pk)
+    studio.credits = [CompanyCredit(production="Clay Hour", year=2024)]
+    studio.save_revision().publish()
+    client = Client()
+    for _ in range(3):
+        assert client.get(studio.url).status_code == 200
+
+    f.news_page("Kiln wins a BAFTA")  # another page's publish
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(studio.url).text
+    own = ("directory_skill", "directory_sector", "directory_companycredit", "gallery")
+    assert [q["sql"] for q in captured.captured_queries if any(t in q["sql"] for t in own)] == []
+    assert 'href="/productions/clay-hour-2024/"' in page
+
+    # What they show changes at once: the production, the skill, the index.
+    work = Production.objects.get(title="Clay Hour")
+    work.slug = "clay-hour-series-one"
+    work.save()
+    assert 'href="/productions/clay-hour-series-one/"' in client.get(studio.url).text
+    skill = Skill.objects.get(name="Stop motion")
+    skill.name = "Stop-motion animation"
+    skill.save()
+    assert "Stop-motion animation" in client.get(studio.url).text
+    productions = Page.objects.get(pk=productions.pk).specific
+    productions.slug = "credits"
+    productions.save_revision().publish()
+    assert 'href="/credits/' in client.get(studio.url).text
 
 
 def test_only_the_routed_live_page_is_kept():
