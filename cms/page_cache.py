@@ -168,11 +168,29 @@ def kept_at(key: str, build: Callable[[], object], timeout: int = KEPT_TIMEOUT):
     return value
 
 
+# Replaced by every move, delete and change of a URL path (``cms.routing``
+# connects it): what can change a page's path or place in the tree without
+# saving that page, since its descendants' paths are rewritten in SQL.
+TREE_KEY = "cms:page-cache:tree"
+
+
+def type_key(model) -> str:
+    """The token replaced when a page of ``model`` (or a subclass) changes (``cms.routing``)."""
+    return f"cms:page-cache:type:{model._meta.label_lower}"
+
+
 def first_live(model):
-    """The first live ``model`` page in tree order (an index page), or ``None``; kept."""
-    name = f"first-live:{model._meta.label_lower}"
-    found = kept(name, lambda: [model.objects.live().order_by("path").first()])
-    return found[0]
+    """The first live ``model`` page in tree order (an index page), or ``None``; kept.
+
+    Kept under the type's token and the tree epoch, read first: another
+    type's publish leaves it, its own type's publish, unpublish or delete
+    and any move or rename replace it.
+    """
+    keys = [type_key(model), TREE_KEY]
+    found = cache.get_many(keys)
+    tokens = [found.get(key) or shared_token(key) for key in keys]
+    key = f"cms:first-live:{model._meta.label_lower}:{':'.join(tokens)}"
+    return kept_at(key, lambda: [model.objects.live().order_by("path").first()])[0]
 
 
 def invalidate(**kwargs) -> None:

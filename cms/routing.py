@@ -62,7 +62,16 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from cms.page_cache import DRAFT_FIELDS, kept, kept_at, replace_token, rows_key, shared_token
+from cms.page_cache import (
+    DRAFT_FIELDS,
+    TREE_KEY,
+    kept,
+    kept_at,
+    replace_token,
+    rows_key,
+    shared_token,
+    type_key,
+)
 
 TIMEOUT = 60 * 60 * 24  # pointers are checked on use; this only bounds what is kept
 # Prefixes looked up at most: deeper than any page here, and a long made-up
@@ -71,10 +80,6 @@ TIMEOUT = 60 * 60 * 24  # pointers are checked on use; this only bounds what is 
 MAX_DEPTH = 12
 _NO_SITE = "none"  # cached for a host no site answers (None reads as a miss)
 SITE_EPOCH_KEY = "cms:routing:site-epoch"
-# Replaced by every move, delete and slug change: what can change a page's
-# URL path without saving that page (its descendants' paths are rewritten
-# in SQL).
-TREE_KEY = "cms:routing:tree"
 # A site's root page is at depth 2 (the tree's own root at 1).
 ROOT_DEPTH = 2
 
@@ -108,6 +113,10 @@ def _page_changed(sender, instance, update_fields=None, created=False, **kwargs)
     if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
         return
     _replace(_page_token_key(instance.path))
+    specific_class = instance.specific_class or type(instance)
+    for cls in specific_class.__mro__:
+        if isinstance(cls, type) and issubclass(cls, Page) and not cls._meta.abstract:
+            _replace(type_key(cls))  # the first live page of its type (first_live)
     if created and instance.depth > 1:
         _replace(_page_token_key(instance.path[: -instance.steplen]))  # its child count
     if instance.depth is not None and instance.depth <= ROOT_DEPTH:

@@ -16,9 +16,11 @@ import pytest
 
 from cms import routing
 from cms.models import NewsPage
+from cms.page_cache import first_live
 from directory.models import (
     CompanyCredit,
     CompanyPage,
+    DirectoryIndexPage,
     Place,
     Production,
     ProductionIndexPage,
@@ -400,3 +402,24 @@ def test_a_long_made_up_path_is_a_404_and_reads_a_bounded_number_of_entries(monk
     )
     assert client.get("/about/" + "x/" * 500).status_code == 404
     assert read and max(read) < 50  # not one for each of the 501 prefixes
+
+
+def test_the_first_live_index_outlives_other_publishes_and_follows_moves():
+    home_page()
+    directory = directory_index()
+    directory.save_revision().publish()
+    assert first_live(DirectoryIndexPage).pk == directory.pk
+    f.news_page("Kiln wins a BAFTA")  # another type's publish
+    with CaptureQueriesContext(connection) as captured:
+        assert first_live(DirectoryIndexPage).pk == directory.pk
+    assert captured.captured_queries == []
+
+    about = f.standard_page("About", slug="about")
+    Page.objects.get(pk=directory.pk).move(about, pos="last-child")
+    assert first_live(DirectoryIndexPage).url_path.endswith("/about/directory/")
+    about = Page.objects.get(pk=about.pk).specific
+    about.slug = "cluster"
+    about.save_revision().publish()
+    assert first_live(DirectoryIndexPage).url_path.endswith("/cluster/directory/")
+    Page.objects.get(pk=directory.pk).specific.unpublish()
+    assert first_live(DirectoryIndexPage) is None
