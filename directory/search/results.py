@@ -24,8 +24,9 @@ from directory.models import CompanyPage, Skill
 from .analysis import WORD_AS_WRITTEN, Phrase, WordMatcher, clean, fold
 from .base import FACETS, FacetValue, SearchHit, SearchQuery
 
-# Rendition used for logos in result cards; prefetched with the hits so each
-# card costs no query once the rendition exists.
+# The rendition of a logo on a result card (directory/includes/search_card.html
+# shows it at this spec): prefetched with the hits where no rendition cache
+# answers, else read for all the cards at once (directory.search.page).
 LOGO_FILTER = "fill-96x96"
 SNIPPET_LENGTH = 180
 
