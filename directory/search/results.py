@@ -17,6 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from wagtail.models import Site
+
 from cms.invalidation import forget_on_change
 from cms.renditions import image_prefetch
 from directory.models import CompanyPage, Skill
@@ -58,6 +60,11 @@ def hydrate_hits(
         *image_prefetch("logo"),
     )
     by_id = {company.pk: company for company in companies}
+    # Without a request, each page's URL reads the sites' root paths from the
+    # cache for itself (Wagtail keeps them on the page): one read serves all.
+    root_paths = Site.get_site_root_paths()
+    for company in by_id.values():
+        company._wagtail_cached_site_root_paths = root_paths
     hits = []
     for company_id in ids:
         company = by_id.get(company_id)
