@@ -14,7 +14,6 @@ from wagtail.images import get_image_model
 
 import pytest
 
-from cms.cache import RenditionCache, ResilientRedisCache
 from cms.renditions import attach_renditions
 from tests.cms.factories import image
 
@@ -22,21 +21,13 @@ pytestmark = pytest.mark.django_db
 SPEC = "fill-96x96"
 
 
-@pytest.fixture
-def redis_calls(redis_cache, monkeypatch):
-    """Every read and write that reaches the rendition cache's Redis, as ``(method, keys)``."""
-    calls = []
-    for name in ("get", "get_many", "set", "set_many"):
-        method = getattr(ResilientRedisCache, name)
+def on_renditions(redis_calls) -> list[tuple[str, list]]:
+    """What reached the rendition cache's Redis, as ``(method, keys)``."""
+    return [(name, keys) for cache, name, keys in redis_calls if cache == "renditions"]
 
-        def spy(self, first, *args, _name=name, _method=method, **kwargs):
-            if isinstance(self, RenditionCache):
-                keys = list(first) if _name in ("get_many", "set_many") else [first]
-                calls.append((_name, keys))
-            return _method(self, first, *args, **kwargs)
 
-        monkeypatch.setattr(ResilientRedisCache, name, spy)
-    return calls
+def methods(redis_calls) -> list[str]:
+    return [name for name, _keys in on_renditions(redis_calls)]
 
 
 def fresh(picture):
@@ -47,18 +38,18 @@ def fresh(picture):
 def test_a_rendition_read_from_the_cache_is_not_written_back(redis_calls):
     picture = image("Kiln logo", size=(120, 120))
     made = picture.get_rendition(SPEC)
-    assert [name for name, _keys in redis_calls] == ["get_many", "set"]  # made, then cached
-    key = redis_calls[-1][1][0]
+    assert methods(redis_calls) == ["get_many", "set"]  # made, then cached
+    key = on_renditions(redis_calls)[-1][1][0]
     assert caches["renditions"].get(key).file.name == made.file.name
 
     redis_calls.clear()
     again = fresh(picture).get_rendition(SPEC)
     assert again.file.name == made.file.name
-    assert [name for name, _keys in redis_calls] == ["get_many"]  # found, and not written back
+    assert methods(redis_calls) == ["get_many"]  # found, and not written back
     # Any other value under that key, or that rendition under another, is still written.
     caches["renditions"].set("elsewhere", again)
     caches["renditions"].set(key, fresh(picture).renditions.get())
-    assert [name for name, _keys in redis_calls][-2:] == ["set", "set"]
+    assert methods(redis_calls)[-2:] == ["set", "set"]
 
 
 def test_a_listing_reads_its_renditions_in_one_round_trip_and_writes_none(redis_calls):
@@ -72,8 +63,8 @@ def test_a_listing_reads_its_renditions_in_one_round_trip_and_writes_none(redis_
         attach_renditions(listing, SPEC)
         shown = [picture.get_rendition(SPEC) for picture in listing]
 
-    assert [name for name, _keys in redis_calls] == ["get_many"]
-    assert len(redis_calls[0][1]) == 4
+    assert methods(redis_calls) == ["get_many"]
+    assert len(on_renditions(redis_calls)[0][1]) == 4
     assert len(queries.captured_queries) == 0
     assert [r.image for r in shown] == listing
     assert [r.file.name for r in shown] == [p.get_rendition(SPEC).file.name for p in pictures]
@@ -90,14 +81,14 @@ def test_what_the_cache_lacks_comes_from_the_database_in_one_query_and_is_cached
     with CaptureQueriesContext(connection) as lookup:
         attach_renditions(listing, SPEC)
     assert len(lookup.captured_queries) == 1
-    assert [name for name, _keys in redis_calls] == ["get_many"]
+    assert methods(redis_calls) == ["get_many"]
 
     with CaptureQueriesContext(connection) as showing:
         shown = [picture.get_rendition(SPEC) for picture in listing]
     # Only the image that had no rendition at all makes one (a get_or_create).
     assert all(str(new.pk) in q["sql"] for q in showing.captured_queries if "INSERT" in q["sql"])
     assert shown[1].file.name == shown[3].file.name == stored_rendition.file.name
-    written = [keys[0] for name, keys in redis_calls if name == "set"]
+    written = [keys[0] for name, keys in on_renditions(redis_calls) if name == "set"]
     # The one found in the database (shown twice) and the new one are cached; the
     # one read from the cache is not written back.
     assert len(written) == 3 and len(set(written)) == 2
