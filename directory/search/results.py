@@ -70,9 +70,13 @@ def hydrate_hits(
         company = by_id.get(company_id)
         if company is None:  # removed between finding and loading: skip, never fail
             continue
-        # The card shows the strapline anyway: the snippet comes from the description.
-        highlight = make_highlight(
-            [clean(company.about)], matcher, matched_words.get(company_id, ())
+        # The card shows the strapline anyway: the snippet comes from the description,
+        # cleaned only when there is something to mark (a search with words).
+        extra_words = matched_words.get(company_id, ())
+        highlight = (
+            make_highlight([clean(company.about)], matcher, extra_words)
+            if matcher or extra_words
+            else ""
         )
         distance = distances.get(company_id)
         hits.append(
