@@ -53,12 +53,11 @@ def attach_renditions(images: Iterable, *specs: str) -> None:
     (and caches it). Wagtail takes an image's prefetched renditions as all it
     has, so ``specs`` must be every spec the listing shows these images at.
 
-    Nothing happens without a rendition cache: there the listing prefetched
-    its renditions from the database (:func:`image_prefetch`), nor to an image
-    whose renditions are already prefetched.
+    Without a rendition cache (production without Redis) every image is one
+    the cache lacks: their renditions come from the database in that one
+    query. An image whose renditions a listing already prefetched
+    (:func:`image_prefetch`) is left as it is.
     """
-    if not renditions_are_cached():
-        return
     images = [image for image in images if image is not None and not _has_prefetched(image)]
     if not images or not specs:
         return
@@ -73,7 +72,8 @@ def attach_renditions(images: Iterable, *specs: str) -> None:
             wanted.setdefault(key, []).append(image)
             spec_names.add(filter.spec)
     found: dict[int, list] = {id(image): [] for image in images}
-    for key, rendition in Rendition.cache_backend.get_many(list(wanted)).items():
+    cached = Rendition.cache_backend.get_many(list(wanted)) if renditions_are_cached() else {}
+    for key, rendition in cached.items():
         rendition.image = wanted[key][0]  # as Wagtail does for a cached rendition
         for image in wanted[key]:
             found[id(image)].append(rendition)

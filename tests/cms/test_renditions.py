@@ -96,14 +96,16 @@ def test_what_the_cache_lacks_comes_from_the_database_in_one_query_and_is_cached
     assert caches["renditions"].get(shown[2].get_cache_key()) is not None
 
 
-def test_without_a_rendition_cache_nothing_is_attached(settings):
+def test_without_a_rendition_cache_the_database_answers_in_one_query(settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
-    picture = fresh(image("Logo", size=(120, 120)))
+    pictures = [image(f"Logo {n}", size=(120, 120)) for n in range(3)]
+    made = [picture.get_rendition(SPEC).file.name for picture in pictures]
+    listing = [fresh(picture) for picture in pictures]
     with CaptureQueriesContext(connection) as queries:
-        attach_renditions([picture], SPEC)
-    assert len(queries.captured_queries) == 0
-    assert getattr(picture, "prefetched_renditions", None) is None
-    assert picture.get_rendition(SPEC).width == 96
+        attach_renditions(listing, SPEC)
+        shown = [picture.get_rendition(SPEC).file.name for picture in listing]
+    assert len(queries.captured_queries) == 1
+    assert shown == made
