@@ -18,10 +18,9 @@ memory, and every write goes to Redis and to that memory at once, so the
 request always reads what it wrote. The keys a page read are kept with its
 page cache entry, and the next rendering of that page (the first visitor
 after a publish) asks for all of them in one round trip before its view runs
-(:meth:`RequestReads.prefetch`). Wagtail writes a rendition back to its cache
-on every use; a rendition this request has just read, unchanged, is not
-written again. Outside a request (the worker, commands) nothing is
-remembered.
+(:meth:`RequestReads.prefetch`). Outside a request (the worker, commands)
+nothing is remembered. Wagtail's own write-back of each rendition it reads
+is dropped by :class:`RenditionCache`.
 """
 
 from __future__ import annotations
@@ -51,7 +50,6 @@ class RequestReads:
 
     def __init__(self):
         self.values: dict[tuple, object] = {}
-        self.read_from_cache: set[tuple] = set()
         self.order: dict[tuple, None] = {}
 
     def recorded(self) -> list[tuple]:
@@ -102,18 +100,6 @@ def _cache_with_prefix(prefix: str):
         if isinstance(backend, ResilientRedisCache) and backend.key_prefix == prefix:
             return backend
     return None
-
-
-def _same_rendition(old, new) -> bool:
-    from wagtail.images.models import AbstractRendition
-
-    return (
-        isinstance(old, AbstractRendition)
-        and isinstance(new, AbstractRendition)
-        and type(old) is type(new)
-        and old.pk == new.pk
-        and old.file.name == new.file.name
-    )
 
 
 def _when_unreachable(answer):
@@ -176,7 +162,6 @@ class ResilientRedisCache(_ResilientRedisCache):
 
     def _remember_read(self, reads, name, value) -> None:
         reads.values[name] = value
-        reads.read_from_cache.add(name)
         reads.order.setdefault(name)
 
     def get(self, key, default=None, version=None):
@@ -219,11 +204,8 @@ class ResilientRedisCache(_ResilientRedisCache):
         reads, name = self._memo(key, version)
         if reads is None:
             return super().set(key, value, timeout, version)
-        if name in reads.read_from_cache and _same_rendition(reads.values.get(name), value):
-            return None  # Wagtail writing back the rendition it has just read
         super().set(key, value, timeout, version)
         reads.values[name] = value
-        reads.read_from_cache.discard(name)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         failed = super().set_many(data, timeout, version)
@@ -232,8 +214,7 @@ class ResilientRedisCache(_ResilientRedisCache):
             for key, value in data.items():
                 name = (self.key_prefix, version, key)
                 reads.values[name] = value
-                reads.read_from_cache.discard(name)
-        return failed
+                return failed
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         added = super().add(key, value, timeout, version)
@@ -281,4 +262,55 @@ class ResilientRedisCache(_ResilientRedisCache):
     @staticmethod
     def _forget(reads, name) -> None:
         reads.values.pop(name, None)
-        reads.read_from_cache.discard(name)
+
+
+# The attribute that tells a rendition read from :class:`RenditionCache` from
+# one made or read from the database: the key it was read under.
+READ_UNDER = "_rendition_cache_key"
+
+
+class RenditionCache(ResilientRedisCache):
+    """Wagtail's rendition cache (the ``renditions`` alias), without the write-back of each read.
+
+    Wagtail's ``AbstractImage.get_rendition`` (every ``{% image %}``) sets its
+    rendition's entry after every lookup, even when the entry is what it has
+    just read from this cache: a second round trip per image shown, and on a
+    listing twenty writes of what Redis already holds. Here every rendition
+    read is marked with the key it came from, and a set of that same object
+    under that same key is dropped. A rendition made now, or found in the
+    database, carries no mark and is cached as before; so is anything set
+    under another key. The entry's week-long timeout runs from when it was
+    written, not from its last read: an entry read for a week is then read
+    once from the database and written again.
+    """
+
+    def get(self, key, default=None, version=None):
+        value = super().get(key, default, version)
+        if value is not default:
+            _mark(value, key)
+        return value
+
+    def get_many(self, keys, version=None):
+        found = super().get_many(keys, version)
+        for key, value in found.items():
+            _mark(value, key)
+        return found
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if _read_under(value) == key:
+            return None
+        return super().set(key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        fresh = {key: value for key, value in data.items() if _read_under(value) != key}
+        return super().set_many(fresh, timeout, version) if fresh else []
+
+
+def _mark(value, key) -> None:
+    # A str or an int cannot be marked; Wagtail sets none of them here.
+    with contextlib.suppress(AttributeError, TypeError):
+        setattr(value, READ_UNDER, key)
+
+
+def _read_under(value):
+    return getattr(value, READ_UNDER, None)

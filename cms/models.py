@@ -41,6 +41,7 @@ from cms.outbox.mail import queue_mail
 from cms.page_cache import canonical_query, first_live, page_number_only
 from cms.pagination import page_links, paginate, query_page_url
 from cms.privacy import CachedPrivacyMixin, public
+from cms.renditions import attach_renditions
 
 NEWS_PAGE_SIZE = 9
 INTRO_FEATURES = ["bold", "italic", "link"]
@@ -155,6 +156,19 @@ def site_name(request) -> str:
 # --- Home page ---------------------------------------------------------------------
 
 
+# The rendition of an article's picture on a news card (cms/includes/news_card.html).
+NEWS_CARD_RENDITION = "fill-640x360|format-webp"
+
+
+def news_cards(articles) -> list:
+    """``articles`` as a list, every featured image's card rendition read at once."""
+    articles = list(articles)
+    attach_renditions(
+        [a.featured_image for a in articles if a.featured_image_id], NEWS_CARD_RENDITION
+    )
+    return articles
+
+
 class HomePage(CachedPrivacyMixin, Page):
     """The site's root page; the directory, news and showcase live beneath it."""
 
@@ -225,7 +239,7 @@ class HomePage(CachedPrivacyMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = (
+        context["latest_news"] = news_cards(
             public(NewsPage.objects.live())
             .select_related("featured_image", "category")
             .order_by("-date", "-first_published_at")[:4]
@@ -451,6 +465,7 @@ class NewsIndexPage(CachedPrivacyMixin, RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         articles, filters = self.filtered_articles(request)
         articles_page = paginate(articles, NEWS_PAGE_SIZE, request.GET.get("page", "1"))
+        articles_page.object_list = news_cards(articles_page.object_list)
         context.update(filters)
         context["articles"] = articles_page
         context["paginator"] = articles_page.paginator
@@ -560,7 +575,7 @@ class NewsPage(CachedPrivacyMixin, Page):
         )
         same = list(others.filter(category=self.category_id)[:limit]) if self.category_id else []
         rest = others.exclude(pk__in=[a.pk for a in same])[: limit - len(same)]
-        return same + list(rest)
+        return news_cards(same + list(rest))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -43,6 +43,7 @@ from cms.fields import RichTextField
 from cms.page_cache import first_live
 from cms.pagination import page_links, paginate, query_page_url
 from cms.privacy import CachedPrivacyMixin
+from cms.renditions import attach_renditions
 from cms.structured_data import json_ld, schema
 
 from .availability import Availability, availability_label
@@ -1082,7 +1083,16 @@ class HomePageFeaturedCompany(Orderable):
         verbose_name = "featured member"
 
 
+# The rendition of a featured member's logo (templates/cms/home_page.html).
+FEATURED_LOGO_FILTER = "max-160x160"
+
+
 def featured_members(home) -> list:
-    """``home``'s featured companies that are live and listed, with their logos, in editor order."""
+    """``home``'s featured companies that are live and listed, with their logos, in editor order.
+
+    The logos' renditions are read at once (``cms.renditions.attach_renditions``).
+    """
     rows = home.featured_companies.select_related("company", "company__logo").order_by("sort_order")
-    return [row.company for row in rows if row.company.is_listed]
+    companies = [row.company for row in rows if row.company.is_listed]
+    attach_renditions([c.logo for c in companies if c.logo_id], FEATURED_LOGO_FILTER)
+    return companies

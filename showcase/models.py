@@ -30,7 +30,7 @@ from taggit.models import TaggedItemBase
 from cms import background
 from cms.fields import RichTextField
 from cms.privacy import CachedPrivacyMixin
-from cms.renditions import image_prefetch
+from cms.renditions import attach_renditions, image_prefetch
 from cms.routing import kept_for_routed_page
 from cms.structured_data import json_ld, schema
 from directory.models import listed_q
@@ -54,6 +54,7 @@ class ShowcaseIndexPage(CachedPrivacyMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         projects = ProjectPage.objects.live().child_of(self)
         context.update(listing_context(request, projects, self.get_url(request) or self.url or "/"))
+        context["projects"] = card_list(context["projects"])
         return context
 
 
@@ -63,9 +64,17 @@ class ProjectTag(TaggedItemBase):
     )
 
 
-# The rendition a project card shows: from the rendition cache, or prefetched
-# (cms.renditions), so the page size costs nothing.
+# The rendition a project card shows (showcase/includes/project_card.html): read
+# for all the cards at once from the rendition cache (card_list), or prefetched
+# where none answers (cms.renditions), so the page size costs nothing.
 CARD_RENDITION = "fill-640x360"
+
+
+def card_list(projects) -> list:
+    """``projects`` (``for_cards()``) as a list, every poster's card rendition read at once."""
+    projects = list(projects)
+    attach_renditions([p.poster for p in projects if p.poster_id], CARD_RENDITION)
+    return projects
 
 
 class ProjectPageQuerySet(PageQuerySet):
@@ -301,7 +310,7 @@ class ProjectPage(CachedPrivacyMixin, Page):
             return []
         shared = ProjectCompany.objects.filter(company_id__in=company_ids).values("project_id")
         others = ProjectPage.objects.live().filter(pk__in=shared).exclude(pk=self.pk)
-        return list(others.for_cards().order_by("-year", "-first_published_at")[:limit])
+        return card_list(others.for_cards().order_by("-year", "-first_published_at")[:limit])
 
     def json_ld(self, request, roles, *, awards=None, tags=None) -> str:
         """schema.org CreativeWork: what the work is and which organisations made it.

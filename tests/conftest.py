@@ -10,7 +10,8 @@
 - ``elasticsearch_url``: the server ``make test`` starts (``ELASTICSEARCH_URL``).
 - ``redis_url`` likewise (``REDIS_URL``, scripts/redis); ``redis_cache`` puts
   production's caches on that server for one test, under a key prefix of its
-  own that is deleted afterwards (never FLUSHDB: other runs may share it).
+  own that is deleted afterwards (never FLUSHDB: other runs may share it);
+  ``redis_calls`` records what reaches Redis through them.
 - Every test starts with an empty cache: the database a test sees is rolled
   back afterwards, so nothing cached from it (the site frame, rate-limit
   counters) may leak into the next.
@@ -126,3 +127,27 @@ def redis_cache(settings, redis_url):
             client.delete(*keys)
     finally:
         client.close()
+
+
+@pytest.fixture
+def redis_calls(redis_cache, monkeypatch):
+    """Every read and write that reaches Redis through ``redis_cache``'s caches.
+
+    A list of ``(cache, method, keys)``: ``cache`` is "renditions" for Wagtail's
+    rendition cache (``cms.cache.RenditionCache``), else "default"; ``method``
+    one of get, get_many, set, set_many; ``keys`` the keys it was given.
+    """
+    from cms.cache import RenditionCache, ResilientRedisCache  # as in redis_cache
+
+    calls = []
+    for name in ("get", "get_many", "set", "set_many"):
+        method = getattr(ResilientRedisCache, name)
+
+        def spy(self, first, *args, _name=name, _method=method, **kwargs):
+            keys = list(first) if _name in ("get_many", "set_many") else [first]
+            cache = "renditions" if isinstance(self, RenditionCache) else "default"
+            calls.append((cache, _name, keys))
+            return _method(self, first, *args, **kwargs)
+
+        monkeypatch.setattr(ResilientRedisCache, name, spy)
+    return calls

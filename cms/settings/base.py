@@ -212,7 +212,8 @@ def redis_caches(url: str, key_prefix: str = "platform") -> dict:
     anything else short-lived; ``renditions`` is Wagtail's rendition cache
     (which image file answers which size), kept apart under its own prefix and
     for a week, since a rendition never changes once made and Wagtail purges
-    the entries it replaces. Short socket timeouts, and a backend that answers
+    the entries it replaces (``cms.cache.RenditionCache``, which does not write
+    back what it has just read). Short socket timeouts, and a backend that answers
     as an empty cache while Redis is unreachable (``cms.cache``): an outage
     slows pages down (the database answers) instead of failing them.
     """
@@ -223,7 +224,12 @@ def redis_caches(url: str, key_prefix: str = "platform") -> dict:
     }
     return {
         "default": {**backend, "KEY_PREFIX": key_prefix},
-        "renditions": {**backend, "KEY_PREFIX": f"{key_prefix}-renditions", "TIMEOUT": 7 * 86400},
+        "renditions": {
+            **backend,
+            "BACKEND": "cms.cache.RenditionCache",
+            "KEY_PREFIX": f"{key_prefix}-renditions",
+            "TIMEOUT": 7 * 86400,
+        },
     }
 
 

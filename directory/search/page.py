@@ -18,6 +18,7 @@ from django.utils.dateformat import format as format_date
 from cms.invalidation import forget_on_change
 from cms.page_cache import canonical_query
 from cms.pagination import page_links, paginate
+from cms.renditions import attach_renditions
 from directory.facets import ActiveFilter, active_filters, facet_groups
 from directory.filter_urls import filter_url
 from directory.models import Place
@@ -39,6 +40,7 @@ from .query import (
     parse_search_request,
     query_to_params,
 )
+from .results import LOGO_FILTER
 from .spelling import correct
 
 RADIUS_CHOICES = (1, 5, 10, 25, 50, 100)
@@ -72,6 +74,11 @@ def directory_context(page, request) -> dict:
     results = run_search(query)
     search_shown(request, results, source="page")
     query = results.query  # may have moved to the last page
+    # Every card's logo from the rendition cache in one round trip, not one each.
+    attach_renditions(
+        [hit.page.logo for hit in (*results.picks, *results.hits) if hit.page.logo_id],
+        LOGO_FILTER,
+    )
     groups = facet_groups(FACETS, results.facets, visible=FACET_VISIBLE)
     return {
         "search_query": query,

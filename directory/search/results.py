@@ -17,6 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from wagtail.models import Site
+
 from cms.invalidation import forget_on_change
 from cms.renditions import image_prefetch
 from directory.models import CompanyPage, Skill
@@ -24,8 +26,9 @@ from directory.models import CompanyPage, Skill
 from .analysis import WORD_AS_WRITTEN, Phrase, WordMatcher, clean, fold
 from .base import FACETS, FacetValue, SearchHit, SearchQuery
 
-# Rendition used for logos in result cards; prefetched with the hits so each
-# card costs no query once the rendition exists.
+# The rendition of a logo on a result card (directory/includes/search_card.html
+# shows it at this spec): prefetched with the hits where no rendition cache
+# answers, else read for all the cards at once (directory.search.page).
 LOGO_FILTER = "fill-96x96"
 SNIPPET_LENGTH = 180
 
@@ -57,14 +60,23 @@ def hydrate_hits(
         *image_prefetch("logo"),
     )
     by_id = {company.pk: company for company in companies}
+    # Without a request, each page's URL reads the sites' root paths from the
+    # cache for itself (Wagtail keeps them on the page): one read serves all.
+    root_paths = Site.get_site_root_paths()
+    for company in by_id.values():
+        company._wagtail_cached_site_root_paths = root_paths
     hits = []
     for company_id in ids:
         company = by_id.get(company_id)
         if company is None:  # removed between finding and loading: skip, never fail
             continue
-        # The card shows the strapline anyway: the snippet comes from the description.
-        highlight = make_highlight(
-            [clean(company.about)], matcher, matched_words.get(company_id, ())
+        # The card shows the strapline anyway: the snippet comes from the description,
+        # cleaned only when there is something to mark (a search with words).
+        extra_words = matched_words.get(company_id, ())
+        highlight = (
+            make_highlight([clean(company.about)], matcher, extra_words)
+            if matcher or extra_words
+            else ""
         )
         distance = distances.get(company_id)
         hits.append(

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db.models import F
 
 from cms.page_cache import first_live
-from showcase.models import ProjectPage, ShowcaseIndexPage
+from showcase.models import ProjectPage, ShowcaseIndexPage, card_list
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def company_projects(company, limit=24):
         return []
     # The role comes with the project: a company is credited once per project
     # (ProjectPage.clean), so the join gives one row for each.
-    projects = list(
+    projects = card_list(
         ProjectPage.objects.live()
         .filter(project_companies__company_id=company.pk)
         .annotate(company_role=F("project_companies__role"))
@@ -46,7 +46,7 @@ def company_projects(company, limit=24):
 @register.simple_tag
 def featured_projects(limit=6):
     """Featured live projects for the home page, newest first."""
-    return list(
+    return card_list(
         ProjectPage.objects.live()
         .filter(featured=True)
         .for_cards()

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 import pytest
 
-from cms.models import NEWS_PAGE_SIZE
+from cms import page_cache
+from cms.models import NEWS_PAGE_SIZE, NewsPage
 from tests.cms import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +218,34 @@ def test_article_page_has_valid_news_article_json_ld(client):
     assert data["author"] == {"@type": "Person", "name": "Jo"}
     assert data["mainEntityOfPage"].endswith(page.url)
     assert "</script> trick" not in match.group(1)
+
+
+def test_news_cards_read_their_pictures_renditions_in_one_round_trip(client, redis_calls):
+    def add(n, start):
+        for i in range(start, start + n):
+            f.news_page(
+                f"Story {i}",
+                featured_image=f.image(f"Image {i}", size=(64, 36)),
+                featured_image_alt="An image",
+                date=TODAY - datetime.timedelta(days=i),
+            )
+
+    def trips(url):
+        client.get(url)  # renditions made, caches warm
+        page_cache.invalidate()
+        redis_calls.clear()
+        html = client.get(url).content.decode()
+        reads = [call for call in redis_calls if call[0] == "renditions"]
+        return len(reads), html.count("fill-640x360.format-webp")
+
+    add(2, 0)
+    article = NewsPage.objects.get(title="Story 0")
+    urls = ("/news/", "/", article.url)
+    few = {url: trips(url) for url in urls}
+    add(6, 2)
+    many = {url: trips(url) for url in urls}
+    # More cards on each page, and the same round trips to the rendition cache.
+    assert all(many[url][1] > few[url][1] for url in urls), (few, many)
+    assert {url: n for url, (n, _shown) in many.items()} == {
+        url: n for url, (n, _shown) in few.items()
+    }

@@ -101,7 +101,7 @@ def test_production_caches_in_redis_when_redis_url_is_set(production_env):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == [
         "default ResilientRedisCache kept",
-        "renditions ResilientRedisCache kept",
+        "renditions RenditionCache kept",
     ]
 
 

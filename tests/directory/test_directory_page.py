@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
+from cms import page_cache
 from directory.models import CompanyCredit
 from tests.directory.factories import (
     PlaceFactory,
@@ -153,6 +154,26 @@ def test_query_count_does_not_grow_with_page_size_or_skills(
     assert large <= small <= 11  # production's cache; tests/test_page_views_production.py
     with django_assert_max_num_queries(small):
         get(client, "page_size=14&sort=name")
+
+
+def test_cache_round_trips_do_not_grow_with_page_size(client, data, redis_calls):
+    """Each card's logo rendition and URL come from Redis in round trips shared by the page."""
+
+    def measure(query):
+        get(client, query)  # renditions made, caches warm
+        page_cache.invalidate()  # the first visitor after a publish
+        redis_calls.clear()
+        html = get(client, query)
+        return len(redis_calls), html.count('fill-96x96.png"')
+
+    for n in range(12):
+        extra = company(f"Company {n}", place=data["stoke"])
+        extra.logo = logo(f"c{n}")
+        extra.save_revision().publish()
+    small, small_logos = measure("page_size=2&sort=name")
+    large, large_logos = measure("page_size=14&sort=name")
+    assert (small_logos, large_logos) == (2, 12)
+    assert large == small
 
 
 PARAMS = [
