@@ -63,6 +63,11 @@ def summary(samples: list[float]) -> dict:
     return {"p50": round(statistics.median(samples), 2), "p95": round(percentile(samples, 95), 2)}
 
 
+def index_prefix(size: int) -> str:
+    """``bench-<size>``, or ``$BENCH_INDEX_PREFIX-<size>`` to keep apart from another run's."""
+    return f"{os.environ.get('BENCH_INDEX_PREFIX', 'bench')}-{size}"
+
+
 def backend_configs(es_url: str | None, index_prefix: str, only: set[str] | None) -> dict:
     """name -> DIRECTORY_SEARCH_BACKEND for every backend to measure (Elasticsearch if a URL)."""
     # Imported here: the callers run this after django.setup().
@@ -80,6 +85,24 @@ def backend_configs(es_url: str | None, index_prefix: str, only: set[str] | None
     return backends
 
 
+def query_slugs() -> dict[str, str]:
+    """The real slugs ``QUERY_MIX`` is filled with (after django.setup())."""
+    from directory.models import Place, Sector, Skill
+
+    def slug(model, preferred):
+        for candidate in preferred:
+            if model.objects.filter(slug=candidate).exists():
+                return candidate
+        return model.objects.order_by("pk").values_list("slug", flat=True)[0]
+
+    return {
+        "skill": slug(Skill, ["compositing", "2d-animation"]),
+        "skill2": slug(Skill, ["stop-motion", "colour-grading"]),
+        "sector": slug(Sector, ["games", "film"]),
+        "place": slug(Place, ["stoke-on-trent"]),
+    }
+
+
 # -- child: one size, one database ---------------------------------------------
 
 
@@ -94,7 +117,7 @@ def child(size: int, repeat: int, only: set[str] | None = None) -> dict:
     from django.test.utils import override_settings, setup_test_environment
 
     from bench.generate import generate_companies
-    from directory.models import CompanyPage, Place, Sector, Skill
+    from directory.models import CompanyPage
     from directory.search import reset_search_backend, run_search
     from directory.search.indexing import rebuild_database_entries
     from directory.search.models import CompanySearchEntry
@@ -120,20 +143,9 @@ def child(size: int, repeat: int, only: set[str] | None = None) -> dict:
         timings["build"]["database_entries_s"] = round(elapsed, 1)
         timings["build"]["database_entries_per_s"] = round(written / elapsed)
 
-    def slug(model, preferred):
-        for candidate in preferred:
-            if model.objects.filter(slug=candidate).exists():
-                return candidate
-        return model.objects.order_by("pk").values_list("slug", flat=True)[0]
+    slugs = query_slugs()
 
-    slugs = {
-        "skill": slug(Skill, ["compositing", "2d-animation"]),
-        "skill2": slug(Skill, ["stop-motion", "colour-grading"]),
-        "sector": slug(Sector, ["games", "film"]),
-        "place": slug(Place, ["stoke-on-trent"]),
-    }
-
-    backends = backend_configs(os.environ.get("ELASTICSEARCH_URL"), f"bench-{size}", only)
+    backends = backend_configs(os.environ.get("ELASTICSEARCH_URL"), index_prefix(size), only)
 
     client = Client()
     results: dict = {"reference": {}, "backends": {}}
