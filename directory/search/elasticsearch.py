@@ -539,57 +539,19 @@ class ElasticsearchBackend(SearchBackend):
         }
         if selected:
             body["post_filter"] = {"bool": {"filter": list(selected.values())}}
-        typo_query = self.typo_highlight_query(clauses)
-        if typo_query:
-            # Only to learn which words of the description a typo matched: the
-            # snippet itself is made by ``results.make_highlight`` for both
-            # backends alike. The whole field (no fragments), so no matched
-            # word is missed.
+        if clauses:
+            # Only to learn which words of the description matched (typos
+            # included): the snippet itself is made by ``results.make_highlight``
+            # for both backends alike. The whole field (no fragments), so no
+            # matched word is missed.
             body["highlight"] = {
                 "fields": {"about": {"number_of_fragments": 0}},
-                "highlight_query": typo_query,
+                "require_field_match": False,
                 "encoder": "html",
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
             }
         return body
-
-    @staticmethod
-    def typo_highlight_query(clauses: list[Clause]) -> dict | None:
-        """What to mark in ``about``: the query's words with the typos they may have; or none.
-
-        ``typo_matches`` keeps only the marked words the phrases themselves do
-        not match, which only the fuzzy alternative of ``phrase_query`` finds:
-        so only that is asked for, with the same fuzziness, on the member's
-        words as written. The whole query (terms, word starts, phrases) marked
-        the same typos and more words that were then thrown away, at a cost
-        on every hit. Words too short for a typo (``suggestions.max_edits``)
-        can only match as themselves: without any longer one, nothing is asked.
-        """
-        typable = sorted(
-            {
-                phrase.words[0]
-                for clause in clauses
-                for phrase in clause
-                if phrase.is_word and max_edits(phrase.words[0])
-            }
-        )
-        if not typable:
-            return None
-        fuzzy = [
-            {
-                "fuzzy": {
-                    "about": {
-                        "value": word,
-                        "fuzziness": FUZZINESS,
-                        "prefix_length": 1,
-                        "max_expansions": 50,
-                    }
-                }
-            }
-            for word in typable
-        ]
-        return {"bool": {"should": fuzzy}}
 
     @staticmethod
     def sort_clause(query: SearchQuery, ranked_by_text: bool = True) -> list:

@@ -112,17 +112,6 @@ def test_near_filters_the_query_itself_and_sorts_by_distance():
     assert body["highlight"]["encoder"] == "html"
 
 
-def test_the_highlight_asks_only_for_the_typos_a_word_may_have():
-    clauses = [[Phrase.of(["colour"]), Phrase.of(["color"])], [Phrase.of(["tv"])]]
-    highlight = backend.search_body(SearchQuery(text="colour tv"), clauses)["highlight"]
-    fuzzy = [part["fuzzy"]["about"] for part in highlight["highlight_query"]["bool"]["should"]]
-    # "tv" is too short for a typo: whatever it marks, its phrase matches itself.
-    assert [f["value"] for f in fuzzy] == ["color", "colour"]
-    assert {(f["fuzziness"], f["prefix_length"]) for f in fuzzy} == {("AUTO:4,8", 1)}
-    only_short = backend.search_body(SearchQuery(text="tv"), [[Phrase.of(["tv"])]])
-    assert "highlight" not in only_short
-
-
 @pytest.mark.parametrize(
     "sort,first",
     [
