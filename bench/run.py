@@ -63,6 +63,11 @@ def summary(samples: list[float]) -> dict:
     return {"p50": round(statistics.median(samples), 2), "p95": round(percentile(samples, 95), 2)}
 
 
+def index_prefix(size: int) -> str:
+    """``bench-<size>``, or ``$BENCH_INDEX_PREFIX-<size>`` to keep apart from another run's."""
+    return f"{os.environ.get('BENCH_INDEX_PREFIX', 'bench')}-{size}"
+
+
 def backend_configs(es_url: str | None, index_prefix: str, only: set[str] | None) -> dict:
     """name -> DIRECTORY_SEARCH_BACKEND for every backend to measure (Elasticsearch if a URL)."""
     # Imported here: the callers run this after django.setup().
@@ -80,10 +85,45 @@ def backend_configs(es_url: str | None, index_prefix: str, only: set[str] | None
     return backends
 
 
+def query_slugs() -> dict[str, str]:
+    """The real slugs ``QUERY_MIX`` is filled with (after django.setup())."""
+    from directory.models import Place, Sector, Skill
+
+    def slug(model, preferred):
+        for candidate in preferred:
+            if model.objects.filter(slug=candidate).exists():
+                return candidate
+        return model.objects.order_by("pk").values_list("slug", flat=True)[0]
+
+    return {
+        "skill": slug(Skill, ["compositing", "2d-animation"]),
+        "skill2": slug(Skill, ["stop-motion", "colour-grading"]),
+        "sector": slug(Sector, ["games", "film"]),
+        "place": slug(Place, ["stoke-on-trent"]),
+    }
+
+
 # -- child: one size, one database ---------------------------------------------
 
 
-def child(size: int, repeat: int, only: set[str] | None = None) -> dict:
+def index_is_complete() -> bool:
+    """Whether the Elasticsearch index holds as many companies as are listed (``--reuse-index``).
+
+    A count, not ``rebuild_directory_index --check`` (which prepares every
+    document again): enough for a database the benchmark alone writes.
+    """
+    from directory.models import CompanyPage
+    from directory.search import get_search_backend
+
+    backend = get_search_backend()
+    try:
+        indexed = backend.client.count(index=backend.alias)["count"]
+    except Exception:  # no index yet, or no server: rebuild (which says why if it fails)
+        return False
+    return indexed == CompanyPage.objects.listed().count()
+
+
+def child(size: int, repeat: int, only: set[str] | None = None, reuse_index=False) -> dict:
     import django
 
     django.setup()
@@ -94,7 +134,7 @@ def child(size: int, repeat: int, only: set[str] | None = None) -> dict:
     from django.test.utils import override_settings, setup_test_environment
 
     from bench.generate import generate_companies
-    from directory.models import CompanyPage, Place, Sector, Skill
+    from directory.models import CompanyPage
     from directory.search import reset_search_backend, run_search
     from directory.search.indexing import rebuild_database_entries
     from directory.search.models import CompanySearchEntry
@@ -120,20 +160,9 @@ def child(size: int, repeat: int, only: set[str] | None = None) -> dict:
         timings["build"]["database_entries_s"] = round(elapsed, 1)
         timings["build"]["database_entries_per_s"] = round(written / elapsed)
 
-    def slug(model, preferred):
-        for candidate in preferred:
-            if model.objects.filter(slug=candidate).exists():
-                return candidate
-        return model.objects.order_by("pk").values_list("slug", flat=True)[0]
+    slugs = query_slugs()
 
-    slugs = {
-        "skill": slug(Skill, ["compositing", "2d-animation"]),
-        "skill2": slug(Skill, ["stop-motion", "colour-grading"]),
-        "sector": slug(Sector, ["games", "film"]),
-        "place": slug(Place, ["stoke-on-trent"]),
-    }
-
-    backends = backend_configs(os.environ.get("ELASTICSEARCH_URL"), f"bench-{size}", only)
+    backends = backend_configs(os.environ.get("ELASTICSEARCH_URL"), index_prefix(size), only)
 
     client = Client()
     results: dict = {"reference": {}, "backends": {}}
@@ -142,7 +171,7 @@ def child(size: int, repeat: int, only: set[str] | None = None) -> dict:
         for name, config in backends.items():
             with override_settings(DIRECTORY_SEARCH_BACKEND=config):
                 reset_search_backend()
-                if name != "database":
+                if name != "database" and not (reuse_index and index_is_complete()):
                     started = time.perf_counter()
                     call_command("rebuild_directory_index", verbosity=0)
                     elapsed = time.perf_counter() - started
@@ -217,6 +246,11 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="comma-separated company counts")
     parser.add_argument("--repeat", type=int, default=0, help="samples per query (default by size)")
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the databases")
+    parser.add_argument(
+        "--reuse-index",
+        action="store_true",
+        help="with --reuse: keep a search index that matches the database (no rebuild)",
+    )
     parser.add_argument("--json", help="also write all figures to this file")
     parser.add_argument(
         "--backends",
@@ -233,7 +267,7 @@ def main(argv=None) -> int:
     if "elasticsearch" in only and not os.environ.get("ELASTICSEARCH_URL"):
         parser.error("elasticsearch needs ELASTICSEARCH_URL (`make bench` starts a server)")
     if args.child:
-        print(json.dumps(child(args.child, args.repeat, only)))
+        print(json.dumps(child(args.child, args.repeat, only, args.reuse_index)))
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -263,6 +297,7 @@ def main(argv=None) -> int:
                 str(repeat),
                 "--backends",
                 args.backends,
+                *(["--reuse-index"] if args.reuse and args.reuse_index else []),
             ],
             env=env,
             cwd=ROOT,

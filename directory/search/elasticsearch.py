@@ -29,8 +29,10 @@ adjacent terms.
 **Facets** follow the contract in one request: the facet filters go in
 ``post_filter`` (they narrow the hits but not the aggregations), and each
 facet's ``terms`` aggregation sits inside a ``filter`` aggregation holding
-every *other* facet's filter. The text and the distance filter are in the
-main query, so they apply to the hits and every facet count.
+every *other* selected facet's filter (shared by the facets that see the
+same ones; at the top when there are none: ``facet_aggs``). The text and the
+distance filter are in the main query, so they apply to the hits and every
+facet count.
 
 **Reads fall back**: if the server does not answer within ``timeout``
 seconds (or refuses, or errs), the failure is logged, the database backend
@@ -452,6 +454,46 @@ class ElasticsearchBackend(SearchBackend):
     def facet_filter(param: str, slugs) -> dict:
         return {"terms": {FACET_FIELDS[param]: list(slugs)}}
 
+    @staticmethod
+    def facet_aggs(selected: dict[str, dict]) -> dict:
+        """Every facet's ``terms`` aggregation, each under every *other* selected facet's filter.
+
+        Facets that see the same filters share one ``filter`` aggregation, and
+        a facet no other selection narrows sits at the top, with none: the
+        server evaluates the whole query again for each ``filter``
+        aggregation, so with nothing selected the four facets cost one pass
+        over the matches instead of five, and with one facet selected two
+        instead of five (issue 14, speed). ``facet_counts`` reads either shape.
+        """
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for facet in FACETS:
+            others = tuple(param for param in selected if param != facet.param)
+            groups.setdefault(others, []).append(facet.param)
+        aggs = {}
+        for others, params in groups.items():
+            terms = {
+                param: {"terms": {"field": FACET_FIELDS[param], "size": FACET_SIZE}}
+                for param in params
+            }
+            if not others:
+                aggs.update(terms)
+            else:
+                name = "filtered_by_" + "_".join(others)
+                filters = [selected[param] for param in others]
+                aggs[name] = {"filter": {"bool": {"filter": filters}}, "aggs": terms}
+        return aggs
+
+    @staticmethod
+    def facet_counts(aggregations: dict) -> dict[str, dict[str, int]]:
+        """``{param: {slug: count}}`` from the aggregations of ``facet_aggs``."""
+        counts = {}
+        for name, agg in aggregations.items():
+            inner = {name: agg} if "buckets" in agg else agg
+            for param, terms in inner.items():
+                if param in FACET_FIELDS and isinstance(terms, dict) and "buckets" in terms:
+                    counts[param] = {b["key"]: b["doc_count"] for b in terms["buckets"]}
+        return counts
+
     def search_body(self, query: SearchQuery, clauses: list[Clause]) -> dict:
         """The whole request for one search: hits, every facet's counts, highlights."""
         filters = []
@@ -482,15 +524,7 @@ class ElasticsearchBackend(SearchBackend):
             for param, slugs in query.filters.items()
             if slugs
         }
-        aggs = {}
-        for facet in FACETS:
-            others = [f for param, f in selected.items() if param != facet.param]
-            aggs[facet.param] = {
-                "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
-                "aggs": {
-                    "values": {"terms": {"field": FACET_FIELDS[facet.param], "size": FACET_SIZE}}
-                },
-            }
+        aggs = self.facet_aggs(selected)
         body = {
             "query": main,
             "aggs": aggs,
@@ -565,13 +599,7 @@ class ElasticsearchBackend(SearchBackend):
             int(hit["_id"]): typo_matches(hit.get("highlight", {}).get("about", []), phrases)
             for hit in hits
         }
-        counts = {
-            param: {
-                bucket["key"]: bucket["doc_count"]
-                for bucket in response["aggregations"][param]["values"]["buckets"]
-            }
-            for param in FACET_FIELDS
-        }
+        counts = self.facet_counts(response.get("aggregations", {}))
         total = response["hits"]["total"]
         return SearchResults(
             query=query,

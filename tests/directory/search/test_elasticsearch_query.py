@@ -80,16 +80,24 @@ def test_facets_filter_hits_in_post_filter_and_each_count_sees_only_the_others()
     assert body["post_filter"] == {
         "bool": {"filter": [{"terms": {"skills": ["2d", "3d"]}}, {"terms": {"sectors": ["games"]}}]}
     }
-    assert body["aggs"]["skill"]["filter"] == {
-        "bool": {"filter": [{"terms": {"sectors": ["games"]}}]}
+    aggs = body["aggs"]
+    # Each facet counts under the other selected facets' filters: skill under
+    # the sector's, sector under the skills', the rest under both, shared.
+    assert aggs["filtered_by_sector"] == {
+        "filter": {"bool": {"filter": [{"terms": {"sectors": ["games"]}}]}},
+        "aggs": {"skill": {"terms": {"field": "skills", "size": 1000}}},
     }
-    assert body["aggs"]["sector"]["filter"] == {
+    assert aggs["filtered_by_skill"]["filter"] == {
         "bool": {"filter": [{"terms": {"skills": ["2d", "3d"]}}]}
     }
-    assert body["aggs"]["place"]["filter"]["bool"]["filter"] == [
+    assert set(aggs["filtered_by_skill"]["aggs"]) == {"sector"}
+    both = aggs["filtered_by_skill_sector"]
+    assert both["filter"]["bool"]["filter"] == [
         {"terms": {"skills": ["2d", "3d"]}},
         {"terms": {"sectors": ["games"]}},
     ]
+    assert set(both["aggs"]) == {"department", "place"}
+    assert set(aggs) == {"filtered_by_sector", "filtered_by_skill", "filtered_by_skill_sector"}
     assert "highlight" not in body  # nothing to highlight without text
 
 
@@ -191,7 +199,38 @@ def test_departments_are_a_keyword_facet_of_the_document():
     assert mapping["departments"] == {"type": "keyword"}
     body = backend.search_body(SearchQuery(filters={"department": ("vfx",)}), [])
     assert body["post_filter"] == {"bool": {"filter": [{"terms": {"departments": ["vfx"]}}]}}
-    assert body["aggs"]["department"]["aggs"]["values"]["terms"]["field"] == "departments"
+    # The department's own selection does not narrow its counts: it is at the top.
+    assert body["aggs"]["department"]["terms"]["field"] == "departments"
+    assert set(body["aggs"]["filtered_by_department"]["aggs"]) == {"skill", "sector", "place"}
+
+
+def test_with_nothing_selected_every_facet_counts_at_the_top():
+    aggs = backend.search_body(SearchQuery(), [])["aggs"]
+    assert aggs == {
+        param: {"terms": {"field": field, "size": 1000}}
+        for param, field in (
+            ("department", "departments"),
+            ("skill", "skills"),
+            ("sector", "sectors"),
+            ("place", "place"),
+        )
+    }
+
+
+def test_facet_counts_read_top_level_and_filtered_aggregations():
+    aggregations = {
+        "skill": {"buckets": [{"key": "2d", "doc_count": 3}]},
+        "filtered_by_skill": {
+            "doc_count": 7,
+            "sector": {"buckets": [{"key": "games", "doc_count": 2}]},
+            "place": {"buckets": []},
+        },
+    }
+    assert backend.facet_counts(aggregations) == {
+        "skill": {"2d": 3},
+        "sector": {"games": 2},
+        "place": {},
+    }
 
 
 @pytest.mark.django_db
@@ -199,8 +238,7 @@ def test_a_total_past_the_cap_is_a_lower_bound():
     response = {
         "hits": {"total": {"value": 10_000, "relation": "gte"}, "hits": []},
         "aggregations": {
-            param: {"values": {"buckets": []}}
-            for param in ("department", "skill", "sector", "place")
+            param: {"buckets": []} for param in ("department", "skill", "sector", "place")
         },
     }
     results = backend._results(SearchQuery(), [], response, time.perf_counter())
