@@ -7,7 +7,7 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from cms.models import StandardPage
+from cms.models import NewsIndexPage, StandardPage
 from tests.cms import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,16 @@ def test_publishing_unpublishing_moving_and_privacy_update_the_menu(client):
     assert "Parent" in nav(client)
     parent.delete()
     assert "Parent" not in nav(client)
+
+
+def test_a_page_below_the_menu_leaves_the_frame_cached_and_a_news_index_does_not(client):
+    about = f.standard_page("About", show_in_menus=True)
+    assert frame_queries(client, "/about/")  # read from the tree
+    f.standard_page("Team", show_in_menus=True, parent=about)  # a grandchild: in no menu
+    assert frame_queries(client, "/about/") == []
+    news = f.news_index()
+    assert 'href="/news/feed/rss/"' in client.get("/about/").text
+    news = NewsIndexPage.objects.get(pk=news.pk)
+    news.slug = "stories"
+    news.save_revision().publish()
+    assert 'href="/stories/feed/rss/"' in client.get("/about/").text
