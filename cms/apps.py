@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 from . import checks  # noqa: F401 (registers the deploy checks)
 
@@ -16,4 +17,8 @@ class CmsConfig(AppConfig):
         frame.connect()
         page_cache.connect()
         routing.connect()
+        # A release's data migrations change rows without signals: whatever
+        # the cache kept from before (pages, routes, kept rows) is forgotten.
+        post_migrate.connect(page_cache.rows_changed, sender=self, dispatch_uid="cms-migrated")
+        post_migrate.connect(routing.forget_sites, sender=self, dispatch_uid="cms-sites-migrated")
         page_cache.register_query_normaliser(NewsIndexPage, NewsIndexPage.normalised_query)

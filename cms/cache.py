@@ -51,6 +51,11 @@ class RequestReads:
     def __init__(self):
         self.values: dict[tuple, object] = {}
         self.order: dict[tuple, None] = {}
+        self.unrecorded = 0  # inside unrecorded(): read, but not read ahead next time
+
+    def record(self, name) -> None:
+        if not self.unrecorded:
+            self.order.setdefault(name)
 
     def recorded(self) -> list[tuple]:
         """(key prefix, version, key) of each key this request read, in order (a few hundred)."""
@@ -70,10 +75,14 @@ class RequestReads:
             if renamed and renamed[0] in key:
                 key = key.replace(*renamed)
             groups.setdefault((prefix, version), []).append(key)
-        for (prefix, version), keys in groups.items():
-            backend = _cache_with_prefix(prefix)
-            if backend is not None:
-                backend.get_many(keys, version=version)
+        self.unrecorded += 1  # recorded again only if this request reads them itself
+        try:
+            for (prefix, version), keys in groups.items():
+                backend = _cache_with_prefix(prefix)
+                if backend is not None:
+                    backend.get_many(keys, version=version)
+        finally:
+            self.unrecorded -= 1
 
 
 _reads: contextvars.ContextVar[RequestReads | None] = contextvars.ContextVar(
@@ -90,6 +99,25 @@ def request_reads():
         yield reads
     finally:
         _reads.reset(token)
+
+
+@contextlib.contextmanager
+def unrecorded():
+    """Reads in the block are remembered for the request but not read ahead next time.
+
+    For large values kept under tokens (``cms.page_cache.kept_at``): once a
+    token changes, the old entry is still in Redis, and reading it ahead
+    would fetch and unpickle what the page no longer uses.
+    """
+    reads = _reads.get()
+    if reads is None:
+        yield
+        return
+    reads.unrecorded += 1
+    try:
+        yield
+    finally:
+        reads.unrecorded -= 1
 
 
 def _cache_with_prefix(prefix: str):
@@ -162,13 +190,13 @@ class ResilientRedisCache(_ResilientRedisCache):
 
     def _remember_read(self, reads, name, value) -> None:
         reads.values[name] = value
-        reads.order.setdefault(name)
+        reads.record(name)
 
     def get(self, key, default=None, version=None):
         reads, name = self._memo(key, version)
         if reads is None:
             return super().get(key, default, version)
-        reads.order.setdefault(name)
+        reads.record(name)
         if name not in reads.values:
             value = super().get(key, MISSING, version)
             self._remember_read(reads, name, value)
@@ -188,7 +216,7 @@ class ResilientRedisCache(_ResilientRedisCache):
                 self._remember_read(reads, names[key], found.get(key, MISSING))
         answer = {}
         for key in keys:
-            reads.order.setdefault(names[key])
+            reads.record(names[key])
             value = reads.values[names[key]]
             if value is not MISSING:
                 answer[key] = value

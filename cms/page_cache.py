@@ -68,7 +68,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from taggit.models import Tag
 
-from cms.cache import request_reads
+from cms.cache import request_reads, unrecorded
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,8 @@ def kept(name: str, build: Callable[[], object]):
 
 def kept_at(key: str, build: Callable[[], object], timeout: int = KEPT_TIMEOUT):
     """``build()``, kept at ``key``: a key naming the tokens the value depends on."""
-    value = cache.get(key)
+    with unrecorded():  # named after tokens: not worth reading ahead (cms.cache)
+        value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, timeout)
@@ -179,18 +180,29 @@ def type_key(model) -> str:
     return f"cms:page-cache:type:{model._meta.label_lower}"
 
 
+def kept_for_types(name: str, build: Callable[[], object], *models, timeout=KEPT_TIMEOUT):
+    """``build()``, kept while no page of ``models`` changes, nor the tree, nor a row pages show.
+
+    For values read from pages of those types alone (and the rows
+    ``invalidate_on`` follows): another type's publish leaves them, so the
+    first visitor after a news article's publish does not rebuild a
+    profile's projects. The tokens are read before ``build`` runs. ``name``
+    must say everything else the value depends on (ids, limits).
+    """
+    keys = [*(type_key(model) for model in models), TREE_KEY, ROWS_KEY]
+    found = cache.get_many(keys)
+    tokens = ":".join(found.get(key) or shared_token(key) for key in keys)
+    return kept_at(f"cms:kept-types:{name}:{tokens}", build, timeout)
+
+
 def first_live(model):
     """The first live ``model`` page in tree order (an index page), or ``None``; kept.
 
-    Kept under the type's token and the tree epoch, read first: another
-    type's publish leaves it, its own type's publish, unpublish or delete
-    and any move or rename replace it.
+    Kept under its type's token (``kept_for_types``): its own type's publish,
+    unpublish or delete and any move or rename replace it.
     """
-    keys = [type_key(model), TREE_KEY]
-    found = cache.get_many(keys)
-    tokens = [found.get(key) or shared_token(key) for key in keys]
-    key = f"cms:first-live:{model._meta.label_lower}:{':'.join(tokens)}"
-    return kept_at(key, lambda: [model.objects.live().order_by("path").first()])[0]
+    name = f"first-live:{model._meta.label_lower}"
+    return kept_for_types(name, lambda: [model.objects.live().order_by("path").first()], model)[0]
 
 
 def invalidate(**kwargs) -> None:

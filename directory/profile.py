@@ -21,7 +21,7 @@ from django.utils.html import strip_tags
 
 from django_ratelimit.core import is_ratelimited
 
-from cms.page_cache import first_live
+from cms.page_cache import first_live, kept_for_types
 from cms.renditions import image_prefetch
 from cms.routing import kept_for_page_content
 from cms.structured_data import json_ld, schema
@@ -135,6 +135,13 @@ def related_companies(company, skills) -> list:
     skill_ids = [skill.pk for skill in skills]
     if not skill_ids:
         return []
+    # Other members: kept until a company changes (the skills are in the
+    # name, so a preview's draft skills get their own answer).
+    name = f"related:{company.pk}:{','.join(map(str, sorted(skill_ids)))}"
+    return kept_for_types(name, lambda: _related(company, skill_ids), type(company))
+
+
+def _related(company, skill_ids) -> list:
     return list(
         # The page's own class: this module presents the page, so it does not
         # import the models that call it.

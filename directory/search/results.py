@@ -8,6 +8,7 @@ same way whichever backend answered, and the number of queries is fixed.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 
 from django.apps import apps
@@ -20,6 +21,7 @@ from django.utils.text import Truncator
 from wagtail.models import Site
 
 from cms.invalidation import forget_on_change
+from cms.page_cache import kept_for_types
 from cms.renditions import image_prefetch
 from directory.models import CompanyPage, Skill
 
@@ -53,13 +55,7 @@ def hydrate_hits(
     distances = distances or {}
     matched_words = matched_words or {}
     matcher = WordMatcher(phrases)
-    companies = CompanyPage.objects.filter(pk__in=ids).select_related("place", "logo")
-    companies = companies.prefetch_related(
-        Prefetch("skills", queryset=Skill.objects.select_related("group")),
-        "sectors",
-        *image_prefetch("logo"),
-    )
-    by_id = {company.pk: company for company in companies}
+    by_id = _companies(ids)
     # Without a request, each page's URL reads the sites' root paths from the
     # cache for itself (Wagtail keeps them on the page): one read serves all.
     root_paths = Site.get_site_root_paths()
@@ -91,6 +87,27 @@ def hydrate_hits(
             )
         )
     return hits
+
+
+def _companies(ids: list[int]) -> dict[int, CompanyPage]:
+    """The companies for ``ids`` with what a card shows, by id.
+
+    Kept until a company, the tree or a row they show changes
+    (``cms.page_cache.kept_for_types``), not by a news article's publish:
+    the search that found the ids still runs every time.
+    """
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+
+    def build():
+        companies = CompanyPage.objects.filter(pk__in=ids).select_related("place", "logo")
+        companies = companies.prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.select_related("group")),
+            "sectors",
+            *image_prefetch("logo"),
+        )
+        return {company.pk: company for company in companies}
+
+    return kept_for_types(f"hits:{digest}", build, CompanyPage)
 
 
 def make_highlight(

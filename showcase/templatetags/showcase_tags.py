@@ -9,7 +9,8 @@ from django import template
 from django.apps import apps
 from django.db.models import F
 
-from cms.page_cache import first_live
+from cms.page_cache import first_live, kept_for_types
+from directory.models import CompanyPage
 from showcase.models import ProjectPage, ShowcaseIndexPage, card_list
 
 register = template.Library()
@@ -25,11 +26,20 @@ def company_projects(company, limit=24):
     """
     if company is None or not getattr(company, "pk", None):
         return []
+    # Projects and the members credited in them: kept until a project or a
+    # company changes (not by a news article's publish).
+    name = f"company-projects:{company.pk}:{limit}"
+    return kept_for_types(
+        name, lambda: _company_projects(company.pk, limit), ProjectPage, CompanyPage
+    )
+
+
+def _company_projects(company_id: int, limit: int) -> list:
     # The role comes with the project: a company is credited once per project
     # (ProjectPage.clean), so the join gives one row for each.
     projects = card_list(
         ProjectPage.objects.live()
-        .filter(project_companies__company_id=company.pk)
+        .filter(project_companies__company_id=company_id)
         .annotate(company_role=F("project_companies__role"))
         .for_cards()
         .order_by("-year", "-first_published_at")[:limit]
@@ -38,7 +48,7 @@ def company_projects(company, limit=24):
         project.partners = [
             credit.company
             for credit in project.project_companies.all()
-            if credit.company_id != company.pk
+            if credit.company_id != company_id
         ]
     return projects
 
@@ -72,14 +82,20 @@ def news_mentioning(page, limit=5):
         Feature = apps.get_model("cms", "NewsPageFeature")
     except LookupError:
         return []
-    features = (
-        Feature.objects.filter(page_id=page.pk, news_page__live=True)
-        .select_related("news_page")
-        .order_by("-news_page__date", "-news_page__pk")
-    )
-    articles, seen = [], set()
-    for feature in features[: limit * 2]:
-        if feature.news_page_id not in seen:
-            seen.add(feature.news_page_id)
-            articles.append(feature.news_page)
-    return articles[:limit]
+    news_page = Feature._meta.get_field("news_page").related_model
+
+    def build():
+        features = (
+            Feature.objects.filter(page_id=page.pk, news_page__live=True)
+            .select_related("news_page")
+            .order_by("-news_page__date", "-news_page__pk")
+        )
+        articles, seen = [], set()
+        for feature in features[: limit * 2]:
+            if feature.news_page_id not in seen:
+                seen.add(feature.news_page_id)
+                articles.append(feature.news_page)
+        return articles[:limit]
+
+    # The features are the articles' own rows: kept until an article changes.
+    return kept_for_types(f"news-mentioning:{page.pk}:{limit}", build, news_page)

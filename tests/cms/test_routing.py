@@ -6,6 +6,7 @@ to the tree must be routed at once, by the next request.
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -15,8 +16,8 @@ from wagtail.models import Page, Site
 import pytest
 
 from cms import routing
-from cms.models import NewsPage
-from cms.page_cache import first_live
+from cms.models import NewsPage, NewsPageFeature
+from cms.page_cache import first_live, rows_key, shared_token
 from directory.models import (
     CompanyCredit,
     CompanyPage,
@@ -423,3 +424,65 @@ def test_the_first_live_index_outlives_other_publishes_and_follows_moves():
     assert first_live(DirectoryIndexPage).url_path.endswith("/cluster/directory/")
     Page.objects.get(pk=directory.pk).specific.unpublish()
     assert first_live(DirectoryIndexPage) is None
+
+
+# --- values kept by the page types they read (cms.page_cache.kept_for_types) --
+
+
+def profile_text(client, studio) -> str:
+    response = client.get(studio.url)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_a_profile_after_a_publish_elsewhere_runs_no_query_and_follows_its_members(
+    admin_client,
+):
+    home_page()
+    directory_index().save_revision().publish()
+    showcase_index().save_revision().publish()
+    studio = company("Kiln Animation", skills=["Stop motion"])
+    partner = company("Trent Models", skills=["Stop motion"])
+    project("Clay Town", companies=[studio, partner])
+    client = Client()
+    for _ in range(3):
+        assert "Trent Models" in profile_text(client, studio)
+
+    about = f.standard_page("About", slug="about")
+    assert "Clay Town" in profile_text(client, studio)
+    f.standard_page("Accessibility", parent=about)  # in no menu, and nothing kept reads it
+    with CaptureQueriesContext(connection) as captured:
+        assert "Clay Town" in profile_text(client, studio)
+    assert captured.captured_queries == []
+
+    # A member's change: the related members and the projects' partners follow.
+    partner = CompanyPage.objects.get(pk=partner.pk)
+    partner.title = "Trent Model Makers"
+    partner.save_revision().publish()
+    page = profile_text(client, studio)
+    assert "Trent Model Makers" in page and "Trent Models<" not in page
+
+    # A new project and a news article about the studio show at once.
+    project("Kiln Nights", companies=[studio])
+    assert "Kiln Nights" in profile_text(client, studio)
+    article = f.news_page("Kiln wins a BAFTA")
+    article.features = [NewsPageFeature(page=Page.objects.get(pk=studio.pk))]
+    article.save_revision().publish()
+    assert "Kiln wins a BAFTA" in profile_text(client, studio)
+
+    # A preview of the studio with other skills asks for its own related members.
+    draft = CompanyPage.objects.get(pk=studio.pk)
+    stop_motion = Skill.objects.get(name="Stop motion")
+    draft.skills = [Skill.objects.create(name="Puppetry", slug="puppetry", group=stop_motion.group)]
+    draft.save_revision()
+    preview = admin_client.get(f"/admin/pages/{studio.pk}/view_draft/")
+    assert preview.status_code == 200 and "Puppetry" in preview.text
+    assert "Members with similar skills" not in preview.text
+    assert "Members with similar skills" in profile_text(client, studio)  # the live one's
+
+
+def test_a_release_forgets_what_the_cache_kept():
+    """Data migrations change rows without signals: migrate replaces the rows epoch."""
+    before = shared_token(rows_key())
+    call_command("migrate", verbosity=0)
+    assert shared_token(rows_key()) != before
