@@ -33,6 +33,7 @@ from .base import FACETS, FacetValue, SearchHit, SearchQuery
 # answers, else read for all the cards at once (directory.search.page).
 LOGO_FILTER = "fill-96x96"
 SNIPPET_LENGTH = 180
+HITS_KEPT_FOR = 10 * 60  # seconds (see _companies)
 
 
 def hydrate_hits(
@@ -107,7 +108,8 @@ def _companies(ids: list[int]) -> dict[int, CompanyPage]:
         )
         return {company.pk: company for company in companies}
 
-    return kept_for_types(f"hits:{digest}", build, CompanyPage)
+    # Ten minutes at most: an entry per page of every distinct search adds up.
+    return kept_for_types(f"hits:{digest}", build, CompanyPage, timeout=HITS_KEPT_FOR)
 
 
 def make_highlight(
