@@ -137,8 +137,24 @@ def shared_token(key: str) -> str:
     return current
 
 
+def shared_tokens(keys: list[str]) -> list[str]:
+    """``shared_token`` of each of ``keys``, in one read when they exist."""
+    found = cache.get_many(keys)
+    return [found.get(key) or shared_token(key) for key in keys]
+
+
 def replace_token(key: str) -> None:
     cache.set(key, uuid.uuid4().hex, None)
+
+
+def replace_token_now_and_on_commit(key: str) -> None:
+    """Replace the token now, and again when the transaction commits.
+
+    A request in between may have kept what it read under the token before
+    the change was committed.
+    """
+    replace_token(key)
+    transaction.on_commit(lambda: replace_token(key))
 
 
 def generation() -> str:
@@ -189,9 +205,7 @@ def kept_for_types(name: str, build: Callable[[], object], *models, timeout=KEPT
     profile's projects. The tokens are read before ``build`` runs. ``name``
     must say everything else the value depends on (ids, limits).
     """
-    keys = [*(type_key(model) for model in models), TREE_KEY, ROWS_KEY]
-    found = cache.get_many(keys)
-    tokens = ":".join(found.get(key) or shared_token(key) for key in keys)
+    tokens = ":".join(shared_tokens([*(type_key(model) for model in models), TREE_KEY, ROWS_KEY]))
     return kept_at(f"cms:kept-types:{name}:{tokens}", build, timeout)
 
 
@@ -207,12 +221,7 @@ def first_live(model):
 
 def invalidate(**kwargs) -> None:
     """Forget every cached page, now and once more when the transaction commits."""
-    _new_generation()
-    transaction.on_commit(_new_generation)
-
-
-def _new_generation() -> None:
-    replace_token(GENERATION_KEY)
+    replace_token_now_and_on_commit(GENERATION_KEY)
 
 
 # Replaced, with the generation, by every change of a row that pages show
@@ -222,15 +231,10 @@ def _new_generation() -> None:
 ROWS_KEY = "cms:page-cache:rows"
 
 
-def rows_key() -> str:
-    return ROWS_KEY
-
-
 def rows_changed(**kwargs) -> None:
     """A row that pages show changed: every cached page, and every page's kept rows, go."""
     invalidate()
-    replace_token(ROWS_KEY)
-    transaction.on_commit(lambda: replace_token(ROWS_KEY))
+    replace_token_now_and_on_commit(ROWS_KEY)
 
 
 def invalidate_on(*models) -> None:

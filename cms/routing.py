@@ -29,7 +29,7 @@ are the ones it was kept under, each read before the page was loaded:
   is added to it or deleted from it (its child count);
 * the *tree epoch*, replaced by every move, delete and change of a URL path
   (a slug changed: its descendants' paths are rewritten in SQL, unsaved);
-* the *rows epoch* (``cms.page_cache.rows_key``), replaced by every change
+* the *rows epoch* (``cms.page_cache.ROWS_KEY``), replaced by every change
   of the rows pages show (images, taxonomies, sites).
 
 Otherwise the page is loaded by id (one query, and one for a changed
@@ -54,7 +54,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import Http404
 from django.http.request import split_domain_port
@@ -64,12 +63,13 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.page_cache import (
     DRAFT_FIELDS,
+    ROWS_KEY,
     TREE_KEY,
     kept,
     kept_at,
-    replace_token,
-    rows_key,
+    replace_token_now_and_on_commit,
     shared_token,
+    shared_tokens,
     type_key,
 )
 
@@ -95,15 +95,9 @@ def _site_epoch() -> str:
     return shared_token(SITE_EPOCH_KEY)
 
 
-def _replace(key: str) -> None:
-    """Replace the token at ``key`` now, and again when the transaction commits."""
-    replace_token(key)
-    transaction.on_commit(lambda: replace_token(key))
-
-
 def forget_sites(**kwargs) -> None:
     """Every site is looked up afresh."""
-    _replace(SITE_EPOCH_KEY)
+    replace_token_now_and_on_commit(SITE_EPOCH_KEY)
 
 
 def _page_changed(sender, instance, update_fields=None, created=False, **kwargs) -> None:
@@ -112,18 +106,22 @@ def _page_changed(sender, instance, update_fields=None, created=False, **kwargs)
         return
     if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
         return
-    _replace(_page_token_key(instance.path))
+    replace_token_now_and_on_commit(_page_token_key(instance.path))
     specific_class = instance.specific_class or type(instance)
     for cls in specific_class.__mro__:
         if isinstance(cls, type) and issubclass(cls, Page) and not cls._meta.abstract:
-            _replace(type_key(cls))  # the first live page of its type (first_live)
+            replace_token_now_and_on_commit(
+                type_key(cls)
+            )  # the first live page of its type (first_live)
     if created and instance.depth > 1:
-        _replace(_page_token_key(instance.path[: -instance.steplen]))  # its child count
+        replace_token_now_and_on_commit(
+            _page_token_key(instance.path[: -instance.steplen])
+        )  # its child count
     if instance.depth is not None and instance.depth <= ROOT_DEPTH:
         forget_sites()  # a root page comes with its site
     old_url_path = instance.__dict__.pop("_routing_url_path_before", None)
     if old_url_path is not None and old_url_path != instance.url_path:
-        _replace(TREE_KEY)  # its descendants' paths changed too
+        replace_token_now_and_on_commit(TREE_KEY)  # its descendants' paths changed too
 
 
 def page_changed(page: Page) -> None:
@@ -148,7 +146,7 @@ def _tree_changed(sender, instance=None, **kwargs) -> None:
     """A page moved or deleted: every path below and beside it may have changed."""
     if isinstance(instance, Page):
         _page_changed(sender, instance)
-        _replace(TREE_KEY)
+        replace_token_now_and_on_commit(TREE_KEY)
 
 
 def connect() -> None:
@@ -227,9 +225,9 @@ def _route(request, site: Site, components: list[str]):
     keys = [_page_key(site.pk, components[:depth]) for depth in depths]
     # The epochs first, then the pages: a change after this read replaces
     # an epoch, so what is loaded below is never kept under a newer one.
-    found = cache.get_many([TREE_KEY, rows_key(), *keys])
-    epochs = {"tree": found.get(TREE_KEY), "rows": found.get(rows_key())}
-    epochs = {name: value or _token(name) for name, value in epochs.items()}
+    tree, rows = shared_tokens([TREE_KEY, ROWS_KEY])
+    epochs = {"tree": tree, "rows": rows}
+    found = cache.get_many(keys)
     for depth, key in zip(depths, keys, strict=True):
         if key in found:
             entry = found[key]
@@ -249,14 +247,9 @@ def _route(request, site: Site, components: list[str]):
     return result
 
 
-def _token(name: str) -> str:
-    return shared_token(TREE_KEY if name == "tree" else rows_key())
-
-
 def _page_tokens(*paths) -> dict[str, str]:
-    keys = {path: _page_token_key(path) for path in paths if path}
-    found = cache.get_many(list(keys.values()))
-    return {path: found.get(key) or shared_token(key) for path, key in keys.items()}
+    paths = [path for path in paths if path]
+    return dict(zip(paths, shared_tokens([_page_token_key(path) for path in paths]), strict=True))
 
 
 def _specific(page_id: int, content_type_id: int, related=True) -> Page | None:
@@ -363,6 +356,6 @@ def kept_for_page_content(request, page: Page, name: str, build):
     route = getattr(request, "_wagtail_route_for_request", None)
     if route is None or route.page is not page or getattr(request, "is_preview", False):
         return build()
-    rows = shared_token(rows_key())
+    rows = shared_token(ROWS_KEY)
     token = _page_tokens(page.path)[page.path]
     return kept_at(f"cms:routing:content:{page.pk}:{token}:{rows}:{name}", build, TIMEOUT)

@@ -17,7 +17,7 @@ import pytest
 
 from cms import routing
 from cms.models import NewsPage, NewsPageFeature
-from cms.page_cache import first_live, rows_key, shared_token
+from cms.page_cache import ROWS_KEY, first_live, shared_token
 from directory.models import (
     CompanyCredit,
     CompanyPage,
@@ -483,6 +483,6 @@ def test_a_profile_after_a_publish_elsewhere_runs_no_query_and_follows_its_membe
 
 def test_a_release_forgets_what_the_cache_kept():
     """Data migrations change rows without signals: migrate replaces the rows epoch."""
-    before = shared_token(rows_key())
+    before = shared_token(ROWS_KEY)
     call_command("migrate", verbosity=0)
-    assert shared_token(rows_key()) != before
+    assert shared_token(ROWS_KEY) != before
