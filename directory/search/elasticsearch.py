@@ -58,6 +58,7 @@ import threading
 import time
 from contextlib import contextmanager
 from html import unescape
+from itertools import groupby
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
@@ -108,9 +109,14 @@ PREFIX_WEIGHT = 0.5
 FUZZINESS = f"AUTO:{MIN_TYPO_LENGTH},{TWO_TYPO_LENGTH}"
 # Words shorter than this are word starts only as the query's last word.
 MIN_PREFIX_LETTERS = 3
-# Light boosts for profiles commissioners can trust (see ``_boosted``).
+# Light boosts for profiles commissioners can trust (see ``_boost_functions``).
 VERIFIED_BOOST = 0.15
 COMPLETENESS_BOOST = 0.10  # at 100 % complete
+# With a centre, ranked by relevance: how many of the best text matches the
+# boost with nearness reorders (``nearby_rescore``), and the fields their
+# tie-break reads (``_break_ties``, as ``sort_clause`` orders ties).
+NEARBY_RESCORE_WINDOW = 2000
+TIE_BREAK_FIELDS = ["verified", "updated_month", "sort_title"]
 # Facet values to count per facet: above the size of any taxonomy.
 FACET_SIZE = 1000
 
@@ -233,11 +239,12 @@ class ElasticsearchBackend(SearchBackend):
         started = time.perf_counter()
         try:
             clauses = self.fallback.text_clauses(query.text)
-            response = self.client.search(index=self.alias, **self.search_body(query, clauses))
+            body = self.search_body(query, clauses)
+            response = self.client.search(index=self.alias, **body)
         except ENGINE_ERRORS as error:
             return self._fall_back("search", error, lambda: self.fallback.search(query))
         self._engine_answered()
-        return self._results(query, clauses, response, started)
+        return self._results(query, clauses, response, started, rescored="rescore" in body)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Company names from the completion suggester; terms and the mix from ``suggestions``.
@@ -375,17 +382,15 @@ class ElasticsearchBackend(SearchBackend):
         return {"bool": {"must": [query], "should": [phrase]}}
 
     @staticmethod
-    def _boosted(text_query: dict, near=None) -> dict:
-        """Multiply relevance by 1 + 0.15 if verified + 0.10 x completeness (+ nearness).
+    def _boost_functions(near=None) -> list[dict]:
+        """The terms of the boost: 1, 0.15 if verified, 0.10 x completeness (+ nearness).
 
-        ``function_score`` with ``score_mode: sum`` adds the functions (a
-        constant 1, 0.15 for a verified company, up to 0.10 for a complete
-        profile) and ``boost_mode: multiply`` scales the text score by that
-        sum, so the boost is at most 25 %: enough to order near-equal matches
-        (two animation studios whose names both say "animation"), never to lift
-        a passing mention above a company named for what was searched. The
-        minimal server has no ``rank_feature``; ``function_score`` runs on any
-        server.
+        Added up (``score_mode: sum``), they make the factor a text score is
+        multiplied by: at most 1.25 without a centre, so the boost orders
+        near-equal matches (two animation studios whose names both say
+        "animation") and never lifts a passing mention above a company named
+        for what was searched. The minimal server has no ``rank_feature``;
+        ``function_score`` runs on any server.
 
         With a centre (``near``), nearness adds ``0.5 ** (miles /
         NEARBY_HALF_MILES)`` (an ``exp`` decay), up to 1 at the centre: nearer
@@ -414,13 +419,68 @@ class ElasticsearchBackend(SearchBackend):
                     }
                 }
             )
+        return functions
+
+    @classmethod
+    def _boosted(cls, text_query: dict) -> dict:
+        """The text score multiplied by the boost (``_boost_functions``) in the query itself.
+
+        ``boost_mode: multiply`` scales the text score by the functions' sum.
+        Every match is scored so, which is what an order by relevance without
+        a centre needs (and cheap: two functions that read one field each).
+        """
         return {
             "function_score": {
                 "query": text_query,
-                "functions": functions,
+                "functions": cls._boost_functions(),
                 "score_mode": "sum",
                 "boost_mode": "multiply",
             }
+        }
+
+    @classmethod
+    def nearby_rescore(cls, near) -> dict:
+        """The boost with nearness, applied to the best ``NEARBY_RESCORE_WINDOW`` text matches only.
+
+        The same score as the boost in the query would give (the text score
+        times 1 + verified + completeness + nearness), but computed for the
+        window's companies instead of every match: a broad word near a town
+        ("animation" within 25 miles) matches tens of thousands of companies
+        at 100,000, and reading every one's location and completeness for
+        the boost was about a sixth of the engine's time for the slowest query
+        type (issue 14, speed; docs/benchmarks.md, 2026-12-04 "near").
+
+        The first pass ranks by the text alone (``search_body``); the window
+        is then ordered by the whole score. Its scores are never below the
+        text's, so the companies past the window follow it, in text order,
+        and paging stays consistent (the window is the same for every page).
+        A company past the window (text no higher than the window's lowest)
+        is missed only where nearness (up to 2.25 times with the boost) would
+        have lifted it above one shown. Measured at 100,000 companies (180
+        searches: ten words, six towns, radii of 10, 25 and 50 miles), the
+        first ten were the same as with the boost over every match in all but
+        one search, and the top 20 shared 19.4 companies on average, 13 at
+        worst; where a search matched fewer companies than the window, the
+        order was the same.
+
+        A rescore refuses every sort but ``_score``: the tie-break after the
+        score (verified, fresher, name) is applied to the page by
+        ``_break_ties``.
+        """
+        return {
+            "window_size": NEARBY_RESCORE_WINDOW,
+            "query": {
+                "rescore_query": {
+                    "function_score": {
+                        "functions": cls._boost_functions(near),
+                        "score_mode": "sum",
+                        "boost_mode": "replace",
+                    }
+                },
+                "query_weight": 1,
+                "rescore_query_weight": 1,
+                "score_mode": "multiply",
+            },
         }
 
     @staticmethod
@@ -512,10 +572,19 @@ class ElasticsearchBackend(SearchBackend):
             filters.append({"term": {"clients": client_key(query.client)}})
         if query.available_by is not None:  # the same
             filters.append(self.available_by_filter(query.available_by))
-        nearby = query.near if query.near is not None and query.radius_miles else None
+        sort = self.sort_clause(query, ranked_by_text=bool(clauses))
+        text = self.text_query(clauses, query.relaxed)
+        # With a centre, ranked by relevance: the boost and nearness are a
+        # rescore of the best text matches (``nearby_rescore``). Sorted any
+        # other way (distance, name, newest), nearness would not count.
+        rescored = (
+            query.near is not None and bool(query.radius_miles) and sort[0] == {"_score": "desc"}
+        )
+        if rescored:
+            sort = [{"_score": "desc"}]  # the rest of the order is ``_break_ties``'
         main = {
             "bool": {
-                "must": [self._boosted(self.text_query(clauses, query.relaxed), nearby)],
+                "must": [text if rescored else self._boosted(text)],
                 "filter": filters,
             }
         }
@@ -530,13 +599,16 @@ class ElasticsearchBackend(SearchBackend):
             "aggs": aggs,
             "from": query.offset,
             "size": query.page_size,
-            "sort": self.sort_clause(query, ranked_by_text=bool(clauses)),
+            "sort": sort,
             # Counting every match of a broad search on a large index costs
             # more than finding the page: past the cap the total is a lower
             # bound ("10,000+"), which is all anyone can page through anyway.
             "track_total_hits": TOTAL_HITS_CAP,
             "_source": ["location"],
         }
+        if rescored:
+            body["rescore"] = self.nearby_rescore(query.near)
+            body["_source"] += TIE_BREAK_FIELDS
         if selected:
             body["post_filter"] = {"bool": {"filter": list(selected.values())}}
         if clauses:
@@ -562,7 +634,9 @@ class ElasticsearchBackend(SearchBackend):
         confirmation (``updated_month``, the month the card shows), then by
         name. A tie-break, not a boost: freshness never lifts a company above
         a more relevant one. ``unmapped_type`` keeps an index built before the
-        field existed answering until it is rebuilt.
+        field existed answering until it is rebuilt. With a centre and ranked
+        by relevance, ``search_body`` keeps only the score (a rescore allows
+        no more) and ``_break_ties`` applies the rest to the page.
         """
         by_name = [{"sort_title": "asc"}, {"company_id": "asc"}]
         fresher = {
@@ -582,8 +656,37 @@ class ElasticsearchBackend(SearchBackend):
             return [nearest, {"verified": "desc"}, fresher, *by_name]
         return [{"_score": "desc"}, {"verified": "desc"}, fresher, *by_name]
 
-    def _results(self, query, clauses, response, started) -> SearchResults:
+    @staticmethod
+    def _break_ties(hits: list[dict]) -> list[dict]:
+        """A page ordered by score alone (a rescore), its equal scores in ``sort_clause``'s order.
+
+        Verified first, then the fresher month (none last), then by name and
+        id, read from each hit's ``_source`` (``TIE_BREAK_FIELDS``). Only
+        within the page: companies of one score split across two pages keep
+        the engine's order (its document order) across the boundary, and
+        every company is still on exactly one page.
+        """
+
+        def tie_break(hit):
+            source = hit.get("_source") or {}
+            month = source.get("updated_month")
+            return (
+                not source.get("verified"),
+                month is None,
+                -(month or 0),
+                source.get("sort_title") or "",
+                int(hit["_id"]),
+            )
+
+        ordered = []
+        for _score, equal in groupby(hits, key=lambda hit: hit.get("_score")):
+            ordered += sorted(equal, key=tie_break)
+        return ordered
+
+    def _results(self, query, clauses, response, started, rescored=False) -> SearchResults:
         hits = response["hits"]["hits"]
+        if rescored:
+            hits = self._break_ties(hits)
         ids = [int(hit["_id"]) for hit in hits]
         distances = None
         if query.near is not None:

@@ -639,6 +639,29 @@ def test_a_town_named_in_the_text_becomes_the_centre(contract_data):
     assert alone.query.near is None and alone.query.text == "Leek"
 
 
+def test_nearer_first_among_equal_matches_and_name_order_at_one_distance(contract_data):
+    c = contract_data.company
+    p = contract_data.place
+    # Alike but for their town, named so that name order would put the nearest last.
+    c.far = company("Aa Quern Films", strapline="Quern films", place=p.burton)
+    c.mid = company("Mm Quern Films", strapline="Quern films", place=p.stafford)
+    c.near = company("Zz Quern Films", strapline="Quern films", place=p.newcastle)
+    # Alike in every way, the same town too: the name decides.
+    c.twin = company("Bb Quern Films", strapline="Quern films", place=p.stafford)
+    ids = [c.far.pk, c.mid.pk, c.near.pk, c.twin.pk]
+    contract_data.backend.update_companies(ids)
+    contract_data.backend.refresh()
+    results = search(contract_data, "q=quern&near=ct-stoke&radius=50")
+    assert titles(results) == [
+        "Zz Quern Films",  # ~2 miles
+        "Bb Quern Films",  # ~14 miles, before its twin by name
+        "Mm Quern Films",
+        "Aa Quern Films",  # ~26 miles
+    ]
+    # Without a centre, the name decides among them all.
+    assert titles(search(contract_data, "q=quern"))[0] == "Aa Quern Films"
+
+
 # -- typos (directory/search/spelling.py, and Elasticsearch's bounded fuzziness) ----
 
 

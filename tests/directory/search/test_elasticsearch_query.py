@@ -126,6 +126,58 @@ def test_sorts_end_with_a_stable_tie_break(sort, first):
     assert clause[-1] == {"company_id": "asc"}
 
 
+def test_with_a_centre_nearness_rescores_the_best_text_matches():
+    near = NearPoint("stoke", "Stoke", 53.0, -2.18)
+    words = [[Phrase.of(["animation"])]]
+    body = backend.search_body(SearchQuery(near=near, radius_miles=25), words)
+    # The query ranks by the text alone; every match is not given a distance.
+    assert "function_score" not in str(body["query"])
+    # The window of best matches gets the whole boost: text x (1 + verified +
+    # completeness + nearness), the same score the boost in the query gave.
+    rescore = body["rescore"]
+    assert rescore["window_size"] >= 1000
+    assert rescore["query"]["score_mode"] == "multiply"
+    boost = rescore["query"]["rescore_query"]["function_score"]
+    assert boost["score_mode"] == "sum" and boost["boost_mode"] == "replace"
+    assert boost["functions"][:3] == backend._boosted({})["function_score"]["functions"]
+    decay = boost["functions"][3]["exp"]["location"]
+    assert decay["origin"] == {"lat": 53.0, "lon": -2.18} and decay["decay"] == 0.5
+    # A rescore refuses other sorts: the tie-break is applied to the page.
+    assert body["sort"] == [{"_score": "desc"}]
+    assert {"verified", "updated_month", "sort_title"} <= set(body["_source"])
+
+
+@pytest.mark.parametrize(
+    "sort,radius",
+    [(Sort.DISTANCE, 10), (Sort.NAME, 10), (Sort.NEWEST, 10), (Sort.RELEVANCE, None)],
+    ids=["distance", "name", "newest", "no radius"],
+)
+def test_nearness_is_not_scored_where_it_cannot_count(sort, radius):
+    near = NearPoint("stoke", "Stoke", 53.0, -2.18)
+    query = SearchQuery(near=near, radius_miles=radius, sort=sort)
+    body = backend.search_body(query, [[Phrase.of(["animation"])]])
+    assert "rescore" not in body
+    assert "'exp':" not in str(body["query"])  # no distance decay
+
+
+def test_equal_scores_on_a_rescored_page_keep_the_tie_break():
+    def hit(company_id, score, **source):
+        return {"_id": str(company_id), "_score": score, "_source": source}
+
+    hits = [
+        hit(1, 3.0, sort_title="zz", verified=False, updated_month=24300),
+        hit(2, 2.0, sort_title="zz", verified=False, updated_month=24300),
+        hit(3, 2.0, sort_title="aa", verified=False, updated_month=24300),
+        hit(4, 2.0, sort_title="mm", verified=False),  # no month: after those with one
+        hit(5, 2.0, sort_title="zz", verified=False, updated_month=24301),  # fresher
+        hit(6, 2.0, sort_title="zz", verified=True, updated_month=24000),  # verified
+        hit(7, 1.0, sort_title="aa", verified=True, updated_month=24301),
+    ]
+    ordered = [int(h["_id"]) for h in backend._break_ties(hits)]
+    # Scores first, always; within a score: verified, fresher, then by name and id.
+    assert ordered == [1, 6, 5, 3, 2, 4, 7]
+
+
 def test_boost_is_light_and_explained():
     boosted = backend._boosted({"match_all": {}})["function_score"]
     assert boosted["score_mode"] == "sum" and boosted["boost_mode"] == "multiply"
