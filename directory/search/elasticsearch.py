@@ -26,6 +26,12 @@ for "visual effects"). A one-word phrase matches
 A phrase of several words (from a synonym or a compound) must appear as
 adjacent terms.
 
+**Ranking**: the text score times a light boost for verified and complete
+profiles (``_boost_functions``), and with a centre, for nearness too. With
+a centre the boost is a rescore of the best text matches rather than part
+of the query (``nearby_rescore``): boosting every match of a broad word
+with its distance kept the near searches over their time at 100,000.
+
 **Facets** follow the contract in one request: the facet filters go in
 ``post_filter`` (they narrow the hits but not the aggregations), and each
 facet's ``terms`` aggregation sits inside a ``filter`` aggregation holding
