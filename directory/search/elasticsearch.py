@@ -452,9 +452,10 @@ class ElasticsearchBackend(SearchBackend):
         times 1 + verified + completeness + nearness), but computed for the
         window's companies instead of every match: a broad word near a town
         ("animation" within 25 miles) matches tens of thousands of companies
-        at 100,000, and reading every one's location and completeness for
-        the boost was about a sixth of the engine's time for the slowest query
-        type (issue 14, speed; docs/benchmarks.md, 2026-12-04 "near").
+        at 100,000, and boosting every one of them (its location, verification
+        and completeness read, and the sort on more than the score) was a
+        sixth to a quarter of the engine's time for the slowest query type
+        (issue 14, speed; docs/benchmarks.md, 2026-12-04 "near").
 
         The first pass ranks by the text alone (``search_body``); the window
         is then ordered by the whole score. Its scores are never below the
