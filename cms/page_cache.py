@@ -31,10 +31,14 @@ themselves. The generation is replaced at once and again when the
 transaction commits, as the frame cache does (``cms.frame``): a request in
 between may have cached the old page.
 
-**Kept values.** The same generation keys smaller things that every view
-builds from published content, signed in or not: the route to a page
-(``cms.routing``), a routed page's own rows, the first live index page of a
-type (``kept``, ``first_live``).
+**Kept values.** Smaller things that every view builds from published
+content, signed in or not, are kept under tokens that the changes they
+depend on replace, so a publish forgets only what it can change: the
+generation (``kept``); the tokens of the page types they read, with the tree
+and rows epochs (``kept_for_types``: the first live index of a type,
+``first_live``); one value per listed page under that page's own token
+(``kept_per_page``: a company's card); routes and a routed page's own rows
+(``cms.routing``).
 
 **Replays.** What a view does besides rendering, and must do for every
 visitor (cluster insight counts each search and profile view), would be
@@ -138,9 +142,19 @@ def shared_token(key: str) -> str:
 
 
 def shared_tokens(keys: list[str]) -> list[str]:
-    """``shared_token`` of each of ``keys``, in one read when they exist."""
+    """``shared_token`` of each of ``keys``: one read, and one write for those not made yet.
+
+    The missing ones are written with ``set_many``, not ``add`` one by one
+    (twenty new pages' tokens would be forty round trips). Two workers making
+    the same token at once may each write their own: the loser's kept value
+    is only never read. Whatever is kept under a token is built after the
+    token was read or written, so it is never older than the token.
+    """
     found = cache.get_many(keys)
-    return [found.get(key) or shared_token(key) for key in keys]
+    made = {key: uuid.uuid4().hex for key in keys if not found.get(key)}
+    if made:
+        cache.set_many(made, None)
+    return [found.get(key) or made[key] for key in keys]
 
 
 def replace_token(key: str) -> None:
@@ -207,6 +221,49 @@ def kept_for_types(name: str, build: Callable[[], object], *models, timeout=KEPT
     """
     tokens = ":".join(shared_tokens([*(type_key(model) for model in models), TREE_KEY, ROWS_KEY]))
     return kept_at(f"cms:kept-types:{name}:{tokens}", build, timeout)
+
+
+def page_token_key(page_id: int) -> str:
+    """The token replaced when the page with this id changes (``cms.routing``)."""
+    return f"cms:page-cache:page:{page_id}"
+
+
+def kept_per_page(
+    name: str,
+    ids: list[int],
+    build: Callable[[list[int]], dict],
+    timeout: int = KEPT_TIMEOUT,
+) -> dict:
+    """``build(ids)``'s value for each id, kept while that page, the tree and shown rows stay.
+
+    For what a listing shows of each page it lists (a company's card): a
+    member's publish forgets its own card, not the nineteen others of a
+    search page. ``build`` takes the ids not kept and returns ``{id: value}``
+    for those it finds (a page deleted meanwhile is simply absent, and is
+    absent from the answer); it must read only those pages' own fields and
+    inline rows, and the rows ``invalidate_on`` follows. Two cache reads
+    (the tokens, then the values) and one write for what was built, whatever
+    the number of ids.
+    """
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    tree, rows, *own = shared_tokens([TREE_KEY, ROWS_KEY, *map(page_token_key, ids)])
+    keys = {
+        page_id: f"cms:kept-page:{name}:{page_id}:{token}:{tree}:{rows}"
+        for page_id, token in zip(ids, own, strict=True)
+    }
+    with unrecorded():  # named after tokens: not worth reading ahead (cms.cache)
+        found = cache.get_many(list(keys.values()))
+    values = {page_id: found[key] for page_id, key in keys.items() if key in found}
+    missing = [page_id for page_id in ids if page_id not in values]
+    if missing:
+        built = build(missing)
+        cache.set_many(
+            {keys[page_id]: built[page_id] for page_id in missing if page_id in built}, timeout
+        )
+        values.update((page_id, built[page_id]) for page_id in missing if page_id in built)
+    return values
 
 
 def first_live(model):

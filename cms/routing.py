@@ -26,7 +26,9 @@ are the ones it was kept under, each read before the page was loaded:
 
 * its own *page token* and its parent's, replaced whenever that page is
   saved (not a draft), published, unpublished, moved or deleted, or a child
-  is added to it or deleted from it (its child count);
+  is added to it or deleted from it (its child count); its own changes
+  also replace the token by id that listings keep its card under
+  (``cms.page_cache.kept_per_page``);
 * the *tree epoch*, replaced by every move, delete and change of a URL path
   (a slug changed: its descendants' paths are rewritten in SQL, unsaved);
 * the *rows epoch* (``cms.page_cache.ROWS_KEY``), replaced by every change
@@ -67,6 +69,7 @@ from cms.page_cache import (
     TREE_KEY,
     kept,
     kept_at,
+    page_token_key,
     replace_token_now_and_on_commit,
     shared_token,
     shared_tokens,
@@ -107,6 +110,8 @@ def _page_changed(sender, instance, update_fields=None, created=False, **kwargs)
     if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
         return
     replace_token_now_and_on_commit(_page_token_key(instance.path))
+    if instance.pk is not None:
+        replace_token_now_and_on_commit(page_token_key(instance.pk))  # its cards (kept_per_page)
     specific_class = instance.specific_class or type(instance)
     for cls in specific_class.__mro__:
         if isinstance(cls, type) and issubclass(cls, Page) and not cls._meta.abstract:
