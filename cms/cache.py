@@ -21,6 +21,13 @@ after a publish) asks for all of them in one round trip before its view runs
 (:meth:`RequestReads.prefetch`). Outside a request (the worker, commands)
 nothing is remembered. Wagtail's own write-back of each rendition it reads
 is dropped by :class:`RenditionCache`.
+
+**Kept after the response.** What a page rendering keeps for the next one
+(kept values, routes, the page's own entry: all named after the tokens they
+were built under) is written with :meth:`ResilientRedisCache.set_many_later`:
+held in the request's memory, and written in one round trip per cache once
+the WSGI server has sent the response and closes it. The first visitor
+after a change no longer waits for a dozen writes of what it built.
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ class RequestReads:
         self.values: dict[tuple, object] = {}
         self.order: dict[tuple, None] = {}
         self.unrecorded = 0  # inside unrecorded(): read, but not read ahead next time
+        self.later: dict[tuple, dict] = {}  # (key prefix, timeout): {full key: pickled}
 
     def record(self, name) -> None:
         if not self.unrecorded:
@@ -83,6 +91,21 @@ class RequestReads:
                     backend.get_many(keys, version=version)
         finally:
             self.unrecorded -= 1
+
+    def write_later(self) -> None:
+        """Send what ``set_many_later`` kept back: one round trip per cache and timeout.
+
+        Called when the response has been sent (``cms.page_cache`` adds it to
+        the response's closers, which the WSGI server calls after the body),
+        so the visitor does not wait for the cache to be filled. An
+        unreachable server is logged as for any write, and the next request
+        builds the values again.
+        """
+        later, self.later = self.later, {}
+        for (prefix, timeout), data in later.items():
+            backend = _cache_with_prefix(prefix)
+            if backend is not None and data:
+                backend._write_pickled(data, timeout)
 
 
 _reads: contextvars.ContextVar[RequestReads | None] = contextvars.ContextVar(
@@ -118,6 +141,14 @@ def unrecorded():
         yield
     finally:
         reads.unrecorded -= 1
+
+
+def set_many_later(backend, data: dict, timeout=DEFAULT_TIMEOUT) -> None:
+    """``backend.set_many_later`` where it has one (Redis), else ``set_many`` now."""
+    if hasattr(backend, "set_many_later"):  # ``cache`` is a proxy: no isinstance
+        backend.set_many_later(data, timeout)
+    else:
+        backend.set_many(data, timeout)
 
 
 def _cache_with_prefix(prefix: str):
@@ -240,9 +271,47 @@ class ResilientRedisCache(_ResilientRedisCache):
         reads = _reads.get()
         if reads is not None:
             for key, value in data.items():
-                name = (self.key_prefix, version, key)
-                reads.values[name] = value
-                return failed
+                reads.values[(self.key_prefix, version, key)] = value
+        return failed
+
+    def set_many_later(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        """``set_many``, sent once the response has gone (:meth:`RequestReads.write_later`).
+
+        Only for a value kept under a key that names the tokens it was built
+        under (a kept value, a page's cache entry, a route stamped with its
+        tokens): written late, it is still never read after a change. Never
+        for a plain key that a change deletes (the frame, facet labels, a
+        rendition): a late write would put back what the change removed. Nor
+        for what another request must see at once (a token, a counter).
+
+        Each value is pickled now, as it is: what the request does to it
+        afterwards (a card's distance, a listing's renditions) is not kept.
+        This request reads it from memory meanwhile; outside a request it is
+        written now.
+        """
+        reads = _reads.get()
+        if reads is None:
+            _ResilientRedisCache.set_many(self, data, timeout, version)
+            return
+        pending = reads.later.setdefault((self.key_prefix, self.get_backend_timeout(timeout)), {})
+        for key, value in data.items():
+            try:
+                pickled = self._cache._serializer.dumps(value)
+            except Exception:  # a value that will not pickle: not kept, never the visitor's error
+                logger.exception("Could not keep %r in the cache", key)
+                continue
+            reads.values[(self.key_prefix, version, key)] = value
+            pending[self.make_and_validate_key(key, version=version)] = pickled
+
+    @_when_unreachable(None)
+    def _write_pickled(self, data: dict, timeout) -> None:
+        """What Django's ``RedisCacheClient.set_many`` sends, for values already pickled."""
+        pipeline = self._cache.get_client(None, write=True).pipeline()
+        pipeline.mset(data)
+        if timeout is not None:
+            for key in data:
+                pipeline.expire(key, timeout)
+        pipeline.execute()
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         added = super().add(key, value, timeout, version)

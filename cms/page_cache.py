@@ -72,7 +72,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from taggit.models import Tag
 
-from cms.cache import request_reads, unrecorded
+from cms.cache import request_reads, set_many_later, unrecorded
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ def kept_at(key: str, build: Callable[[], object], timeout: int = KEPT_TIMEOUT):
         value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout)
+        set_many_later(cache, {key: value}, timeout)  # after the response (cms.cache)
     return value
 
 
@@ -259,8 +259,10 @@ def kept_per_page(
     missing = [page_id for page_id in ids if page_id not in values]
     if missing:
         built = build(missing)
-        cache.set_many(
-            {keys[page_id]: built[page_id] for page_id in missing if page_id in built}, timeout
+        set_many_later(
+            cache,
+            {keys[page_id]: built[page_id] for page_id in missing if page_id in built},
+            timeout,
         )
         values.update((page_id, built[page_id]) for page_id in missing if page_id in built)
     return values
@@ -421,7 +423,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         # The cache remembers its answers for this request (cms.cache).
         with request_reads() as reads:
-            return self._respond(request, reads)
+            response = self._respond(request, reads)
+        if reads.later:
+            # Kept values and this page's entry are written once the WSGI
+            # server has sent the response and closes it (cms.cache).
+            response._resource_closers.append(reads.write_later)
+        return response
 
     def _respond(self, request, reads):
         if not _may_be_cached_for(request):
@@ -467,7 +474,10 @@ class PageCacheMiddleware:
                 "headers": dict(response.items()),
                 "replays": getattr(request, "page_cache_replays", []),
             }
-            cache.set_many(
+            # After the response has gone: the route says its generation,
+            # the entry is named after it.
+            set_many_later(
+                cache,
                 {
                     route_key: {"generation": gen, "normaliser": name, "reads": reads.recorded()},
                     _page_key(gen, request, query): entry,

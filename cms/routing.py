@@ -63,6 +63,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.cache import set_many_later
 from cms.page_cache import (
     DRAFT_FIELDS,
     ROWS_KEY,
@@ -191,7 +192,7 @@ def site_for_request(request) -> Site | None:
     site = cache.get(key)
     if site is None:
         site = Site._find_for_request(request)  # with its root page, in one query
-        cache.set(key, _NO_SITE if site is None else site, TIMEOUT)
+        set_many_later(cache, {key: _NO_SITE if site is None else site}, TIMEOUT)  # by epoch
     elif site == _NO_SITE:
         site = None
     request._wagtail_site = site
@@ -330,7 +331,8 @@ def _remember(site: Site, components: list[str], page: Page, stamp: dict | None)
     }
     if stamp is not None:
         entry.update(stamp=stamp, page_object=_alone(page), parent_object=_alone(parent))
-    cache.set(_page_key(site.pk, reached), entry, TIMEOUT)
+    # Checked against its stamp on use: safe to write after the response.
+    set_many_later(cache, {_page_key(site.pk, reached): entry}, TIMEOUT)
 
 
 def kept_for_routed_page(request, page: Page, name: str, build):

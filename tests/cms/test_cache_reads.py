@@ -5,7 +5,10 @@ client sends a command to the server (``redis.connection.Connection``).
 """
 
 from django.core.cache import caches
-from django.test import Client
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import Client, RequestFactory
 
 from wagtail.images import get_image_model
 
@@ -14,7 +17,7 @@ import redis
 import redis.connection
 
 from cms import page_cache
-from cms.cache import request_reads, unrecorded
+from cms.cache import request_reads, set_many_later, unrecorded
 from directory.models import CompanyPage
 from tests.cms import factories as f
 from tests.directory.factories import company, directory_index, home_page
@@ -181,3 +184,56 @@ def test_only_what_the_request_itself_reads_is_read_ahead_next_time(redis_cache)
         with unrecorded():
             assert cache.get("kept") is None
         assert reads.recorded() == [(cache.key_prefix, None, "frame")]
+
+
+def test_values_written_later_are_read_back_at_once_and_reach_redis_after_the_response(
+    other_client, caplog
+):
+    cache = caches["default"]
+    with request_reads() as reads:
+        card = {"title": "Kiln"}
+        set_many_later(cache, {"kept:a": card, "kept:b": "b"}, 60)
+        card["distance"] = 3.2  # what the request does to it next is not kept
+        assert cache.get_many(["kept:a", "kept:b"]) == {"kept:a": card, "kept:b": "b"}
+        assert other_client.get(cache.make_key("kept:a")) is None  # not yet written
+        set_many_later(cache, {"kept:bad": lambda: None}, 60)  # will not pickle
+    assert "Could not keep 'kept:bad'" in caplog.text
+    assert other_client.get(cache.make_key("kept:a")) is None
+    reads.write_later()
+    assert cache.get_many(["kept:a", "kept:b", "kept:bad"]) == {
+        "kept:a": {"title": "Kiln"},
+        "kept:b": "b",
+    }
+    assert 0 < other_client.ttl(cache.make_key("kept:a")) <= 60
+    reads.write_later()  # once only: nothing left to write
+
+    set_many_later(cache, {"kept:c": "now"}, 60)  # outside a request (the worker): at once
+    assert cache.get("kept:c") == "now"
+
+
+def test_a_page_and_what_it_kept_are_written_once_the_wsgi_server_closes_the_response(
+    other_client, redis_cache
+):
+    studio = published_company()
+    client = Client()
+    assert client.get(studio.url).status_code == 200
+    page_cache.invalidate()  # a publish elsewhere: the page is rendered again
+    entry = f"{redis_cache}:*page-cache:{page_cache.generation()}:*"
+    assert list(other_client.scan_iter(entry)) == []
+
+    # As a WSGI server calls the site: the response is sent, then closed.
+    # (Without closing the test's database connection, as the test client does.)
+    environ = RequestFactory()._base_environ(PATH_INFO=studio.url, REQUEST_METHOD="GET")
+    sent = []
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = WSGIHandler()(environ, lambda status, headers: sent.append(status))
+        assert sent == ["200 OK"] and b"Kiln Animation" in b"".join(body)
+        assert list(other_client.scan_iter(entry)) == []  # nothing written before the close
+        body.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert len(list(other_client.scan_iter(entry))) == 1
+    assert client.get(studio.url)["X-Page-Cache"] == "hit"
