@@ -438,6 +438,21 @@ def company_cards(ids) -> dict[int, CompanyPage]:
     )
 
 
+def company_summaries(ids) -> dict[int, CompanyPage]:
+    """The companies for ``ids`` with their place and logo only, by id; kept as ``company_cards``.
+
+    For the short mentions other pages make (related members, a project's
+    partners): a card's skills and sectors would be two more queries, and
+    more to unpickle, for what they do not show.
+    """
+
+    def build(missing):
+        companies = CompanyPage.objects.filter(pk__in=missing).select_related("place", "logo")
+        return {c.pk: c for c in companies.prefetch_related(*image_prefetch("logo"))}
+
+    return kept_per_page("company-summary", list(ids), build)
+
+
 class CompanyPageQuerySet(PageQuerySet):
     def listed(self):
         """The companies that belong in the public directory: live, with active membership."""

@@ -29,7 +29,7 @@ from cms.structured_data import json_ld, schema
 from .contact_privacy import visible_contact
 from .emails import send_enquiry
 from .forms import EnquiryForm
-from .models import ProductionIndexPage, company_cards
+from .models import ProductionIndexPage, company_summaries
 from .shown import profile_shown
 
 RELATED_LIMIT = 4
@@ -136,8 +136,9 @@ def related_companies(company, skills) -> list:
 
     Which members, and how many skills each shares, are kept until any
     company changes (its skills or listing can change the answer); each
-    member's card is kept under its own token (``company_cards``), so a
-    member's publish costs the next profile one small query, not the cards.
+    member with its place and logo is kept under its own token
+    (``company_summaries``), so a member's publish costs the next profile
+    one small query, not the members.
     The skills are in the name, so a preview's draft skills get their own
     answer. Each carries ``shared_skills``; their logos' renditions are read
     at once.
@@ -147,7 +148,7 @@ def related_companies(company, skills) -> list:
         return []
     name = f"related:{company.pk}:{','.join(map(str, sorted(skill_ids)))}"
     ranked = kept_for_types(name, lambda: _related(company, skill_ids), type(company))
-    cards = company_cards(pk for pk, _shared in ranked)
+    cards = company_summaries(pk for pk, _shared in ranked)
     related = []
     for pk, shared in ranked:
         other = cards.get(pk)

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db.models import F
 
 from cms.page_cache import first_live, kept_for_types
-from directory.models import company_cards
+from directory.models import company_summaries
 from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage, card_list
 
 register = template.Library()
@@ -27,12 +27,12 @@ def company_projects(company, limit=24):
     if company is None or not getattr(company, "pk", None):
         return []
     # The projects and who else each credits: kept until a project changes
-    # (the credits are its own rows). The partners are cards kept per
-    # company (company_cards): a member's publish rebuilds its own alone, and
+    # (the credits are its own rows). The partners are kept per company
+    # (company_summaries): a member's publish rebuilds its own alone, and
     # whether each is still listed is read from it.
     name = f"company-projects:{company.pk}:{limit}"
     projects = kept_for_types(name, lambda: _company_projects(company.pk, limit), ProjectPage)
-    cards = company_cards(pk for project in projects for pk in project.partner_ids)
+    cards = company_summaries(pk for project in projects for pk in project.partner_ids)
     for project in projects:
         partners = (cards.get(pk) for pk in project.partner_ids)
         project.partners = [partner for partner in partners if partner and partner.is_listed]

@@ -1,4 +1,4 @@
-"""Company cards kept per company (directory.models.company_cards, cms.page_cache.kept_per_page).
+"""Companies kept per company (directory.models.company_cards and company_summaries).
 
 Run on the real Redis, as production keeps them: a member's publish must
 show on its card at once, and forget no other member's card.
