@@ -72,7 +72,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from taggit.models import Tag
 
-from cms.cache import request_reads, set_many_later, unrecorded
+from cms.cache import kept_key, record_kept, request_reads, set_many_later, unrecorded
 
 logger = logging.getLogger(__name__)
 
@@ -186,12 +186,23 @@ def kept(name: str, build: Callable[[], object]):
     when the generation is replaced, so they are as fresh as a cached page.
     ``build()`` must not return ``None`` (it reads as a miss).
     """
-    return kept_at(f"cms:kept:{generation()}:{name}", build)
+    return kept_under(f"cms:kept:{name}", [GENERATION_KEY], build)
 
 
-def kept_at(key: str, build: Callable[[], object], timeout: int = KEPT_TIMEOUT):
-    """``build()``, kept at ``key``: a key naming the tokens the value depends on."""
-    with unrecorded():  # named after tokens: not worth reading ahead (cms.cache)
+def kept_under(
+    name: str, token_keys: list[str], build: Callable[[], object], timeout: int = KEPT_TIMEOUT
+):
+    """``build()``, kept under the tokens at ``token_keys`` (read first) and ``name``.
+
+    The one way values are kept under tokens: the tokens are read before
+    ``build`` runs, so a change after that read replaces one of them and the
+    value is never read again. The next rendering of the same page reads
+    the value ahead with the others, at its key under the tokens of the day
+    (``cms.cache.RequestReads.prefetch``); an old key is never read ahead.
+    """
+    key = kept_key(name, shared_tokens(token_keys))
+    record_kept(cache, name, token_keys)
+    with unrecorded():  # read ahead by its tokens instead (record_kept)
         value = cache.get(key)
     if value is None:
         value = build()
@@ -219,8 +230,8 @@ def kept_for_types(name: str, build: Callable[[], object], *models, timeout=KEPT
     profile's projects. The tokens are read before ``build`` runs. ``name``
     must say everything else the value depends on (ids, limits).
     """
-    tokens = ":".join(shared_tokens([*(type_key(model) for model in models), TREE_KEY, ROWS_KEY]))
-    return kept_at(f"cms:kept-types:{name}:{tokens}", build, timeout)
+    token_keys = [*(type_key(model) for model in models), TREE_KEY, ROWS_KEY]
+    return kept_under(f"cms:kept-types:{name}", token_keys, build, timeout)
 
 
 def page_token_key(page_id: int) -> str:
@@ -249,11 +260,13 @@ def kept_per_page(
     if not ids:
         return {}
     tree, rows, *own = shared_tokens([TREE_KEY, ROWS_KEY, *map(page_token_key, ids)])
-    keys = {
-        page_id: f"cms:kept-page:{name}:{page_id}:{token}:{tree}:{rows}"
-        for page_id, token in zip(ids, own, strict=True)
-    }
-    with unrecorded():  # named after tokens: not worth reading ahead (cms.cache)
+    keys = {}
+    for page_id, token in zip(ids, own, strict=True):
+        keys[page_id] = kept_key(f"cms:kept-page:{name}:{page_id}", [token, tree, rows])
+        record_kept(
+            cache, f"cms:kept-page:{name}:{page_id}", [page_token_key(page_id), TREE_KEY, ROWS_KEY]
+        )
+    with unrecorded():  # read ahead by their tokens instead (record_kept)
         found = cache.get_many(list(keys.values()))
     values = {page_id: found[key] for page_id, key in keys.items() if key in found}
     missing = [page_id for page_id in ids if page_id not in values]

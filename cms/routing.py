@@ -69,7 +69,7 @@ from cms.page_cache import (
     ROWS_KEY,
     TREE_KEY,
     kept,
-    kept_at,
+    kept_under,
     page_token_key,
     replace_token_now_and_on_commit,
     shared_token,
@@ -363,6 +363,5 @@ def kept_for_page_content(request, page: Page, name: str, build):
     route = getattr(request, "_wagtail_route_for_request", None)
     if route is None or route.page is not page or getattr(request, "is_preview", False):
         return build()
-    rows = shared_token(ROWS_KEY)
-    token = _page_tokens(page.path)[page.path]
-    return kept_at(f"cms:routing:content:{page.pk}:{token}:{rows}:{name}", build, TIMEOUT)
+    token_keys = [_page_token_key(page.path), ROWS_KEY]
+    return kept_under(f"cms:routing:content:{page.pk}:{name}", token_keys, build, TIMEOUT)
