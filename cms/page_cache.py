@@ -196,8 +196,10 @@ def kept_under(
 
     The one way values are kept under tokens: the tokens are read before
     ``build`` runs, so a change after that read replaces one of them and the
-    value is never read again. The next rendering of the same page reads
-    the value ahead with the others, at its key under the tokens of the day
+    value is never read again. ``name`` must change with the value's shape:
+    while a release rolls out, the old workers read what the new ones keep.
+    The next rendering of the same page reads the value ahead with the
+    others, at its key under the tokens of the day
     (``cms.cache.RequestReads.prefetch``); an old key is never read ahead.
     """
     key = kept_key(name, shared_tokens(token_keys))

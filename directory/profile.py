@@ -146,7 +146,9 @@ def related_companies(company, skills) -> list:
     skill_ids = [skill.pk for skill in skills]
     if not skill_ids:
         return []
-    name = f"related:{company.pk}:{','.join(map(str, sorted(skill_ids)))}"
+    # A new name whenever the value's shape changes: during a release, the
+    # old workers read what the new ones keep under the same tokens.
+    name = f"related-ranking:{company.pk}:{','.join(map(str, sorted(skill_ids)))}"
     ranked = kept_for_types(name, lambda: _related(company, skill_ids), type(company))
     cards = company_summaries(pk for pk, _shared in ranked)
     related = []

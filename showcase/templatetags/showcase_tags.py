@@ -30,7 +30,7 @@ def company_projects(company, limit=24):
     # (the credits are its own rows). The partners are kept per company
     # (company_summaries): a member's publish rebuilds its own alone, and
     # whether each is still listed is read from it.
-    name = f"company-projects:{company.pk}:{limit}"
+    name = f"company-projects-partner-ids:{company.pk}:{limit}"  # a new shape, a new name
     projects = kept_for_types(name, lambda: _company_projects(company.pk, limit), ProjectPage)
     cards = company_summaries(pk for project in projects for pk in project.partner_ids)
     for project in projects:
