@@ -67,11 +67,16 @@ def worker(size: int) -> int:
 def _unkept():
     """Forgets the companies kept for a search (as ``bench/run.py``), where a checkout keeps any."""
     try:
-        from cms.page_cache import replace_token, type_key
+        from cms.page_cache import ROWS_KEY, replace_token, type_key
         from directory.models import CompanyPage
     except ImportError:  # a checkout from before kept hits
         return lambda: None
-    return lambda: replace_token(type_key(CompanyPage))
+
+    def unkept():
+        replace_token(type_key(CompanyPage))  # hits kept by type (up to 8c53250)
+        replace_token(ROWS_KEY)  # and cards kept per company (directory.models.company_cards)
+
+    return unkept
 
 
 class Worker:

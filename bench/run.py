@@ -137,7 +137,7 @@ def child(size: int, repeat: int, only: set[str] | None = None, reuse_index=Fals
     from django.test.utils import override_settings, setup_test_environment
 
     from bench.generate import generate_companies
-    from cms.page_cache import replace_token, type_key
+    from cms.page_cache import ROWS_KEY, replace_token
     from directory.models import CompanyPage
     from directory.search import reset_search_backend, run_search
     from directory.search.indexing import rebuild_database_entries
@@ -167,11 +167,11 @@ def child(size: int, repeat: int, only: set[str] | None = None, reuse_index=Fals
     slugs = query_slugs()
 
     def unkept():
-        # Every sample loads its hits: the companies kept for an earlier
-        # search of the same page (cms.page_cache.kept_for_types) are
-        # forgotten as a member's publish forgets them, so a repeated query
-        # measures the search and its hydration, not the cache.
-        replace_token(type_key(CompanyPage))
+        # Every sample loads its hits: the cards kept for an earlier search
+        # (directory.models.company_cards) are forgotten as a taxonomy change
+        # forgets them, so a repeated query measures the search and its
+        # hydration, not the cache.
+        replace_token(ROWS_KEY)
 
     backends = backend_configs(os.environ.get("ELASTICSEARCH_URL"), index_prefix(size), only)
 

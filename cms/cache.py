@@ -18,9 +18,18 @@ memory, and every write goes to Redis and to that memory at once, so the
 request always reads what it wrote. The keys a page read are kept with its
 page cache entry, and the next rendering of that page (the first visitor
 after a publish) asks for all of them in one round trip before its view runs
-(:meth:`RequestReads.prefetch`). Outside a request (the worker, commands)
+(:meth:`RequestReads.prefetch`), then for the values kept under tokens
+(``cms.page_cache.kept_under``) at their keys under the tokens just read, in
+one more. Outside a request (the worker, commands)
 nothing is remembered. Wagtail's own write-back of each rendition it reads
 is dropped by :class:`RenditionCache`.
+
+**Kept after the response.** What a page rendering keeps for the next one
+(kept values, routes, the page's own entry: all named after the tokens they
+were built under) is written with :meth:`ResilientRedisCache.set_many_later`:
+held in the request's memory, and written in one round trip per cache once
+the WSGI server has sent the response and closes it. The first visitor
+after a change no longer waits for a dozen writes of what it built.
 """
 
 from __future__ import annotations
@@ -52,14 +61,27 @@ class RequestReads:
         self.values: dict[tuple, object] = {}
         self.order: dict[tuple, None] = {}
         self.unrecorded = 0  # inside unrecorded(): read, but not read ahead next time
+        # Values kept under tokens, as (key prefix, version, name, token keys):
+        # read ahead by the tokens' values of the day, never by an old key.
+        self.kept: dict[tuple, None] = {}
+        self.later: dict[tuple, dict] = {}  # (key prefix, timeout): {full key: pickled}
 
     def record(self, name) -> None:
         if not self.unrecorded:
             self.order.setdefault(name)
 
+    def record_kept(self, prefix, version, name: str, token_keys) -> None:
+        """A value kept at ``kept_key(name, tokens)`` was read (``cms.page_cache.kept_under``)."""
+        if not self.unrecorded:
+            self.kept.setdefault((prefix, version, name, tuple(token_keys)))
+
     def recorded(self) -> list[tuple]:
-        """(key prefix, version, key) of each key this request read, in order (a few hundred)."""
-        return list(self.order)[:RECORD_AT_MOST]
+        """What this request read, to read ahead next time (a few hundred entries).
+
+        (key prefix, version, key) of each key, in order, then (key prefix,
+        version, name, token keys) of each value kept under tokens.
+        """
+        return list(self.order)[:RECORD_AT_MOST] + list(self.kept)[:RECORD_AT_MOST]
 
     def prefetch(self, recorded, renamed: tuple[str, str] | None = None) -> None:
         """Read ``recorded`` (an earlier request's :meth:`recorded`): a round trip per cache.
@@ -68,7 +90,11 @@ class RequestReads:
         earlier rendering was kept under) as the same key naming ``new``.
         """
         groups: dict[tuple, list[str]] = {}
+        kept = []
         for item in recorded if isinstance(recorded, list | tuple) else ():
+            if _is_kept_recipe(item):
+                kept.append(item)
+                continue
             if not (isinstance(item, tuple) and len(item) == 3 and isinstance(item[2], str)):
                 continue  # written by another release: only a missed read-ahead
             prefix, version, key = item
@@ -77,12 +103,61 @@ class RequestReads:
             groups.setdefault((prefix, version), []).append(key)
         self.unrecorded += 1  # recorded again only if this request reads them itself
         try:
-            for (prefix, version), keys in groups.items():
-                backend = _cache_with_prefix(prefix)
-                if backend is not None:
-                    backend.get_many(keys, version=version)
+            self._read_groups(groups)
+            # Then the kept values, each at its key under the tokens just
+            # read (those read last time among them): one more round trip.
+            groups = {}
+            for prefix, version, name, token_keys in kept:
+                tokens = [self.values.get((prefix, version, key), MISSING) for key in token_keys]
+                if all(isinstance(token, str) for token in tokens):
+                    groups.setdefault((prefix, version), []).append(kept_key(name, tokens))
+            self._read_groups(groups)
         finally:
             self.unrecorded -= 1
+
+    @staticmethod
+    def _read_groups(groups: dict[tuple, list[str]]) -> None:
+        for (prefix, version), keys in groups.items():
+            backend = _cache_with_prefix(prefix)
+            if backend is not None:
+                backend.get_many(keys, version=version)
+
+    def write_later(self) -> None:
+        """Send what ``set_many_later`` kept back: one round trip per cache and timeout.
+
+        Called when the response has been sent (``cms.page_cache`` adds it to
+        the response's closers, which the WSGI server calls after the body),
+        so the visitor does not wait for the cache to be filled. An
+        unreachable server is logged as for any write, and the next request
+        builds the values again.
+        """
+        later, self.later = self.later, {}
+        for (prefix, timeout), data in later.items():
+            backend = _cache_with_prefix(prefix)
+            if backend is not None and data:
+                backend._write_pickled(data, timeout)
+
+
+def kept_key(name: str, tokens) -> str:
+    """The key of a value kept under ``tokens``: made here, and read ahead the same way."""
+    return ":".join([name, *tokens])
+
+
+def _is_kept_recipe(item) -> bool:
+    return (
+        isinstance(item, tuple)
+        and len(item) == 4
+        and isinstance(item[2], str)
+        and isinstance(item[3], tuple)
+        and all(isinstance(key, str) for key in item[3])
+    )
+
+
+def record_kept(backend, name: str, token_keys) -> None:
+    """Inside a request, ``backend``'s value kept under ``token_keys`` is read ahead next time."""
+    reads = _reads.get()
+    if reads is not None and hasattr(backend, "set_many_later"):  # Redis (``cache`` is a proxy)
+        reads.record_kept(backend.key_prefix, None, name, token_keys)
 
 
 _reads: contextvars.ContextVar[RequestReads | None] = contextvars.ContextVar(
@@ -118,6 +193,14 @@ def unrecorded():
         yield
     finally:
         reads.unrecorded -= 1
+
+
+def set_many_later(backend, data: dict, timeout=DEFAULT_TIMEOUT) -> None:
+    """``backend.set_many_later`` where it has one (Redis), else ``set_many`` now."""
+    if hasattr(backend, "set_many_later"):  # ``cache`` is a proxy: no isinstance
+        backend.set_many_later(data, timeout)
+    else:
+        backend.set_many(data, timeout)
 
 
 def _cache_with_prefix(prefix: str):
@@ -240,9 +323,47 @@ class ResilientRedisCache(_ResilientRedisCache):
         reads = _reads.get()
         if reads is not None:
             for key, value in data.items():
-                name = (self.key_prefix, version, key)
-                reads.values[name] = value
-                return failed
+                reads.values[(self.key_prefix, version, key)] = value
+        return failed
+
+    def set_many_later(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        """``set_many``, sent once the response has gone (:meth:`RequestReads.write_later`).
+
+        Only for a value kept under a key that names the tokens it was built
+        under (a kept value, a page's cache entry, a route stamped with its
+        tokens): written late, it is still never read after a change. Never
+        for a plain key that a change deletes (the frame, facet labels, a
+        rendition): a late write would put back what the change removed. Nor
+        for what another request must see at once (a token, a counter).
+
+        Each value is pickled now, as it is: what the request does to it
+        afterwards (a card's distance, a listing's renditions) is not kept.
+        This request reads it from memory meanwhile; outside a request it is
+        written now.
+        """
+        reads = _reads.get()
+        if reads is None:
+            _ResilientRedisCache.set_many(self, data, timeout, version)
+            return
+        pending = reads.later.setdefault((self.key_prefix, self.get_backend_timeout(timeout)), {})
+        for key, value in data.items():
+            try:
+                pickled = self._cache._serializer.dumps(value)
+            except Exception:  # a value that will not pickle: not kept, never the visitor's error
+                logger.exception("Could not keep %r in the cache", key)
+                continue
+            reads.values[(self.key_prefix, version, key)] = value
+            pending[self.make_and_validate_key(key, version=version)] = pickled
+
+    @_when_unreachable(None)
+    def _write_pickled(self, data: dict, timeout) -> None:
+        """What Django's ``RedisCacheClient.set_many`` sends, for values already pickled."""
+        pipeline = self._cache.get_client(None, write=True).pipeline()
+        pipeline.mset(data)
+        if timeout is not None:
+            for key in data:
+                pipeline.expire(key, timeout)
+        pipeline.execute()
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         added = super().add(key, value, timeout, version)

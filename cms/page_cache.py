@@ -31,10 +31,14 @@ themselves. The generation is replaced at once and again when the
 transaction commits, as the frame cache does (``cms.frame``): a request in
 between may have cached the old page.
 
-**Kept values.** The same generation keys smaller things that every view
-builds from published content, signed in or not: the route to a page
-(``cms.routing``), a routed page's own rows, the first live index page of a
-type (``kept``, ``first_live``).
+**Kept values.** Smaller things that every view builds from published
+content, signed in or not, are kept under tokens that the changes they
+depend on replace, so a publish forgets only what it can change: the
+generation (``kept``); the tokens of the page types they read, with the tree
+and rows epochs (``kept_for_types``: the first live index of a type,
+``first_live``); one value per listed page under that page's own token
+(``kept_per_page``: a company's card); routes and a routed page's own rows
+(``cms.routing``).
 
 **Replays.** What a view does besides rendering, and must do for every
 visitor (cluster insight counts each search and profile view), would be
@@ -68,7 +72,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from taggit.models import Tag
 
-from cms.cache import request_reads, unrecorded
+from cms.cache import kept_key, record_kept, request_reads, set_many_later, unrecorded
 
 logger = logging.getLogger(__name__)
 
@@ -138,9 +142,19 @@ def shared_token(key: str) -> str:
 
 
 def shared_tokens(keys: list[str]) -> list[str]:
-    """``shared_token`` of each of ``keys``, in one read when they exist."""
+    """``shared_token`` of each of ``keys``: one read, and one write for those not made yet.
+
+    The missing ones are written with ``set_many``, not ``add`` one by one
+    (twenty new pages' tokens would be forty round trips). Two workers making
+    the same token at once may each write their own: the loser's kept value
+    is only never read. Whatever is kept under a token is built after the
+    token was read or written, so it is never older than the token.
+    """
     found = cache.get_many(keys)
-    return [found.get(key) or shared_token(key) for key in keys]
+    made = {key: uuid.uuid4().hex for key in keys if not found.get(key)}
+    if made:
+        cache.set_many(made, None)
+    return [found.get(key) or made[key] for key in keys]
 
 
 def replace_token(key: str) -> None:
@@ -172,16 +186,29 @@ def kept(name: str, build: Callable[[], object]):
     when the generation is replaced, so they are as fresh as a cached page.
     ``build()`` must not return ``None`` (it reads as a miss).
     """
-    return kept_at(f"cms:kept:{generation()}:{name}", build)
+    return kept_under(f"cms:kept:{name}", [GENERATION_KEY], build)
 
 
-def kept_at(key: str, build: Callable[[], object], timeout: int = KEPT_TIMEOUT):
-    """``build()``, kept at ``key``: a key naming the tokens the value depends on."""
-    with unrecorded():  # named after tokens: not worth reading ahead (cms.cache)
+def kept_under(
+    name: str, token_keys: list[str], build: Callable[[], object], timeout: int = KEPT_TIMEOUT
+):
+    """``build()``, kept under the tokens at ``token_keys`` (read first) and ``name``.
+
+    The one way values are kept under tokens: the tokens are read before
+    ``build`` runs, so a change after that read replaces one of them and the
+    value is never read again. ``name`` must change with the value's shape:
+    while a release rolls out, the old workers read what the new ones keep.
+    The next rendering of the same page reads the value ahead with the
+    others, at its key under the tokens of the day
+    (``cms.cache.RequestReads.prefetch``); an old key is never read ahead.
+    """
+    key = kept_key(name, shared_tokens(token_keys))
+    record_kept(cache, name, token_keys)
+    with unrecorded():  # read ahead by its tokens instead (record_kept)
         value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout)
+        set_many_later(cache, {key: value}, timeout)  # after the response (cms.cache)
     return value
 
 
@@ -205,8 +232,55 @@ def kept_for_types(name: str, build: Callable[[], object], *models, timeout=KEPT
     profile's projects. The tokens are read before ``build`` runs. ``name``
     must say everything else the value depends on (ids, limits).
     """
-    tokens = ":".join(shared_tokens([*(type_key(model) for model in models), TREE_KEY, ROWS_KEY]))
-    return kept_at(f"cms:kept-types:{name}:{tokens}", build, timeout)
+    token_keys = [*(type_key(model) for model in models), TREE_KEY, ROWS_KEY]
+    return kept_under(f"cms:kept-types:{name}", token_keys, build, timeout)
+
+
+def page_token_key(page_id: int) -> str:
+    """The token replaced when the page with this id changes (``cms.routing``)."""
+    return f"cms:page-cache:page:{page_id}"
+
+
+def kept_per_page(
+    name: str,
+    ids: list[int],
+    build: Callable[[list[int]], dict],
+    timeout: int = KEPT_TIMEOUT,
+) -> dict:
+    """``build(ids)``'s value for each id, kept while that page, the tree and shown rows stay.
+
+    For what a listing shows of each page it lists (a company's card): a
+    member's publish forgets its own card, not the nineteen others of a
+    search page. ``build`` takes the ids not kept and returns ``{id: value}``
+    for those it finds (a page deleted meanwhile is simply absent, and is
+    absent from the answer); it must read only those pages' own fields and
+    inline rows, and the rows ``invalidate_on`` follows. Two cache reads
+    (the tokens, then the values) and one write for what was built, whatever
+    the number of ids.
+    """
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    tree, rows, *own = shared_tokens([TREE_KEY, ROWS_KEY, *map(page_token_key, ids)])
+    keys = {}
+    for page_id, token in zip(ids, own, strict=True):
+        keys[page_id] = kept_key(f"cms:kept-page:{name}:{page_id}", [token, tree, rows])
+        record_kept(
+            cache, f"cms:kept-page:{name}:{page_id}", [page_token_key(page_id), TREE_KEY, ROWS_KEY]
+        )
+    with unrecorded():  # read ahead by their tokens instead (record_kept)
+        found = cache.get_many(list(keys.values()))
+    values = {page_id: found[key] for page_id, key in keys.items() if key in found}
+    missing = [page_id for page_id in ids if page_id not in values]
+    if missing:
+        built = build(missing)
+        set_many_later(
+            cache,
+            {keys[page_id]: built[page_id] for page_id in missing if page_id in built},
+            timeout,
+        )
+        values.update((page_id, built[page_id]) for page_id in missing if page_id in built)
+    return values
 
 
 def first_live(model):
@@ -364,7 +438,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         # The cache remembers its answers for this request (cms.cache).
         with request_reads() as reads:
-            return self._respond(request, reads)
+            response = self._respond(request, reads)
+        if reads.later:
+            # Kept values and this page's entry are written once the WSGI
+            # server has sent the response and closes it (cms.cache).
+            response._resource_closers.append(reads.write_later)
+        return response
 
     def _respond(self, request, reads):
         if not _may_be_cached_for(request):
@@ -410,7 +489,10 @@ class PageCacheMiddleware:
                 "headers": dict(response.items()),
                 "replays": getattr(request, "page_cache_replays", []),
             }
-            cache.set_many(
+            # After the response has gone: the route says its generation,
+            # the entry is named after it.
+            set_many_later(
+                cache,
                 {
                     route_key: {"generation": gen, "normaliser": name, "reads": reads.recorded()},
                     _page_key(gen, request, query): entry,

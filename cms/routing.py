@@ -26,7 +26,9 @@ are the ones it was kept under, each read before the page was loaded:
 
 * its own *page token* and its parent's, replaced whenever that page is
   saved (not a draft), published, unpublished, moved or deleted, or a child
-  is added to it or deleted from it (its child count);
+  is added to it or deleted from it (its child count); its own changes
+  also replace the token by id that listings keep its card under
+  (``cms.page_cache.kept_per_page``);
 * the *tree epoch*, replaced by every move, delete and change of a URL path
   (a slug changed: its descendants' paths are rewritten in SQL, unsaved);
 * the *rows epoch* (``cms.page_cache.ROWS_KEY``), replaced by every change
@@ -61,12 +63,14 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.cache import set_many_later
 from cms.page_cache import (
     DRAFT_FIELDS,
     ROWS_KEY,
     TREE_KEY,
     kept,
-    kept_at,
+    kept_under,
+    page_token_key,
     replace_token_now_and_on_commit,
     shared_token,
     shared_tokens,
@@ -107,6 +111,8 @@ def _page_changed(sender, instance, update_fields=None, created=False, **kwargs)
     if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
         return
     replace_token_now_and_on_commit(_page_token_key(instance.path))
+    if instance.pk is not None:
+        replace_token_now_and_on_commit(page_token_key(instance.pk))  # its cards (kept_per_page)
     specific_class = instance.specific_class or type(instance)
     for cls in specific_class.__mro__:
         if isinstance(cls, type) and issubclass(cls, Page) and not cls._meta.abstract:
@@ -186,7 +192,7 @@ def site_for_request(request) -> Site | None:
     site = cache.get(key)
     if site is None:
         site = Site._find_for_request(request)  # with its root page, in one query
-        cache.set(key, _NO_SITE if site is None else site, TIMEOUT)
+        set_many_later(cache, {key: _NO_SITE if site is None else site}, TIMEOUT)  # by epoch
     elif site == _NO_SITE:
         site = None
     request._wagtail_site = site
@@ -325,7 +331,8 @@ def _remember(site: Site, components: list[str], page: Page, stamp: dict | None)
     }
     if stamp is not None:
         entry.update(stamp=stamp, page_object=_alone(page), parent_object=_alone(parent))
-    cache.set(_page_key(site.pk, reached), entry, TIMEOUT)
+    # Checked against its stamp on use: safe to write after the response.
+    set_many_later(cache, {_page_key(site.pk, reached): entry}, TIMEOUT)
 
 
 def kept_for_routed_page(request, page: Page, name: str, build):
@@ -356,6 +363,5 @@ def kept_for_page_content(request, page: Page, name: str, build):
     route = getattr(request, "_wagtail_route_for_request", None)
     if route is None or route.page is not page or getattr(request, "is_preview", False):
         return build()
-    rows = shared_token(ROWS_KEY)
-    token = _page_tokens(page.path)[page.path]
-    return kept_at(f"cms:routing:content:{page.pk}:{token}:{rows}:{name}", build, TIMEOUT)
+    token_keys = [_page_token_key(page.path), ROWS_KEY]
+    return kept_under(f"cms:routing:content:{page.pk}:{name}", token_keys, build, TIMEOUT)

@@ -40,10 +40,10 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from cms.csrf import checks_origin_not_token
 from cms.fields import RichTextField
-from cms.page_cache import first_live
+from cms.page_cache import first_live, kept_per_page
 from cms.pagination import page_links, paginate, query_page_url
 from cms.privacy import CachedPrivacyMixin
-from cms.renditions import attach_renditions
+from cms.renditions import attach_renditions, image_prefetch
 from cms.structured_data import json_ld, schema
 
 from .availability import Availability, availability_label
@@ -423,10 +423,48 @@ def visibility_field(help_text: str) -> models.CharField:
     )
 
 
+def company_cards(ids) -> dict[int, CompanyPage]:
+    """The companies for ``ids`` with what their cards show (``for_cards``), by id.
+
+    Each kept under its own page's token (``cms.page_cache.kept_per_page``):
+    a member's publish forgets its own card only, so the next search page
+    or profile listing it rebuilds one card, not twenty. An id with no page
+    is absent.
+    """
+    return kept_per_page(
+        "company-card",
+        list(ids),
+        lambda missing: {c.pk: c for c in CompanyPage.objects.filter(pk__in=missing).for_cards()},
+    )
+
+
+def company_summaries(ids) -> dict[int, CompanyPage]:
+    """The companies for ``ids`` with their place and logo only, by id; kept as ``company_cards``.
+
+    For the short mentions other pages make (related members, a project's
+    partners): a card's skills and sectors would be two more queries, and
+    more to unpickle, for what they do not show.
+    """
+
+    def build(missing):
+        companies = CompanyPage.objects.filter(pk__in=missing).select_related("place", "logo")
+        return {c.pk: c for c in companies.prefetch_related(*image_prefetch("logo"))}
+
+    return kept_per_page("company-summary", list(ids), build)
+
+
 class CompanyPageQuerySet(PageQuerySet):
     def listed(self):
         """The companies that belong in the public directory: live, with active membership."""
         return self.filter(listed_q())
+
+    def for_cards(self):
+        """What a company card shows (place, logo, skills with groups, sectors): fixed queries."""
+        return self.select_related("place", "logo").prefetch_related(
+            models.Prefetch("skills", queryset=Skill.objects.select_related("group")),
+            "sectors",
+            *image_prefetch("logo"),
+        )
 
     def stale(self, now=None):
         """Companies not updated or confirmed for ``STALE_AFTER``."""

@@ -22,17 +22,18 @@ from django.utils.html import strip_tags
 from django_ratelimit.core import is_ratelimited
 
 from cms.page_cache import first_live, kept_for_types
-from cms.renditions import image_prefetch
+from cms.renditions import attach_renditions, image_prefetch
 from cms.routing import kept_for_page_content
 from cms.structured_data import json_ld, schema
 
 from .contact_privacy import visible_contact
 from .emails import send_enquiry
 from .forms import EnquiryForm
-from .models import ProductionIndexPage
+from .models import ProductionIndexPage, company_summaries
 from .shown import profile_shown
 
 RELATED_LIMIT = 4
+RELATED_LOGO = "fill-96x96"  # templates/directory/company_page.html
 
 
 def profile_context(company, request) -> dict:
@@ -131,17 +132,37 @@ def _profile_response(company, request, *, status: int = 200, **extra):
 
 
 def related_companies(company, skills) -> list:
-    """Listed members sharing the most skills with ``company`` (verified first on ties)."""
+    """Listed members sharing the most skills with ``company`` (verified first on ties).
+
+    Which members, and how many skills each shares, are kept until any
+    company changes (its skills or listing can change the answer); each
+    member with its place and logo is kept under its own token
+    (``company_summaries``), so a member's publish costs the next profile
+    one small query, not the members.
+    The skills are in the name, so a preview's draft skills get their own
+    answer. Each carries ``shared_skills``; their logos' renditions are read
+    at once.
+    """
     skill_ids = [skill.pk for skill in skills]
     if not skill_ids:
         return []
-    # Other members: kept until a company changes (the skills are in the
-    # name, so a preview's draft skills get their own answer).
-    name = f"related:{company.pk}:{','.join(map(str, sorted(skill_ids)))}"
-    return kept_for_types(name, lambda: _related(company, skill_ids), type(company))
+    # A new name whenever the value's shape changes: during a release, the
+    # old workers read what the new ones keep under the same tokens.
+    name = f"related-ranking:{company.pk}:{','.join(map(str, sorted(skill_ids)))}"
+    ranked = kept_for_types(name, lambda: _related(company, skill_ids), type(company))
+    cards = company_summaries(pk for pk, _shared in ranked)
+    related = []
+    for pk, shared in ranked:
+        other = cards.get(pk)
+        if other is not None:  # deleted since: its delete replaced the ranking's token
+            other.shared_skills = shared
+            related.append(other)
+    attach_renditions([other.logo for other in related if other.logo_id], RELATED_LOGO)
+    return related
 
 
-def _related(company, skill_ids) -> list:
+def _related(company, skill_ids) -> list[tuple[int, int]]:
+    """(id, skills shared) of the related members, best first."""
     return list(
         # The page's own class: this module presents the page, so it does not
         # import the models that call it.
@@ -151,8 +172,7 @@ def _related(company, skill_ids) -> list:
         .filter(skills__in=skill_ids)
         .annotate(shared_skills=Count("skills", distinct=True))
         .order_by("-shared_skills", "-verified", "title")
-        .select_related("place", "logo")
-        .prefetch_related(*image_prefetch("logo"))[:RELATED_LIMIT]
+        .values_list("pk", "shared_skills")[:RELATED_LIMIT]
     )
 
 

@@ -80,16 +80,17 @@ def card_list(projects) -> list:
 class ProjectPageQuerySet(PageQuerySet):
     """Projects, with what the showcase's cards and filters ask of them."""
 
-    def for_cards(self):
-        """What a project card shows, fetched in a fixed number of queries."""
+    def for_cards(self, credits=None):
+        """What a project card shows, fetched in a fixed number of queries.
+
+        ``credits`` are the roles prefetched as ``project_companies``: by
+        default those of listed companies, with each company.
+        """
+        if credits is None:
+            credits = ProjectCompany.objects.listed().select_related("company")
         return self.select_related("poster").prefetch_related(
             *image_prefetch("poster", CARD_RENDITION),
-            Prefetch(
-                "project_companies",
-                queryset=ProjectCompany.objects.listed()
-                .select_related("company")
-                .order_by("sort_order"),
-            ),
+            Prefetch("project_companies", queryset=credits.order_by("sort_order")),
             "sectors",
         )
 

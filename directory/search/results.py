@@ -8,12 +8,10 @@ same way whichever backend answered, and the number of queries is fixed.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -21,9 +19,7 @@ from django.utils.text import Truncator
 from wagtail.models import Site
 
 from cms.invalidation import forget_on_change
-from cms.page_cache import kept_for_types
-from cms.renditions import image_prefetch
-from directory.models import CompanyPage, Skill
+from directory.models import CompanyPage, company_cards
 
 from .analysis import WORD_AS_WRITTEN, Phrase, WordMatcher, clean, fold
 from .base import FACETS, FacetValue, SearchHit, SearchQuery
@@ -33,7 +29,6 @@ from .base import FACETS, FacetValue, SearchHit, SearchQuery
 # answers, else read for all the cards at once (directory.search.page).
 LOGO_FILTER = "fill-96x96"
 SNIPPET_LENGTH = 180
-HITS_KEPT_FOR = 10 * 60  # seconds (see _companies)
 
 
 def hydrate_hits(
@@ -93,23 +88,12 @@ def hydrate_hits(
 def _companies(ids: list[int]) -> dict[int, CompanyPage]:
     """The companies for ``ids`` with what a card shows, by id.
 
-    Kept until a company, the tree or a row they show changes
-    (``cms.page_cache.kept_for_types``), not by a news article's publish:
-    the search that found the ids still runs every time.
+    Each card is kept until its own company, the tree or a row it shows
+    changes (``directory.models.company_cards``): after a member's publish
+    the next search page rebuilds that member's card alone, and the search
+    that found the ids still runs every time.
     """
-    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
-
-    def build():
-        companies = CompanyPage.objects.filter(pk__in=ids).select_related("place", "logo")
-        companies = companies.prefetch_related(
-            Prefetch("skills", queryset=Skill.objects.select_related("group")),
-            "sectors",
-            *image_prefetch("logo"),
-        )
-        return {company.pk: company for company in companies}
-
-    # Ten minutes at most: an entry per page of every distinct search adds up.
-    return kept_for_types(f"hits:{digest}", build, CompanyPage, timeout=HITS_KEPT_FOR)
+    return company_cards(ids)
 
 
 def make_highlight(

@@ -10,8 +10,8 @@ from django.apps import apps
 from django.db.models import F
 
 from cms.page_cache import first_live, kept_for_types
-from directory.models import CompanyPage
-from showcase.models import ProjectPage, ShowcaseIndexPage, card_list
+from directory.models import company_summaries
+from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage, card_list
 
 register = template.Library()
 
@@ -21,17 +21,22 @@ def company_projects(company, limit=24):
     """The live projects a company took part in, newest first.
 
     Each carries ``.company_role`` (what this company did) and ``.partners``
-    (the other companies credited), so its card on the company's own page
-    doesn't say "By" the company whose page it is.
+    (the other listed companies credited), so its card on the company's own
+    page doesn't say "By" the company whose page it is.
     """
     if company is None or not getattr(company, "pk", None):
         return []
-    # Projects and the members credited in them: kept until a project or a
-    # company changes (not by a news article's publish).
-    name = f"company-projects:{company.pk}:{limit}"
-    return kept_for_types(
-        name, lambda: _company_projects(company.pk, limit), ProjectPage, CompanyPage
-    )
+    # The projects and who else each credits: kept until a project changes
+    # (the credits are its own rows). The partners are kept per company
+    # (company_summaries): a member's publish rebuilds its own alone, and
+    # whether each is still listed is read from it.
+    name = f"company-projects-partner-ids:{company.pk}:{limit}"  # a new shape, a new name
+    projects = kept_for_types(name, lambda: _company_projects(company.pk, limit), ProjectPage)
+    cards = company_summaries(pk for project in projects for pk in project.partner_ids)
+    for project in projects:
+        partners = (cards.get(pk) for pk in project.partner_ids)
+        project.partners = [partner for partner in partners if partner and partner.is_listed]
+    return projects
 
 
 def _company_projects(company_id: int, limit: int) -> list:
@@ -41,12 +46,12 @@ def _company_projects(company_id: int, limit: int) -> list:
         ProjectPage.objects.live()
         .filter(project_companies__company_id=company_id)
         .annotate(company_role=F("project_companies__role"))
-        .for_cards()
+        .for_cards(credits=ProjectCompany.objects.all())
         .order_by("-year", "-first_published_at")[:limit]
     )
     for project in projects:
-        project.partners = [
-            credit.company
+        project.partner_ids = [
+            credit.company_id
             for credit in project.project_companies.all()
             if credit.company_id != company_id
         ]
