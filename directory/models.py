@@ -459,11 +459,13 @@ class CompanyPageQuerySet(PageQuerySet):
         return self.filter(listed_q())
 
     def for_cards(self):
-        """What a company card shows (place, logo, skills with groups, sectors): fixed queries."""
+        """What a company card shows (place, logo, skills, sectors), in fixed queries.
+
+        Not the skills' groups: no card or hit shows them, and each would be
+        pickled again with every card kept (``company_cards``).
+        """
         return self.select_related("place", "logo").prefetch_related(
-            models.Prefetch("skills", queryset=Skill.objects.select_related("group")),
-            "sectors",
-            *image_prefetch("logo"),
+            "skills", "sectors", *image_prefetch("logo")
         )
 
     def stale(self, now=None):
