@@ -134,7 +134,7 @@ class RequestReads:
         later, self.later = self.later, {}
         for (prefix, timeout), data in later.items():
             backend = _cache_with_prefix(prefix)
-            if backend is not None and data:
+            if backend is not None and data:  # none if every value failed to pickle
                 backend._write_pickled(data, timeout)
 
 
@@ -180,9 +180,10 @@ def request_reads():
 def unrecorded():
     """Reads in the block are remembered for the request but not read ahead next time.
 
-    For large values kept under tokens (``cms.page_cache.kept_at``): once a
-    token changes, the old entry is still in Redis, and reading it ahead
-    would fetch and unpickle what the page no longer uses.
+    For large values kept under tokens (``cms.page_cache.kept_under``): once
+    a token changes, the old entry is still in Redis, and reading it ahead
+    would fetch and unpickle what the page no longer uses; they are read
+    ahead by their tokens instead (:func:`record_kept`).
     """
     reads = _reads.get()
     if reads is None:
@@ -342,6 +343,8 @@ class ResilientRedisCache(_ResilientRedisCache):
         written now.
         """
         reads = _reads.get()
+        if not data:
+            return
         if reads is None:
             _ResilientRedisCache.set_many(self, data, timeout, version)
             return

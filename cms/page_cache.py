@@ -264,22 +264,17 @@ def kept_per_page(
     tree, rows, *own = shared_tokens([TREE_KEY, ROWS_KEY, *map(page_token_key, ids)])
     keys = {}
     for page_id, token in zip(ids, own, strict=True):
-        keys[page_id] = kept_key(f"cms:kept-page:{name}:{page_id}", [token, tree, rows])
-        record_kept(
-            cache, f"cms:kept-page:{name}:{page_id}", [page_token_key(page_id), TREE_KEY, ROWS_KEY]
-        )
+        page_name = f"cms:kept-page:{name}:{page_id}"
+        keys[page_id] = kept_key(page_name, [token, tree, rows])
+        record_kept(cache, page_name, [page_token_key(page_id), TREE_KEY, ROWS_KEY])
     with unrecorded():  # read ahead by their tokens instead (record_kept)
         found = cache.get_many(list(keys.values()))
     values = {page_id: found[key] for page_id, key in keys.items() if key in found}
     missing = [page_id for page_id in ids if page_id not in values]
     if missing:
-        built = build(missing)
-        set_many_later(
-            cache,
-            {keys[page_id]: built[page_id] for page_id in missing if page_id in built},
-            timeout,
-        )
-        values.update((page_id, built[page_id]) for page_id in missing if page_id in built)
+        built = {page_id: value for page_id, value in build(missing).items() if page_id in keys}
+        set_many_later(cache, {keys[page_id]: value for page_id, value in built.items()}, timeout)
+        values.update(built)
     return values
 
 
