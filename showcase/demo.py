@@ -231,15 +231,17 @@ def ensure_project(index, number: int, rng: random.Random, companies: list) -> b
         ),
         poster=generated_image(f"Poster: {title} ({number + 1})", label=title, palette=number),
     )
+    # The lead first, as the synopsis says: modelcluster numbers children only
+    # through a form, and without a sort_order PostgreSQL returns them in any order.
     page.project_companies = [
-        ProjectCompany(company=company, role=role)
-        for company, role in zip(spec["team"], spec["roles"], strict=True)
+        ProjectCompany(company=company, role=role, sort_order=n)
+        for n, (company, role) in enumerate(zip(spec["team"], spec["roles"], strict=True))
     ]
     page.skills = spec["skills"]
     page.sectors = spec["sectors"]
     page.tags.add(*spec["tags"])
     page.credits = [
-        ProjectCredit(role=role, name=PEOPLE[(number + i) % len(PEOPLE)])
+        ProjectCredit(role=role, name=PEOPLE[(number + i) % len(PEOPLE)], sort_order=i)
         for i, role in enumerate(dict.fromkeys([*CREDIT_ROLES[:2], *spec["roles"]]))
     ]
     if number % 4 == 0:
