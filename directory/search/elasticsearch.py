@@ -16,10 +16,12 @@ for "visual effects"). A one-word phrase matches
 
 * its term (the stem: "animations" finds "animation", "colourist" finds
   "colorist"), like the database backend,
-* the word itself in any field, fuzzily, with the typos every part of search
-  allows (``suggestions.max_edits``: none under four letters, one up to seven,
-  two from eight, never in the first letter: "animaton", "colur grading"),
-  and its correction to a word the directory knows (``spelling``), and
+* when the directory does not know the word, its correction to a word it
+  knows (``spelling``), and the word itself in any field, fuzzily, with the
+  typos every part of search allows (``suggestions.max_edits``: none under
+  four letters, one up to seven, two from eight, never in the first letter:
+  "animaton", "colur grading"); a word it knows is not expanded to its
+  neighbours (``text_query``), and
 * any word it begins (a prefix, like the database backend: "anim"), at half
   weight so that whole words rank first.
 
@@ -62,6 +64,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Collection
 from contextlib import contextmanager
 from html import unescape
 from itertools import groupby
@@ -71,7 +74,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from directory.availability import Availability, confirmed_since
 from directory.models import client_key
 
-from . import tasks
+from . import spelling, tasks
 from .analysis import Clause, Phrase, WordMatcher, required_matches, words
 from .base import (
     FACETS,
@@ -245,7 +248,10 @@ class ElasticsearchBackend(SearchBackend):
         started = time.perf_counter()
         try:
             clauses = self.fallback.text_clauses(query.text)
-            body = self.search_body(query, clauses)
+            # The corrections the clauses were made with (once per search:
+            # ``spelling.one_search``).
+            typos = spelling.correct(query.text).words if clauses else {}
+            body = self.search_body(query, clauses, typos)
             response = self.client.search(index=self.alias, **body)
         except ENGINE_ERRORS as error:
             return self._fall_back("search", error, lambda: self.fallback.search(query))
@@ -303,10 +309,11 @@ class ElasticsearchBackend(SearchBackend):
 
     # -- query building (no server needed; tested on its own) --------------
     @staticmethod
-    def phrase_query(phrase: Phrase, prefix: bool = True) -> dict:
-        """One alternative of a clause: a word (its term, fuzzy, or a prefix) or a phrase.
+    def phrase_query(phrase: Phrase, prefix: bool = True, fuzzy: bool = False) -> dict:
+        """One alternative of a clause: a word (its term, a prefix, or fuzzy) or a phrase.
 
-        ``prefix``: whether the word may also be a word start (see ``text_query``).
+        ``prefix``: whether the word may also be a word start; ``fuzzy``:
+        whether it may also be a typo of the indexed words (see ``text_query``).
         """
         if not phrase.is_word:
             return {
@@ -327,21 +334,29 @@ class ElasticsearchBackend(SearchBackend):
                             "type": "best_fields",
                         }
                     },
-                    {
-                        "multi_match": {
-                            "query": word,
-                            "fields": list(WORD_FIELDS),
-                            # No typo under four letters, one up to seven, two
-                            # from eight (``suggestions.max_edits``): plain AUTO
-                            # gives seven letters two, so "cartoon" found "caption".
-                            "fuzziness": FUZZINESS,
-                            # Typos rarely hit the first letter; fixing it keeps
-                            # "post" from matching "most" and the expansion cheap.
-                            "prefix_length": 1,
-                            "max_expansions": 50,
-                            "type": "best_fields",
-                        }
-                    },
+                    *(
+                        [
+                            {
+                                "multi_match": {
+                                    "query": word,
+                                    "fields": list(WORD_FIELDS),
+                                    # No typo under four letters, one up to
+                                    # seven, two from eight (``suggestions.
+                                    # max_edits``): plain AUTO gives seven
+                                    # letters two, so "cartoon" found "caption".
+                                    "fuzziness": FUZZINESS,
+                                    # Typos rarely hit the first letter; fixing
+                                    # it keeps "post" from matching "most" and
+                                    # the expansion cheap.
+                                    "prefix_length": 1,
+                                    "max_expansions": 50,
+                                    "type": "best_fields",
+                                }
+                            }
+                        ]
+                        if fuzzy
+                        else []
+                    ),
                     *(
                         [
                             # A word start finds the word ("anim"): a plain
@@ -357,13 +372,26 @@ class ElasticsearchBackend(SearchBackend):
             }
         }
 
-    def text_query(self, clauses: list[Clause], relaxed: bool = False) -> dict:
+    def text_query(
+        self, clauses: list[Clause], relaxed: bool = False, typos: Collection[str] = ()
+    ) -> dict:
         """Enough clauses must match (``analysis.required_matches``); within one, any phrase.
 
         Matching more clauses scores more; the words together as a phrase
         score more still. Only words of 3+ letters and the query's last word
         (still being typed) are also tried as word starts: short prefixes
         expand to most of the index for little gain.
+
+        Only the words in ``typos`` are also matched fuzzily: those the
+        directory does not know, corrected by ``spelling`` to a word a typo
+        away (``spelling.Correction.words``), as the database backend
+        corrects them. A word the directory knows is what the commissioner
+        meant: expanding it to every indexed word a typo or two away cost
+        half the engine's time of a broad search at 100,000 companies
+        (issue 14, speed), since the word itself is among its expansions
+        and every company using it was matched again in three more fields,
+        and it found near-homonyms ("projection" found "production"; see
+        docs/benchmarks.md, 2026-12-07).
         """
         if not clauses:
             return {"match_all": {}}
@@ -371,7 +399,11 @@ class ElasticsearchBackend(SearchBackend):
         for position, clause in enumerate(clauses):
             last = position == len(clauses) - 1
             alternatives = [
-                self.phrase_query(p, prefix=last or len(p.words[0]) >= MIN_PREFIX_LETTERS)
+                self.phrase_query(
+                    p,
+                    prefix=last or len(p.words[0]) >= MIN_PREFIX_LETTERS,
+                    fuzzy=p.is_word and p.words[0] in typos,
+                )
                 for p in clause
             ]
             should.append(
@@ -561,8 +593,13 @@ class ElasticsearchBackend(SearchBackend):
                     counts[param] = {b["key"]: b["doc_count"] for b in terms["buckets"]}
         return counts
 
-    def search_body(self, query: SearchQuery, clauses: list[Clause]) -> dict:
-        """The whole request for one search: hits, every facet's counts, highlights."""
+    def search_body(
+        self, query: SearchQuery, clauses: list[Clause], typos: Collection[str] = ()
+    ) -> dict:
+        """The whole request for one search: hits, every facet's counts, highlights.
+
+        ``typos``: the query's words to match fuzzily (``text_query``).
+        """
         filters = []
         if query.near is not None and query.radius_miles:
             filters.append(
@@ -580,7 +617,7 @@ class ElasticsearchBackend(SearchBackend):
         if query.available_by is not None:  # the same
             filters.append(self.available_by_filter(query.available_by))
         sort = self.sort_clause(query, ranked_by_text=bool(clauses))
-        text = self.text_query(clauses, query.relaxed)
+        text = self.text_query(clauses, query.relaxed, typos)
         # With a centre, ranked by relevance: the boost and nearness are a
         # rescore of the best text matches (``nearby_rescore``). Sorted any
         # other way (distance, name, newest), nearness would not count.
@@ -618,11 +655,12 @@ class ElasticsearchBackend(SearchBackend):
             body["_source"] += TIE_BREAK_FIELDS
         if selected:
             body["post_filter"] = {"bool": {"filter": list(selected.values())}}
-        if clauses:
-            # Only to learn which words of the description matched (typos
-            # included): the snippet itself is made by ``results.make_highlight``
-            # for both backends alike. The whole field (no fragments), so no
-            # matched word is missed.
+        if clauses and typos:
+            # Only to learn which words of the description a typo matched
+            # (``typo_matches``): the snippet itself is made by
+            # ``results.make_highlight`` for both backends alike, and marks
+            # every other matched word itself. The whole field (no
+            # fragments), so no matched word is missed.
             body["highlight"] = {
                 "fields": {"about": {"number_of_fragments": 0}},
                 "require_field_match": False,

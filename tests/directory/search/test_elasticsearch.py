@@ -111,6 +111,20 @@ def test_typo_tolerance_does_not_match_everything(es, studios):
     assert titles(results) == {"Glaze Grade"}
 
 
+def test_a_word_the_directory_knows_is_not_taken_for_a_typo_of_another(es, studios):
+    # "projection" is two edits from "production": both are words members
+    # write, so each finds its own companies only (as on the database backend).
+    works = company("Lantern Works", strapline="Projection mapping for museums")
+    yard = company("Marl Yard", strapline="Production services for drama")
+    es.update_companies([works.pk, yard.pk])
+    es.refresh()
+    assert titles(search(es, "q=projection")) == {"Lantern Works"}
+    production = titles(search(es, "q=production"))  # the post-production skills too
+    assert "Marl Yard" in production and "Lantern Works" not in production
+    # A word nobody writes is still a typo: "projecton" finds the projection.
+    assert titles(search(es, "q=projecton")) == {"Lantern Works"}
+
+
 def test_a_word_the_query_only_begins_matches_too(es, studios):
     assert "Glaze Grade" in titles(search(es, "q=grad"))
 

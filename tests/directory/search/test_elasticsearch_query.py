@@ -18,7 +18,7 @@ backend = ElasticsearchBackend(url="http://127.0.0.1:9", index_prefix="unit")
 def test_every_clause_must_match_and_synonyms_are_alternatives():
     colour = [Phrase.of(["colour"])]
     vfx = [Phrase.of(["vfx"]), Phrase.of(["visual", "effects"])]
-    query = backend.text_query([colour, vfx])
+    query = backend.text_query([colour, vfx], typos={"colour"})
     (words,) = query["bool"]["must"]
     # Two words: both must match.
     assert words["bool"]["minimum_should_match"] == 2
@@ -47,6 +47,40 @@ def test_every_clause_must_match_and_synonyms_are_alternatives():
             "fields": ["title_terms^3", "keyword_terms^2", "body_terms"],
         }
     }
+
+
+def test_only_the_words_the_directory_does_not_know_are_matched_fuzzily():
+    clauses = [
+        [Phrase.of(["animaton"]), Phrase.of(["animation"])],  # a typo and its correction
+        [Phrase.of(["studio"])],
+    ]
+    query = backend.text_query(clauses, typos={"animaton"})
+    fuzzy = [
+        node["multi_match"]["query"]
+        for node in _nodes(query)
+        if "multi_match" in node and "fuzziness" in node["multi_match"]
+    ]
+    assert fuzzy == ["animaton"]
+    assert "fuzziness" not in str(backend.text_query(clauses))
+
+
+def test_the_description_is_highlighted_only_to_find_what_a_typo_matched():
+    clauses = [[Phrase.of(["animaton"]), Phrase.of(["animation"])]]
+    with_typo = backend.search_body(SearchQuery(), clauses, typos={"animaton"})
+    assert with_typo["highlight"]["fields"] == {"about": {"number_of_fragments": 0}}
+    assert with_typo["highlight"]["encoder"] == "html"
+    # Without a typo every matched word is one the snippet's own matcher marks.
+    assert "highlight" not in backend.search_body(SearchQuery(), [[Phrase.of(["animation"])]])
+
+
+def _nodes(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
 
 
 def test_long_queries_need_most_words_and_reward_the_phrase():
@@ -109,7 +143,6 @@ def test_near_filters_the_query_itself_and_sorts_by_distance():
     assert geo["geo_distance"]["distance"] == "10mi"
     assert body["sort"][0]["_geo_distance"]["unit"] == "mi"
     assert body["from"] == 5 and body["size"] == 5
-    assert body["highlight"]["encoder"] == "html"
 
 
 @pytest.mark.parametrize(
