@@ -138,10 +138,15 @@ def related_companies(company, skills) -> list:
     company changes (its skills or listing can change the answer); each
     member with its place and logo is kept under its own token
     (``company_summaries``), so a member's publish costs the next profile
-    one small query, not the members.
+    one small query, not the members, and a taxonomy edit none.
     The skills are in the name, so a preview's draft skills get their own
-    answer. Each carries ``shared_skills``; their logos' renditions are read
-    at once.
+    answer, and a taxonomy edit needs no token of its own: the counts are
+    of these skills only, so a rename changes none and deleting another
+    skill (its links to companies go with it) none either, while deleting
+    one of these changes ``skills`` (the profile's own rows are kept under
+    the taxonomy epoch, and a draft's are read from the rows that exist)
+    and so the name. Each carries ``shared_skills``; their logos'
+    renditions are read at once.
     """
     skill_ids = [skill.pk for skill in skills]
     if not skill_ids:

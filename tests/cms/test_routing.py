@@ -17,7 +17,7 @@ import pytest
 
 from cms import routing
 from cms.models import NewsPage, NewsPageFeature
-from cms.page_cache import ROWS_KEY, first_live, shared_token
+from cms.page_cache import ROWS_KEY, TAXONOMY_KEY, first_live, shared_token
 from directory.models import (
     CompanyCredit,
     CompanyPage,
@@ -140,6 +140,25 @@ def test_a_taxonomy_or_image_change_reloads_the_rows_that_come_with_a_page():
     place.name = "Leek, Staffordshire"
     place.save()
     assert found(path).place.name == "Leek, Staffordshire"
+
+
+def test_a_taxonomy_edit_reloads_only_the_pages_whose_type_joins_a_taxonomy():
+    """CompanyPage joins its place when routed; a standard page joins none."""
+    home_page()
+    directory_index().save_revision().publish()
+    studio = company("Kiln Animation", skills=["Stop motion"])
+    f.standard_page("About", slug="about")
+    for _ in range(3):
+        found(studio.url), found("/about/")
+    assert routing_queries(studio.url) == [] and routing_queries("/about/") == []
+
+    skill = Skill.objects.get(name="Stop motion")
+    skill.name = "Stop-frame animation"
+    skill.save()
+    assert routing_queries("/about/") == []  # kept, as before the edit
+    (reloaded,) = routing_queries(studio.url)
+    assert '"directory_place"' in reloaded  # the page with its place, in one query
+    assert routing_queries(studio.url) == []
 
 
 def test_a_renamed_home_page_comes_with_its_site_at_once():
@@ -482,7 +501,8 @@ def test_a_profile_after_a_publish_elsewhere_runs_no_query_and_follows_its_membe
 
 
 def test_a_release_forgets_what_the_cache_kept():
-    """Data migrations change rows without signals: migrate replaces the rows epoch."""
-    before = shared_token(ROWS_KEY)
+    """Data migrations change rows without signals: migrate replaces both row epochs."""
+    before = shared_token(ROWS_KEY), shared_token(TAXONOMY_KEY)
     call_command("migrate", verbosity=0)
-    assert shared_token(ROWS_KEY) != before
+    after = shared_token(ROWS_KEY), shared_token(TAXONOMY_KEY)
+    assert after[0] != before[0] and after[1] != before[1]
