@@ -49,7 +49,8 @@ sectors, places...), and not the rows epoch, so an editor's rename of a
 skill does not forget every card the directory keeps. A value that embeds
 taxonomy rows therefore either is kept under the taxonomy epoch as well
 (``cms.routing``: the routes of page types that join a taxonomy, and a
-routed page's own rows), or under the generation (``kept``), or swaps the
+routed page's own links to taxonomy rows), or under the generation
+(``kept``: a project's relations, the cluster's figures), or swaps the
 rows it embeds for the current ones each time it is read (cards,
 summaries and a company's projects:
 ``directory.models.with_current_taxonomy``). Replacing either epoch

@@ -381,20 +381,23 @@ def kept_for_routed_page(request, page: Page, name: str, build):
     return kept(f"page:{page.pk}:{name}", build)
 
 
-def kept_for_page_content(request, page: Page, name: str, build):
+def kept_for_page_content(request, page: Page, name: str, build, *, taxonomy: bool = False):
     """``build()`` for the routed live ``page``, kept until that page or a shown row changes.
 
     Unlike :func:`kept_for_routed_page`, a publish of another page does not
     replace it: ``build`` must read only the page's own fields and inline
     rows and the rows pages show that ``cms.page_cache.invalidate_on`` and
     ``invalidate_on_taxonomy`` follow (images, taxonomies), never another
-    page. Kept under the page's own token, the rows epoch and the taxonomy
-    epoch, read before ``build`` runs: a page's own skills with their
-    groups are a few rows, cheaper rebuilt after a taxonomy edit than
-    swapped (``directory.models.with_current_taxonomy``).
+    page. Kept under the page's own token and the rows epoch, read before
+    ``build`` runs; with ``taxonomy=True`` (``build`` reads taxonomy rows:
+    a company's skills with their groups) under the taxonomy epoch too, a
+    few rows cheaper rebuilt after a taxonomy edit than swapped
+    (``directory.models.with_current_taxonomy``).
     """
     route = getattr(request, "_wagtail_route_for_request", None)
     if route is None or route.page is not page or getattr(request, "is_preview", False):
         return build()
-    token_keys = [_page_token_key(page.path), ROWS_KEY, TAXONOMY_KEY]
+    token_keys = [_page_token_key(page.path), ROWS_KEY]
+    if taxonomy:
+        token_keys.append(TAXONOMY_KEY)
     return kept_under(f"cms:routing:content:{page.pk}:{name}", token_keys, build, TIMEOUT)

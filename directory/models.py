@@ -473,25 +473,31 @@ def company_summaries(ids) -> dict[int, CompanyPage]:
 CURRENT_TAXONOMY_FIELDS = {"place": Place, "skills": Skill, "sectors": Sector}
 
 
-def current_taxonomy() -> dict[str, dict[int, models.Model]]:
-    """Every place, skill and sector by id (``{"place": ..., "skills": ..., "sectors": ...}``).
+def current_taxonomy() -> dict[str, tuple[list[str], dict[int, tuple]]]:
+    """Every place, skill and sector: ``{"place": (field names, {id: values}), ...}``.
 
-    Each map is in its model's default order as the database gives it (a
-    skill by its group, then its own order and name), the order a card's
-    prefetched rows come in. Kept under the taxonomy epoch alone
+    Each ``{id: values}`` is in its model's default order as the database
+    gives it (a skill by its group, then its own order and name), the order
+    a card's prefetched rows come in; the values are those of the named
+    fields (the skills' without their groups, as on a card). Plain values,
+    not instances: every uncached page with cards reads the map, and most
+    of its rows are not on the page; values unpickle in a fifth of the time
+    and compare with a kept row's without making one
+    (``with_current_taxonomy``). Kept under the taxonomy epoch alone
     (``cms.page_cache.TAXONOMY_KEY``), which any save or delete of a
-    taxonomy row replaces: three queries to build, a few hundred short rows
-    to read. The skills come without their groups, as on a card.
+    taxonomy row replaces: three queries.
     """
 
     def build():
-        return {
-            name: {row.pk: row for row in model._default_manager.all()}
-            for name, model in CURRENT_TAXONOMY_FIELDS.items()
-        }
+        current = {}
+        for name, model in CURRENT_TAXONOMY_FIELDS.items():
+            fields = [field.attname for field in model._meta.concrete_fields]
+            rows = model._default_manager.values_list(*fields)
+            current[name] = (fields, {values[0]: values for values in rows})
+        return current
 
     # A new name whenever the value's shape changes (kept_under).
-    return kept_under("directory:current-taxonomy:place-skills-sectors", [TAXONOMY_KEY], build)
+    return kept_under("directory:current-taxonomy:field-values", [TAXONOMY_KEY], build)
 
 
 def with_current_taxonomy(instances) -> None:
@@ -502,30 +508,67 @@ def with_current_taxonomy(instances) -> None:
     has one) becomes the current row, or ``None`` if the row is gone (its
     delete set the company's ``place`` to null in SQL, without a signal),
     and its prefetched ``skills`` and ``sectors`` the current rows, without
-    those deleted since (their links went with them), in the database's
-    order (``current_taxonomy``), as a fresh query would give them. Never a
-    query once the map is kept; a relation not prefetched is left alone.
+    those deleted since (their links went with them), ranked as the map's
+    query ranked them (``current_taxonomy``: the database's order, as a
+    fresh query gives them, on SQLite and PostgreSQL alike). Never a query
+    once the map is kept; a relation not prefetched is left alone. A kept
+    row with the current values stays as it is (the common case: nothing is
+    made); a changed one is made once per call, shared by every instance
+    that embeds it.
     """
     instances = list(instances)
     if not instances:
         return
-    current = current_taxonomy()
-    ranks = {
-        name: {pk: rank for rank, pk in enumerate(rows)}
-        for name, rows in current.items()
-        if name != "place"
-    }
+    current = _CurrentRows(current_taxonomy())
     for instance in instances:
         for name, attname, many in _taxonomy_fields(type(instance)):
-            rows = current[name]
             if many:
                 kept = _prefetched(instance, name)
                 if kept is not None:
-                    fresh = sorted((row.pk for row in kept if row.pk in rows), key=ranks[name].get)
-                    _set_prefetched(instance, name, [rows[pk] for pk in fresh])
+                    _set_prefetched(instance, name, current.ranked(name, kept))
             elif (pk := getattr(instance, attname)) is not None:
-                setattr(instance, name, rows.get(pk))
-                instance.__dict__.pop("coordinates", None)  # CompanyPage's, from its place
+                kept = instance._state.fields_cache.get(name)
+                place = current.row(name, pk, kept)
+                if place is None or place is not kept:
+                    setattr(instance, name, place)
+                    instance.__dict__.pop("coordinates", None)  # CompanyPage's, from its place
+
+
+class _CurrentRows:
+    """``current_taxonomy()``'s rows as instances: a kept one while it is current, else made."""
+
+    def __init__(self, current):
+        self.current = current
+        self.made: dict[tuple[str, int], models.Model | None] = {}
+        self.ranks: dict[str, dict[int, int]] = {}
+
+    def row(self, name: str, pk: int, kept: models.Model | None = None) -> models.Model | None:
+        """The current row ``pk`` of ``name``: ``kept`` if it has the current values, ``None``
+        if the row is gone; else one instance made for the whole call."""
+        fields, rows = self.current[name]
+        values = rows.get(pk)
+        if values is None:
+            return None
+        if kept is not None and _values(kept, fields) == values:
+            return kept  # the common case: nothing to make
+        if (name, pk) not in self.made:
+            model = CURRENT_TAXONOMY_FIELDS[name]
+            self.made[name, pk] = model.from_db(model._default_manager.db, fields, values)
+        return self.made[name, pk]
+
+    def ranked(self, name: str, kept: list[models.Model]) -> list[models.Model]:
+        """The current rows of ``kept`` that still exist, in the map's order."""
+        if name not in self.ranks:
+            self.ranks[name] = {pk: rank for rank, pk in enumerate(self.current[name][1])}
+        rank = self.ranks[name]
+        existing = sorted((row for row in kept if row.pk in rank), key=lambda row: rank[row.pk])
+        return [self.row(name, row.pk, row) for row in existing]
+
+
+def _values(instance, fields: list[str]) -> tuple:
+    """``instance``'s values of ``fields`` as loaded (a deferred one reads as missing)."""
+    loaded = instance.__dict__
+    return tuple(loaded.get(field, _values) for field in fields)
 
 
 @functools.cache

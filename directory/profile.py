@@ -41,11 +41,19 @@ def profile_context(company, request) -> dict:
 
     The company's own rows are kept until its published page or a row they
     show changes (``cms.routing.kept_for_page_content``), not by another
-    page's publish; a preview reads them afresh.
+    page's publish; a preview reads them afresh. Its skills and sectors
+    apart, under the taxonomy epoch too: a taxonomy edit rebuilds them
+    alone, not the credits and gallery.
     """
     if request.method == "GET":
         profile_shown(request, company)
-    rows = kept_for_page_content(request, company, "profile", lambda: _own_rows(company))
+    # A new name whenever a value's shape changes (cms.page_cache.kept_under).
+    rows = {
+        **kept_for_page_content(
+            request, company, "profile-terms", lambda: _own_terms(company), taxonomy=True
+        ),
+        **kept_for_page_content(request, company, "profile-work", lambda: _own_work(company)),
+    }
     link_productions(rows["credits"])
     skills = rows["skills"]
     contact = visible_contact(company, request.user)
@@ -58,12 +66,18 @@ def profile_context(company, request) -> dict:
     }
 
 
-def _own_rows(company) -> dict:
-    """What the profile shows of the company's own rows: nothing here reads another page."""
-    gallery = company.gallery_images.select_related("image")
+def _own_terms(company) -> dict:
+    """The company's skills (with their groups) and sectors: its links to taxonomy rows."""
     return {
         "skills": list(company.skills.select_related("group")),
         "sectors": list(company.sectors.all()),
+    }
+
+
+def _own_work(company) -> dict:
+    """Its credits and gallery: nothing here reads another page, nor a taxonomy row."""
+    gallery = company.gallery_images.select_related("image")
+    return {
         "credits": list(company.credits.select_related("work")),
         "gallery": list(gallery.prefetch_related(*image_prefetch("image"))),
     }
