@@ -52,7 +52,7 @@ taxonomy rows therefore either is kept under the taxonomy epoch as well
 routed page's own links to taxonomy rows), or under the generation
 (``kept``: a project's relations, the cluster's figures), or swaps the
 rows it embeds for the current ones each time it is read (cards,
-summaries and a company's projects:
+summaries, a company's projects, a routed company's place:
 ``directory.models.with_current_taxonomy``). Replacing either epoch
 replaces the generation too, so no whole page outlives a change of either.
 Taxonomy rows changed without signals (a bulk load, a data migration: see

@@ -33,12 +33,14 @@ are the ones it was kept under, each read before the page was loaded:
   (a slug changed: its descendants' paths are rewritten in SQL, unsaved);
 * the *rows epoch* (``cms.page_cache.ROWS_KEY``), replaced by every change
   of the rows pages show (images, sites, tags...);
-* for a page type whose ``route_select_related`` joins a taxonomy (a
-  company's place), the *taxonomy epoch* too (``cms.page_cache.TAXONOMY_KEY``),
-  replaced by every save or delete of a taxonomy row: a rename of a skill
-  reloads the companies' pages (one query each, on their next view), not
-  every page. Joining the place once per taxonomy edit is cheaper than
-  reading it in its own query on every view, as dropping the join would.
+* for a page type whose ``route_select_related`` joins a taxonomy, the
+  *taxonomy epoch* too (``cms.page_cache.TAXONOMY_KEY``), replaced by every
+  save or delete of a taxonomy row: such a page is loaded again (one query)
+  on its next view after a rename, other pages are not. None joins one
+  today: a company's profile takes its place from the kept map of current
+  taxonomy rows instead (``directory.models.with_current_taxonomy``), which
+  costs no query after a taxonomy edit, where the join cost one per
+  company and not joining it at all one per view.
 
 Otherwise the page is loaded by id (one query, and one for a changed
 parent) and used only while it exists and its ``url_path`` is still the

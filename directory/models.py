@@ -504,9 +504,11 @@ def with_current_taxonomy(instances) -> None:
     """Swap the taxonomy rows each of ``instances`` embeds for the current ones, in place.
 
     For kept values whose tokens a taxonomy edit does not replace (company
-    cards and summaries, a company's projects): each one's ``place`` (if it
-    has one) becomes the current row, or ``None`` if the row is gone (its
-    delete set the company's ``place`` to null in SQL, without a signal),
+    cards and summaries, a company's projects), and the routed company
+    page, which is kept without its place (``route_select_related``):
+    each one's ``place`` (if it has one) becomes the current row, or
+    ``None`` if the row is gone (its delete set the company's ``place`` to
+    null in SQL, without a signal),
     and its prefetched ``skills`` and ``sectors`` the current rows, without
     those deleted since (their links went with them), ranked as the map's
     query ranked them (``current_taxonomy``: the database's order, as a
@@ -804,8 +806,11 @@ class CompanyPage(CachedPrivacyMixin, RoutablePageMixin, Page):
 
     parent_page_types = ["directory.DirectoryIndexPage"]
     subpage_types = []
-    # Joined when the page is routed (cms.routing): what the profile's header shows.
-    route_select_related = ("logo", "place")
+    # Joined when the page is routed (cms.routing): the logo its header shows.
+    # Not its place: the profile takes it from the kept map of current
+    # taxonomy rows (``directory.profile.profile_context``), so a taxonomy
+    # edit reloads no company's route, and no view asks for the place.
+    route_select_related = ("logo",)
 
     class Meta:
         verbose_name = "company"

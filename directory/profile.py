@@ -29,7 +29,7 @@ from cms.structured_data import json_ld, schema
 from .contact_privacy import visible_contact
 from .emails import send_enquiry
 from .forms import EnquiryForm
-from .models import ProductionIndexPage, company_summaries
+from .models import ProductionIndexPage, company_summaries, with_current_taxonomy
 from .shown import profile_shown
 
 RELATED_LIMIT = 4
@@ -47,6 +47,9 @@ def profile_context(company, request) -> dict:
     """
     if request.method == "GET":
         profile_shown(request, company)
+    # Its place (the header, the JSON-LD) from the current taxonomy rows:
+    # the routed page does not join it (CompanyPage.route_select_related).
+    with_current_taxonomy([company])
     # A new name whenever a value's shape changes (cms.page_cache.kept_under).
     rows = {
         **kept_for_page_content(

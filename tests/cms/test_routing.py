@@ -4,6 +4,8 @@ Run on the real Redis (``redis_cache``), as production routes: every change
 to the tree must be routed at once, by the next request.
 """
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 from django.core.management import call_command
@@ -142,22 +144,33 @@ def test_a_taxonomy_or_image_change_reloads_the_rows_that_come_with_a_page():
     assert found(path).place.name == "Leek, Staffordshire"
 
 
-def test_a_taxonomy_edit_reloads_only_the_pages_whose_type_joins_a_taxonomy():
-    """CompanyPage joins its place when routed; a standard page joins none."""
+def test_a_taxonomy_edit_reloads_only_the_pages_whose_type_joins_a_taxonomy(monkeypatch):
     home_page()
     directory_index().save_revision().publish()
     studio = company("Kiln Animation", skills=["Stop motion"])
     f.standard_page("About", slug="about")
+
+    def rename_a_skill():
+        skill = Skill.objects.get(slug="stop-motion")
+        skill.name = f"{skill.name}!"
+        skill.save()
+
     for _ in range(3):
         found(studio.url), found("/about/")
+    # A company's route joins no taxonomy (its profile swaps its place in).
+    rename_a_skill()
     assert routing_queries(studio.url) == [] and routing_queries("/about/") == []
 
-    skill = Skill.objects.get(name="Stop motion")
-    skill.name = "Stop-frame animation"
-    skill.save()
-    assert routing_queries("/about/") == []  # kept, as before the edit
+    # A page type that joins one is loaded again, with it, in one query.
+    monkeypatch.setattr(CompanyPage, "route_select_related", ("logo", "place"))
+    uncached = routing._joins_taxonomy.__wrapped__  # answered once per page type
+    monkeypatch.setattr(routing, "_joins_taxonomy", functools.cache(uncached))
+    found(studio.url)
+    assert routing_queries(studio.url) == []
+    rename_a_skill()
+    assert routing_queries("/about/") == []
     (reloaded,) = routing_queries(studio.url)
-    assert '"directory_place"' in reloaded  # the page with its place, in one query
+    assert '"directory_place"' in reloaded
     assert routing_queries(studio.url) == []
 
 
