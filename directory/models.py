@@ -471,33 +471,37 @@ def company_summaries(ids) -> dict[int, CompanyPage]:
 # The relations ``with_current_taxonomy`` swaps, by field name: a foreign key
 # or a prefetched many-to-many to one of these models.
 CURRENT_TAXONOMY_FIELDS = {"place": Place, "skills": Skill, "sectors": Sector}
+# What ``current_taxonomy`` keeps: those, and the skill groups the search
+# facets label (``directory.search.results.FacetTerms``).
+CURRENT_TAXONOMY_MODELS = (Place, Skill, Sector, SkillGroup)
 
 
 def current_taxonomy() -> dict[str, tuple[list[str], dict[int, tuple]]]:
-    """Every place, skill and sector: ``{"place": (field names, {id: values}), ...}``.
+    """Every place, skill, sector and skill group: ``{label: (field names, {id: values})}``.
 
-    Each ``{id: values}`` is in its model's default order as the database
-    gives it (a skill by its group, then its own order and name), the order
-    a card's prefetched rows come in; the values are those of the named
-    fields (the skills' without their groups, as on a card). Plain values,
-    not instances: every uncached page with cards reads the map, and most
-    of its rows are not on the page; values unpickle in a fifth of the time
-    and compare with a kept row's without making one
-    (``with_current_taxonomy``). Kept under the taxonomy epoch alone
-    (``cms.page_cache.TAXONOMY_KEY``), which any save or delete of a
-    taxonomy row replaces: three queries.
+    By model label (``"directory.place"``). Each ``{id: values}`` is in its
+    model's default order as the database gives it (a skill by its group,
+    then its own order and name), the order a card's prefetched rows come
+    in; the values are those of the named fields (the skills' without their
+    groups, as on a card). Plain values, not instances: every uncached page
+    with cards reads the map, and most of its rows are not on the page;
+    values unpickle in a fifth of the time and compare with a kept row's
+    without making one (``with_current_taxonomy``). Kept under the taxonomy
+    epoch alone (``cms.page_cache.TAXONOMY_KEY``), which any save or delete
+    of a taxonomy row replaces: four queries, and the search facets' labels
+    are made from it too.
     """
 
     def build():
         current = {}
-        for name, model in CURRENT_TAXONOMY_FIELDS.items():
+        for model in CURRENT_TAXONOMY_MODELS:
             fields = [field.attname for field in model._meta.concrete_fields]
             rows = model._default_manager.values_list(*fields)
-            current[name] = (fields, {values[0]: values for values in rows})
+            current[model._meta.label_lower] = (fields, {values[0]: values for values in rows})
         return current
 
     # A new name whenever the value's shape changes (kept_under).
-    return kept_under("directory:current-taxonomy:field-values", [TAXONOMY_KEY], build)
+    return kept_under("directory:current-taxonomy:by-model", [TAXONOMY_KEY], build)
 
 
 def with_current_taxonomy(instances) -> None:
@@ -545,23 +549,24 @@ class _CurrentRows:
         self.ranks: dict[str, dict[int, int]] = {}
 
     def row(self, name: str, pk: int, kept: models.Model | None = None) -> models.Model | None:
-        """The current row ``pk`` of ``name``: ``kept`` if it has the current values, ``None``
-        if the row is gone; else one instance made for the whole call."""
-        fields, rows = self.current[name]
+        """The current row ``pk`` of relation ``name``: ``kept`` if it has the current values,
+        ``None`` if the row is gone; else one instance made for the whole call."""
+        model = CURRENT_TAXONOMY_FIELDS[name]
+        fields, rows = self.current[model._meta.label_lower]
         values = rows.get(pk)
         if values is None:
             return None
         if kept is not None and _values(kept, fields) == values:
             return kept  # the common case: nothing to make
         if (name, pk) not in self.made:
-            model = CURRENT_TAXONOMY_FIELDS[name]
             self.made[name, pk] = model.from_db(model._default_manager.db, fields, values)
         return self.made[name, pk]
 
     def ranked(self, name: str, kept: list[models.Model]) -> list[models.Model]:
         """The current rows of ``kept`` that still exist, in the map's order."""
         if name not in self.ranks:
-            self.ranks[name] = {pk: rank for rank, pk in enumerate(self.current[name][1])}
+            rows = self.current[CURRENT_TAXONOMY_FIELDS[name]._meta.label_lower][1]
+            self.ranks[name] = {pk: rank for rank, pk in enumerate(rows)}
         rank = self.ranks[name]
         existing = sorted((row for row in kept if row.pk in rank), key=lambda row: rank[row.pk])
         return [self.row(name, row.pk, row) for row in existing]
