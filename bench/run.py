@@ -168,9 +168,9 @@ def child(size: int, repeat: int, only: set[str] | None = None, reuse_index=Fals
 
     def unkept():
         # Every sample loads its hits: the cards kept for an earlier search
-        # (directory.models.company_cards) are forgotten as a taxonomy change
-        # forgets them, so a repeated query measures the search and its
-        # hydration, not the cache.
+        # (directory.models.company_cards) are forgotten as an image change
+        # forgets them (the rows epoch), so a repeated query measures the
+        # search and its hydration, not the cache.
         replace_token(ROWS_KEY)
 
     backends = backend_configs(os.environ.get("ELASTICSEARCH_URL"), index_prefix(size), only)

@@ -20,5 +20,8 @@ class CmsConfig(AppConfig):
         # A release's data migrations change rows without signals: whatever
         # the cache kept from before (pages, routes, kept rows) is forgotten.
         post_migrate.connect(page_cache.rows_changed, sender=self, dispatch_uid="cms-migrated")
+        post_migrate.connect(
+            page_cache.taxonomy_changed, sender=self, dispatch_uid="cms-taxonomy-migrated"
+        )
         post_migrate.connect(routing.forget_sites, sender=self, dispatch_uid="cms-sites-migrated")
         page_cache.register_query_normaliser(NewsIndexPage, NewsIndexPage.normalised_query)

@@ -25,8 +25,9 @@ path needs is learnt on the first miss and kept beside the entries (the
 
 **Invalidation** is one write: every key includes a *generation*, a random
 token replaced on any change that can alter a page (publish, unpublish, move,
-delete, privacy, sites, site settings, images, taxonomies registered with
-``invalidate_on``). Old entries are never read again and expire by
+delete, privacy, sites, site settings, images, the rows registered with
+``invalidate_on`` and the taxonomies registered with
+``invalidate_on_taxonomy``). Old entries are never read again and expire by
 themselves. The generation is replaced at once and again when the
 transaction commits, as the frame cache does (``cms.frame``): a request in
 between may have cached the old page.
@@ -39,6 +40,24 @@ and rows epochs (``kept_for_types``: the first live index of a type,
 ``first_live``); one value per listed page under that page's own token
 (``kept_per_page``: a company's card); routes and a routed page's own rows
 (``cms.routing``).
+
+**Two epochs for the rows pages show.** The *rows epoch* (``ROWS_KEY``) is
+replaced by a change of the rows ``invalidate_on`` follows (images, sites,
+settings, tags, embeds...); the *taxonomy epoch* (``TAXONOMY_KEY``) by a
+save or delete of a taxonomy row (``invalidate_on_taxonomy``: skills,
+sectors, places...), and not the rows epoch, so an editor's rename of a
+skill does not forget every card the directory keeps. A value that embeds
+taxonomy rows therefore either is kept under the taxonomy epoch as well
+(``cms.routing``: the routes of page types that join a taxonomy, and a
+routed page's own links to taxonomy rows), or under the generation
+(``kept``: a project's relations, the cluster's figures), or swaps the
+rows it embeds for the current ones each time it is read (cards,
+summaries, a company's projects, a routed company's place:
+``directory.models.with_current_taxonomy``). Replacing either epoch
+replaces the generation too, so no whole page outlives a change of either.
+Taxonomy rows changed without signals (a bulk load, a data migration: see
+``cms.apps``) must call :func:`taxonomy_changed`, or the swap would drop
+rows it has not heard of.
 
 **Replays.** What a view does besides rendering, and must do for every
 visitor (cluster insight counts each search and profile view), would be
@@ -231,6 +250,12 @@ def kept_for_types(name: str, build: Callable[[], object], *models, timeout=KEPT
     first visitor after a news article's publish does not rebuild a
     profile's projects. The tokens are read before ``build`` runs. ``name``
     must say everything else the value depends on (ids, limits).
+
+    Not under the taxonomy epoch: a value that shows taxonomy rows swaps
+    them for the current ones after reading (a company's projects' sectors:
+    ``directory.models.with_current_taxonomy``), and one computed from
+    pages' links to them must say in ``name`` what a taxonomy delete can
+    change (the related members' ranking names the skills it counts).
     """
     token_keys = [*(type_key(model) for model in models), TREE_KEY, ROWS_KEY]
     return kept_under(f"cms:kept-types:{name}", token_keys, build, timeout)
@@ -257,6 +282,12 @@ def kept_per_page(
     inline rows, and the rows ``invalidate_on`` follows. Two cache reads
     (the tokens, then the values) and one write for what was built, whatever
     the number of ids.
+
+    Not under the taxonomy epoch: twenty cards rebuilt after every rename
+    of a skill is what a directory page would pay for it. A value that
+    embeds taxonomy rows (a card's place, skills and sectors) must swap
+    them for the current ones after reading
+    (``directory.models.with_current_taxonomy``).
     """
     ids = list(dict.fromkeys(ids))
     if not ids:
@@ -294,10 +325,16 @@ def invalidate(**kwargs) -> None:
 
 
 # Replaced, with the generation, by every change of a row that pages show
-# beside their own fields (``invalidate_on``: taxonomies, images, sites...) but
+# beside their own fields (``invalidate_on``: images, sites, tags...) but
 # not by a page's own publish: what a page keeps of its own content alone
 # (``cms.routing``) is kept under it and the page's own token.
 ROWS_KEY = "cms:page-cache:rows"
+# Replaced, with the generation, by every save or delete of a taxonomy row
+# (``invalidate_on_taxonomy``) instead of the rows epoch: see the module's
+# docstring, *Two epochs*.
+TAXONOMY_KEY = "cms:page-cache:taxonomy"
+
+_taxonomy_models: set[type] = set()
 
 
 def rows_changed(**kwargs) -> None:
@@ -306,12 +343,48 @@ def rows_changed(**kwargs) -> None:
     replace_token_now_and_on_commit(ROWS_KEY)
 
 
+def taxonomy_changed(**kwargs) -> None:
+    """A taxonomy row changed: every cached page goes, and what is kept under the taxonomy epoch.
+
+    Not the rows epoch: kept cards stay, and swap their taxonomy rows for
+    the current ones when read (``directory.models.with_current_taxonomy``).
+    Rows changed without signals (a bulk load, a data migration) must call
+    this too.
+    """
+    invalidate()
+    replace_token_now_and_on_commit(TAXONOMY_KEY)
+
+
 def invalidate_on(*models) -> None:
-    """Any save or delete of one of ``models`` (taxonomies, settings) forgets every cached page."""
+    """Any save or delete of one of ``models`` (images, settings) forgets every cached page.
+
+    And replaces the rows epoch. For taxonomies, :func:`invalidate_on_taxonomy`.
+    """
     for model in models:
         uid = f"{model._meta.label}"
         post_save.connect(rows_changed, sender=model, dispatch_uid=f"page-cache-save-{uid}")
         post_delete.connect(rows_changed, sender=model, dispatch_uid=f"page-cache-delete-{uid}")
+
+
+def invalidate_on_taxonomy(*models) -> None:
+    """Any save or delete of one of ``models`` forgets every cached page and the taxonomy epoch.
+
+    For the terms pages are described by (skills, sectors, places): many
+    kept values show them, so they follow the taxonomy epoch, not the rows
+    epoch (the module's docstring, *Two epochs*). ``cms.routing`` also
+    keeps a routed page under it when its type joins one of ``models``
+    (``route_select_related``).
+    """
+    for model in models:
+        _taxonomy_models.add(model)
+        uid = f"{model._meta.label}"
+        post_save.connect(taxonomy_changed, sender=model, dispatch_uid=f"page-cache-save-{uid}")
+        post_delete.connect(taxonomy_changed, sender=model, dispatch_uid=f"page-cache-delete-{uid}")
+
+
+def is_taxonomy(model) -> bool:
+    """Whether ``model``'s rows follow the taxonomy epoch (``invalidate_on_taxonomy``)."""
+    return model in _taxonomy_models
 
 
 def _page_saved(sender, instance, update_fields=None, **kwargs) -> None:

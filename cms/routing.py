@@ -32,7 +32,15 @@ are the ones it was kept under, each read before the page was loaded:
 * the *tree epoch*, replaced by every move, delete and change of a URL path
   (a slug changed: its descendants' paths are rewritten in SQL, unsaved);
 * the *rows epoch* (``cms.page_cache.ROWS_KEY``), replaced by every change
-  of the rows pages show (images, taxonomies, sites).
+  of the rows pages show (images, sites, tags...);
+* for a page type whose ``route_select_related`` joins a taxonomy, the
+  *taxonomy epoch* too (``cms.page_cache.TAXONOMY_KEY``), replaced by every
+  save or delete of a taxonomy row: such a page is loaded again (one query)
+  on its next view after a rename, other pages are not. None joins one
+  today: a company's profile takes its place from the kept map of current
+  taxonomy rows instead (``directory.models.with_current_taxonomy``), which
+  costs no query after a taxonomy edit, where the join cost one per
+  company and not joining it at all one per view.
 
 Otherwise the page is loaded by id (one query, and one for a changed
 parent) and used only while it exists and its ``url_path`` is still the
@@ -51,6 +59,7 @@ only for a route that ended at a page whose path is the one asked for.
 from __future__ import annotations
 
 import copy
+import functools
 
 from django.apps import apps
 from django.conf import settings
@@ -67,7 +76,9 @@ from cms.cache import set_many_later
 from cms.page_cache import (
     DRAFT_FIELDS,
     ROWS_KEY,
+    TAXONOMY_KEY,
     TREE_KEY,
+    is_taxonomy,
     kept,
     kept_under,
     page_token_key,
@@ -231,8 +242,8 @@ def _route(request, site: Site, components: list[str]):
     keys = [_page_key(site.pk, components[:depth]) for depth in depths]
     # The epochs first, then the pages: a change after this read replaces
     # an epoch, so what is loaded below is never kept under a newer one.
-    tree, rows = shared_tokens([TREE_KEY, ROWS_KEY])
-    epochs = {"tree": tree, "rows": rows}
+    tree, rows, taxonomy = shared_tokens([TREE_KEY, ROWS_KEY, TAXONOMY_KEY])
+    epochs = {"tree": tree, "rows": rows, "taxonomy": taxonomy}
     found = cache.get_many(keys)
     for depth, key in zip(depths, keys, strict=True):
         if key in found:
@@ -258,8 +269,24 @@ def _page_tokens(*paths) -> dict[str, str]:
     return dict(zip(paths, shared_tokens([_page_token_key(path) for path in paths]), strict=True))
 
 
+def _page_model(content_type_id: int):
+    return ContentType.objects.get_for_id(content_type_id).model_class()  # no query once seen
+
+
+@functools.cache
+def _joins_taxonomy(model) -> bool:
+    """Whether ``model``'s ``route_select_related`` joins a taxonomy (``is_taxonomy``)."""
+    for path in getattr(model, "route_select_related", ()):
+        related = model
+        for name in path.split("__"):
+            related = related._meta.get_field(name).related_model
+            if is_taxonomy(related):
+                return True
+    return False
+
+
 def _specific(page_id: int, content_type_id: int, related=True) -> Page | None:
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    model = _page_model(content_type_id)
     if model is None or not issubclass(model, Page):
         return None
     queryset = model.objects.all()
@@ -274,8 +301,9 @@ def _load(entry, epochs: dict) -> tuple[Page | None, dict | None]:
     """The entry's page (with its parent), and the stamp to keep it under if it was loaded.
 
     The page and its parent come from the entry while their tokens and the
-    epochs are the ones they were kept under; otherwise from the database
-    (the stamp returned says under which tokens they were read).
+    epochs are the ones they were kept under (the taxonomy epoch only for
+    a page type that joins a taxonomy: ``_joins_taxonomy``); otherwise from
+    the database (the stamp returned says under which tokens they were read).
     """
     if not isinstance(entry, dict) or "page" not in entry or not entry.get("path"):
         return None, None
@@ -286,7 +314,11 @@ def _load(entry, epochs: dict) -> tuple[Page | None, dict | None]:
     stamp = {**epochs, "page": tokens[path], "parent": tokens.get(parent_path)}
     kept = entry.get("stamp") or {}
     epochs_same = all(kept.get(name) == stamp[name] for name in ("tree", "rows"))
-    page = entry.get("page_object") if epochs_same and kept.get("page") == stamp["page"] else None
+    page_same = epochs_same and kept.get("page") == stamp["page"]
+    if page_same and kept.get("taxonomy") != stamp["taxonomy"]:
+        model = _page_model(entry["page"][1])
+        page_same = model is None or not _joins_taxonomy(model)
+    page = entry.get("page_object") if page_same else None
     parent = None
     if epochs_same and kept.get("parent") == stamp["parent"]:
         parent = entry.get("parent_object")
@@ -351,17 +383,23 @@ def kept_for_routed_page(request, page: Page, name: str, build):
     return kept(f"page:{page.pk}:{name}", build)
 
 
-def kept_for_page_content(request, page: Page, name: str, build):
+def kept_for_page_content(request, page: Page, name: str, build, *, taxonomy: bool = False):
     """``build()`` for the routed live ``page``, kept until that page or a shown row changes.
 
     Unlike :func:`kept_for_routed_page`, a publish of another page does not
     replace it: ``build`` must read only the page's own fields and inline
-    rows and the rows pages show that ``cms.page_cache.invalidate_on``
-    follows (taxonomies, images), never another page. Kept under the page's
-    own token and the rows epoch, read before ``build`` runs.
+    rows and the rows pages show that ``cms.page_cache.invalidate_on`` and
+    ``invalidate_on_taxonomy`` follow (images, taxonomies), never another
+    page. Kept under the page's own token and the rows epoch, read before
+    ``build`` runs; with ``taxonomy=True`` (``build`` reads taxonomy rows:
+    a company's skills with their groups) under the taxonomy epoch too, a
+    few rows cheaper rebuilt after a taxonomy edit than swapped
+    (``directory.models.with_current_taxonomy``).
     """
     route = getattr(request, "_wagtail_route_for_request", None)
     if route is None or route.page is not page or getattr(request, "is_preview", False):
         return build()
     token_keys = [_page_token_key(page.path), ROWS_KEY]
+    if taxonomy:
+        token_keys.append(TAXONOMY_KEY)
     return kept_under(f"cms:routing:content:{page.pk}:{name}", token_keys, build, TIMEOUT)

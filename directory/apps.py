@@ -10,7 +10,7 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: they use the models, which Django
         # loads only after every app's config (this module) is imported.
-        from cms.page_cache import invalidate_on
+        from cms.page_cache import invalidate_on, invalidate_on_taxonomy
 
         from . import profile
         from .models import (
@@ -31,7 +31,9 @@ class DirectoryConfig(AppConfig):
             enquiry_sent=profile.enquiry_sent,
         )
         # Profiles, the directory and the showcase show these by name: a
-        # rename, an addition or a removal empties the page cache.
-        invalidate_on(Skill, SkillGroup, Sector, Place, PostcodeDistrict)
+        # rename, an addition or a removal empties the page cache, and
+        # forgets what is kept under the taxonomy epoch; kept cards stay and
+        # swap in the current rows (directory.models.with_current_taxonomy).
+        invalidate_on_taxonomy(Skill, SkillGroup, Sector, Place, PostcodeDistrict)
         # A production's page shows its record; merging moves credits.
         invalidate_on(Production)

@@ -29,7 +29,7 @@ from cms.structured_data import json_ld, schema
 from .contact_privacy import visible_contact
 from .emails import send_enquiry
 from .forms import EnquiryForm
-from .models import ProductionIndexPage, company_summaries
+from .models import ProductionIndexPage, company_summaries, with_current_taxonomy
 from .shown import profile_shown
 
 RELATED_LIMIT = 4
@@ -41,11 +41,22 @@ def profile_context(company, request) -> dict:
 
     The company's own rows are kept until its published page or a row they
     show changes (``cms.routing.kept_for_page_content``), not by another
-    page's publish; a preview reads them afresh.
+    page's publish; a preview reads them afresh. Its skills and sectors
+    apart, under the taxonomy epoch too: a taxonomy edit rebuilds them
+    alone, not the credits and gallery.
     """
     if request.method == "GET":
         profile_shown(request, company)
-    rows = kept_for_page_content(request, company, "profile", lambda: _own_rows(company))
+    # Its place (the header, the JSON-LD) from the current taxonomy rows:
+    # the routed page does not join it (CompanyPage.route_select_related).
+    with_current_taxonomy([company])
+    # A new name whenever a value's shape changes (cms.page_cache.kept_under).
+    rows = {
+        **kept_for_page_content(
+            request, company, "profile-terms", lambda: _own_terms(company), taxonomy=True
+        ),
+        **kept_for_page_content(request, company, "profile-work", lambda: _own_work(company)),
+    }
     link_productions(rows["credits"])
     skills = rows["skills"]
     contact = visible_contact(company, request.user)
@@ -58,12 +69,18 @@ def profile_context(company, request) -> dict:
     }
 
 
-def _own_rows(company) -> dict:
-    """What the profile shows of the company's own rows: nothing here reads another page."""
-    gallery = company.gallery_images.select_related("image")
+def _own_terms(company) -> dict:
+    """The company's skills (with their groups) and sectors: its links to taxonomy rows."""
     return {
         "skills": list(company.skills.select_related("group")),
         "sectors": list(company.sectors.all()),
+    }
+
+
+def _own_work(company) -> dict:
+    """Its credits and gallery: nothing here reads another page, nor a taxonomy row."""
+    gallery = company.gallery_images.select_related("image")
+    return {
         "credits": list(company.credits.select_related("work")),
         "gallery": list(gallery.prefetch_related(*image_prefetch("image"))),
     }
@@ -138,10 +155,15 @@ def related_companies(company, skills) -> list:
     company changes (its skills or listing can change the answer); each
     member with its place and logo is kept under its own token
     (``company_summaries``), so a member's publish costs the next profile
-    one small query, not the members.
+    one small query, not the members, and a taxonomy edit none.
     The skills are in the name, so a preview's draft skills get their own
-    answer. Each carries ``shared_skills``; their logos' renditions are read
-    at once.
+    answer, and a taxonomy edit needs no token of its own: the counts are
+    of these skills only, so a rename changes none and deleting another
+    skill (its links to companies go with it) none either, while deleting
+    one of these changes ``skills`` (the profile's own rows are kept under
+    the taxonomy epoch, and a draft's are read from the rows that exist)
+    and so the name. Each carries ``shared_skills``; their logos'
+    renditions are read at once.
     """
     skill_ids = [skill.pk for skill in skills]
     if not skill_ids:

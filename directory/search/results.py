@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from wagtail.models import Site
 
 from cms.invalidation import forget_on_change
-from directory.models import CompanyPage, company_cards
+from directory.models import CompanyPage, company_cards, current_taxonomy
 
 from .analysis import WORD_AS_WRITTEN, Phrase, WordMatcher, clean, fold
 from .base import FACETS, FacetValue, SearchHit, SearchQuery
@@ -148,9 +148,12 @@ class FacetTerms:
     Labelling a page of facet values took a query per facet on every search;
     the taxonomies are a few hundred short rows that change when an editor
     renames one, so all of them sit in one cache entry (Redis in production),
-    cleared by every save or delete of a value (:func:`connect`). A value
-    the entry lacks (added in bulk, where no signal is sent) makes
-    :meth:`current` read the tables again rather than show a slug.
+    cleared by every save or delete of a value (:func:`connect`), and made
+    again from the map of current taxonomy rows the cards read anyway
+    (``directory.models.current_taxonomy``): after a rename the directory
+    reads the taxonomy tables once, not twice. A value the entry lacks
+    (added in bulk, where no signal is sent) makes :meth:`current` read the
+    tables themselves again rather than show a slug.
     """
 
     def __init__(self, rows: Mapping[str, list[tuple[int, str, str]]]):
@@ -161,12 +164,9 @@ class FacetTerms:
         params = {facet.param for facet in FACETS if facet.model}
         rows = None if refresh else cache.get(FACET_LABELS_KEY)
         if rows is None or set(rows) != params:  # absent, or cached before FACETS changed
+            kept = {} if refresh else current_taxonomy()
             rows = {
-                facet.param: list(
-                    apps.get_model(facet.model)
-                    ._default_manager.order_by()
-                    .values_list("pk", "slug", facet.label_field)
-                )
+                facet.param: _facet_rows(facet, kept.get(facet.model.lower()))
                 for facet in FACETS
                 if facet.model
             }
@@ -178,6 +178,19 @@ class FacetTerms:
 
     def by_slug(self, param: str) -> dict[str, str]:
         return {slug: label for _pk, slug, label in self.rows.get(param, ())}
+
+
+def _facet_rows(facet, kept) -> list[tuple[int, str, str]]:
+    """(pk, slug, label) of ``facet``'s values: from ``kept`` if given, else from its table.
+
+    ``kept`` is ``current_taxonomy()``'s (field names, {id: values}) of the facet's model.
+    """
+    if kept is None:
+        rows = apps.get_model(facet.model)._default_manager.order_by()
+        return list(rows.values_list("pk", "slug", facet.label_field))
+    fields, values = kept
+    slug, label = fields.index("slug"), fields.index(facet.label_field)
+    return [(pk, row[slug], row[label]) for pk, row in values.items()]
 
 
 def connect() -> None:

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db.models import F
 
 from cms.page_cache import first_live, kept_for_types
-from directory.models import company_summaries
+from directory.models import company_summaries, with_current_taxonomy
 from showcase.models import ProjectCompany, ProjectPage, ShowcaseIndexPage, card_list
 
 register = template.Library()
@@ -29,9 +29,12 @@ def company_projects(company, limit=24):
     # The projects and who else each credits: kept until a project changes
     # (the credits are its own rows). The partners are kept per company
     # (company_summaries): a member's publish rebuilds its own alone, and
-    # whether each is still listed is read from it.
+    # whether each is still listed is read from it. A taxonomy edit forgets
+    # neither: the projects' sectors, as the partners' places, are swapped
+    # for the current rows (with_current_taxonomy).
     name = f"company-projects-partner-ids:{company.pk}:{limit}"  # a new shape, a new name
     projects = kept_for_types(name, lambda: _company_projects(company.pk, limit), ProjectPage)
+    with_current_taxonomy(projects)
     cards = company_summaries(pk for project in projects for pk in project.partner_ids)
     for project in projects:
         partners = (cards.get(pk) for pk in project.partner_ids)

@@ -4,6 +4,8 @@ Run on the real Redis (``redis_cache``), as production routes: every change
 to the tree must be routed at once, by the next request.
 """
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 from django.core.management import call_command
@@ -17,7 +19,7 @@ import pytest
 
 from cms import routing
 from cms.models import NewsPage, NewsPageFeature
-from cms.page_cache import ROWS_KEY, first_live, shared_token
+from cms.page_cache import ROWS_KEY, TAXONOMY_KEY, first_live, shared_token
 from directory.models import (
     CompanyCredit,
     CompanyPage,
@@ -140,6 +142,36 @@ def test_a_taxonomy_or_image_change_reloads_the_rows_that_come_with_a_page():
     place.name = "Leek, Staffordshire"
     place.save()
     assert found(path).place.name == "Leek, Staffordshire"
+
+
+def test_a_taxonomy_edit_reloads_only_the_pages_whose_type_joins_a_taxonomy(monkeypatch):
+    home_page()
+    directory_index().save_revision().publish()
+    studio = company("Kiln Animation", skills=["Stop motion"])
+    f.standard_page("About", slug="about")
+
+    def rename_a_skill():
+        skill = Skill.objects.get(slug="stop-motion")
+        skill.name = f"{skill.name}!"
+        skill.save()
+
+    for _ in range(3):
+        found(studio.url), found("/about/")
+    # A company's route joins no taxonomy (its profile swaps its place in).
+    rename_a_skill()
+    assert routing_queries(studio.url) == [] and routing_queries("/about/") == []
+
+    # A page type that joins one is loaded again, with it, in one query.
+    monkeypatch.setattr(CompanyPage, "route_select_related", ("logo", "place"))
+    uncached = routing._joins_taxonomy.__wrapped__  # answered once per page type
+    monkeypatch.setattr(routing, "_joins_taxonomy", functools.cache(uncached))
+    found(studio.url)
+    assert routing_queries(studio.url) == []
+    rename_a_skill()
+    assert routing_queries("/about/") == []
+    (reloaded,) = routing_queries(studio.url)
+    assert '"directory_place"' in reloaded
+    assert routing_queries(studio.url) == []
 
 
 def test_a_renamed_home_page_comes_with_its_site_at_once():
@@ -482,7 +514,8 @@ def test_a_profile_after_a_publish_elsewhere_runs_no_query_and_follows_its_membe
 
 
 def test_a_release_forgets_what_the_cache_kept():
-    """Data migrations change rows without signals: migrate replaces the rows epoch."""
-    before = shared_token(ROWS_KEY)
+    """Data migrations change rows without signals: migrate replaces both row epochs."""
+    before = shared_token(ROWS_KEY), shared_token(TAXONOMY_KEY)
     call_command("migrate", verbosity=0)
-    assert shared_token(ROWS_KEY) != before
+    after = shared_token(ROWS_KEY), shared_token(TAXONOMY_KEY)
+    assert after[0] != before[0] and after[1] != before[1]
