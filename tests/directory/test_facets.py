@@ -113,6 +113,17 @@ def test_the_component_draws_checkboxes_for_a_multiple_choice_facet_and_radios_f
     assert 'type="radio"' in html and 'type="checkbox"' not in html
 
 
+def test_the_component_escapes_what_editors_and_visitors_can_write():
+    # Labels are editors' names; a slug or parameter can come from a visitor's URL.
+    found = {"skill": [FacetValue('a"><script>', "Sound & <b>vision</b>", 1234, False)]}
+    (skill,) = facet_groups([SKILL], found)
+    html = render_group(skill)
+    assert "<script>" not in html and "<b>" not in html
+    assert 'value="a&quot;&gt;&lt;script&gt;"' in html
+    assert "Sound &amp; &lt;b&gt;vision&lt;/b&gt; " in html
+    assert '(1234<span class="visually-hidden"> companies</span>)' in html
+
+
 def test_the_component_says_so_when_a_facet_has_no_values_and_folds_the_rest():
     (empty,) = facet_groups([SKILL], {})
     assert "None here." in render_group(empty)
