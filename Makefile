@@ -61,12 +61,14 @@ SERVE_ENV := $(LOCAL_ENV) DJANGO_SETTINGS_MODULE=cms.settings.production \
 	ALLOWED_HOSTS=127.0.0.1,localhost SITE_BASE_URL=http://127.0.0.1:8001 \
 	SECURE_SSL_REDIRECT=false
 
+# The fallback cache's table first: migrate forgets what the cache kept
+# (cms.apps), and without REDIS_URL that cache is the table.
 serve-prepare: install
+	$(SERVE_ENV) $(MANAGE) createcachetable
 	$(SERVE_ENV) $(MANAGE) migrate --no-input
 	@if ! $(LOCAL_ENV) $(MANAGE) shell --no-imports -c "import sys; from cms.models import HomePage; sys.exit(0 if HomePage.objects.exists() else 1)"; then \
 		$(LOCAL_ENV) $(MANAGE) seed_demo; \
 	fi
-	$(SERVE_ENV) $(MANAGE) createcachetable
 	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
 
 # The real cache too: a local Redis (scripts/redis) is started for the run
