@@ -38,7 +38,7 @@ def facet_values(values, param, multiple, counted):
             # (a space between the box and its label).
             f'<li class="facet__value{" is-selected" if chosen else ""}">\n'
             f'<input type="{kind}" name="{name}" value="{slug}" id="{name}-{slug}"'
-            f'{" checked" if chosen else ""} data-autosubmit>\n'
+            f"{' checked' if chosen else ''} data-autosubmit>\n"
             f'<label for="{name}-{slug}">{conditional_escape(value.label)} '
             f'<span class="facet__count">({count}<span class="visually-hidden"> {noun}</span>)'
             "</span></label>\n</li>"
