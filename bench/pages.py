@@ -20,9 +20,9 @@ reference), then measures each page three ways:
     renamed (``Skill.save()``, a new name for each sample, the old one
     restored after the page's samples). Its receivers run as in
     production, before the request and outside its time: the generation
-    and the taxonomy epoch are replaced (what is kept under it goes: the
-    companies' routes, a profile's own rows, the map of current taxonomy
-    rows; kept cards stay and swap in the new name), and its companies'
+    and the taxonomy epoch are replaced (what is kept under it goes: a
+    profile's skills and sectors, the map of current taxonomy rows; kept
+    cards and routes stay, and cards swap in the new name), and its companies'
     search entries are rewritten; renditions and sites stay;
 
 * **warm**: 8 concurrent clients, the page cache full: every visitor after.
