@@ -42,8 +42,9 @@ and rows epochs (``kept_for_types``: the first live index of a type,
 (``cms.routing``).
 
 **Two epochs for the rows pages show.** The *rows epoch* (``ROWS_KEY``) is
-replaced by a change of the rows ``invalidate_on`` follows (images, sites,
-settings, tags, embeds...); the *taxonomy epoch* (``TAXONOMY_KEY``) by a
+replaced by a change of the rows ``invalidate_on`` follows (sites,
+settings, tags, embeds...) and by an image's edit or delete (not its
+upload: ``_image_saved``); the *taxonomy epoch* (``TAXONOMY_KEY``) by a
 save or delete of a taxonomy row (``invalidate_on_taxonomy``: skills,
 sectors, places...), and not the rows epoch, so an editor's rename of a
 skill does not forget every card the directory keeps. A value that embeds
@@ -325,7 +326,7 @@ def invalidate(**kwargs) -> None:
 
 
 # Replaced, with the generation, by every change of a row that pages show
-# beside their own fields (``invalidate_on``: images, sites, tags...) but
+# beside their own fields (``invalidate_on``: sites, tags...; images) but
 # not by a page's own publish: what a page keeps of its own content alone
 # (``cms.routing``) is kept under it and the page's own token.
 ROWS_KEY = "cms:page-cache:rows"
@@ -393,6 +394,19 @@ def _page_saved(sender, instance, update_fields=None, **kwargs) -> None:
     invalidate()
 
 
+def _image_saved(sender, created=False, **kwargs) -> None:
+    """An image's edit replaces the rows epoch; its upload only the generation.
+
+    A new image shows nowhere until a page, snippet or setting that uses it
+    is saved, and that save forgets what it must. Editors upload images as
+    they write: each upload forgot every kept card, route and row before.
+    """
+    if created:
+        invalidate()
+    else:
+        rows_changed()
+
+
 def _settings_saved(sender, created=False, **kwargs) -> None:
     # The first page view of a site creates its settings row with the
     # defaults it was already rendered with: nothing to forget.
@@ -411,7 +425,11 @@ def connect() -> None:
             uid = model._meta.label
             post_save.connect(_page_saved, sender=model, dispatch_uid=f"page-cache-page-{uid}")
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{uid}")
-    invalidate_on(PageViewRestriction, Site, get_image_model(), Tag)
+    invalidate_on(PageViewRestriction, Site, Tag)
+    image_model = get_image_model()
+    uid = image_model._meta.label
+    post_save.connect(_image_saved, sender=image_model, dispatch_uid=f"page-cache-save-{uid}")
+    post_delete.connect(rows_changed, sender=image_model, dispatch_uid=f"page-cache-delete-{uid}")
     # Site settings, news categories and pages' inline rows, from this app.
     cms_models = apps.get_app_config("cms").get_models()
     invalidate_on(*(m for m in cms_models if not issubclass(m, Page | BaseSiteSetting)))

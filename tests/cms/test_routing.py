@@ -19,7 +19,7 @@ import pytest
 
 from cms import routing
 from cms.models import NewsPage, NewsPageFeature
-from cms.page_cache import ROWS_KEY, TAXONOMY_KEY, first_live, shared_token
+from cms.page_cache import ROWS_KEY, TAXONOMY_KEY, first_live, generation, shared_token
 from directory.models import (
     CompanyCredit,
     CompanyPage,
@@ -511,6 +511,19 @@ def test_a_profile_after_a_publish_elsewhere_runs_no_query_and_follows_its_membe
     assert preview.status_code == 200 and "Puppetry" in preview.text
     assert "Members with similar skills" not in preview.text
     assert "Members with similar skills" in profile_text(client, studio)  # the live one's
+
+
+def test_an_upload_forgets_the_pages_but_not_the_kept_rows_and_an_image_edit_both():
+    before = generation(), shared_token(ROWS_KEY)
+    picture = f.image("Kiln at night")  # shown nowhere yet
+    after_upload = generation(), shared_token(ROWS_KEY)
+    assert after_upload[0] != before[0] and after_upload[1] == before[1]
+    picture.title = "The kiln at night"  # it may be on any page now
+    picture.save()
+    assert shared_token(ROWS_KEY) != after_upload[1]
+    after_edit = shared_token(ROWS_KEY)
+    picture.delete()
+    assert shared_token(ROWS_KEY) != after_edit
 
 
 def test_a_release_forgets_what_the_cache_kept():
