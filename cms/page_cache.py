@@ -362,9 +362,14 @@ def invalidate_on(*models) -> None:
     And replaces the rows epoch. For taxonomies, :func:`invalidate_on_taxonomy`.
     """
     for model in models:
-        uid = f"{model._meta.label}"
-        post_save.connect(rows_changed, sender=model, dispatch_uid=f"page-cache-save-{uid}")
-        post_delete.connect(rows_changed, sender=model, dispatch_uid=f"page-cache-delete-{uid}")
+        _follow(model, rows_changed, rows_changed)
+
+
+def _follow(model, on_save, on_delete) -> None:
+    """Connect ``model``'s saves and deletes to these receivers (one pair per model)."""
+    uid = model._meta.label
+    post_save.connect(on_save, sender=model, dispatch_uid=f"page-cache-save-{uid}")
+    post_delete.connect(on_delete, sender=model, dispatch_uid=f"page-cache-delete-{uid}")
 
 
 def invalidate_on_taxonomy(*models) -> None:
@@ -378,9 +383,7 @@ def invalidate_on_taxonomy(*models) -> None:
     """
     for model in models:
         _taxonomy_models.add(model)
-        uid = f"{model._meta.label}"
-        post_save.connect(taxonomy_changed, sender=model, dispatch_uid=f"page-cache-save-{uid}")
-        post_delete.connect(taxonomy_changed, sender=model, dispatch_uid=f"page-cache-delete-{uid}")
+        _follow(model, taxonomy_changed, taxonomy_changed)
 
 
 def is_taxonomy(model) -> bool:
@@ -426,10 +429,7 @@ def connect() -> None:
             post_save.connect(_page_saved, sender=model, dispatch_uid=f"page-cache-page-{uid}")
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{uid}")
     invalidate_on(PageViewRestriction, Site, Tag)
-    image_model = get_image_model()
-    uid = image_model._meta.label
-    post_save.connect(_image_saved, sender=image_model, dispatch_uid=f"page-cache-save-{uid}")
-    post_delete.connect(rows_changed, sender=image_model, dispatch_uid=f"page-cache-delete-{uid}")
+    _follow(get_image_model(), _image_saved, rows_changed)
     # Site settings, news categories and pages' inline rows, from this app.
     cms_models = apps.get_app_config("cms").get_models()
     invalidate_on(*(m for m in cms_models if not issubclass(m, Page | BaseSiteSetting)))
